@@ -1,0 +1,93 @@
+/* Case records: cases, their attachments and participants, and the
+ * append-only event log. Functions return STORE_* codes with a reason in
+ * *error_r (newly allocated). Callers hold the transaction. */
+#ifndef VULTURE_CASE_H
+#define VULTURE_CASE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "vulture/store.h"
+
+#define CASE_MAX_TITLE 512
+#define CASE_MAX_TEXT (1024 * 1024)	/* summary or detail, bytes */
+#define CASE_MAX_ATTACHMENT (20 * 1024 * 1024)
+#define CASE_MAX_REASON 1024
+
+struct participant {
+	char *handle;		/* owned */
+	char *vendor_name;	/* owned */
+	char *vendor_state;	/* owned */
+	char *stage;		/* owned */
+	char *status;		/* owned */
+	int unreachable;
+	char *comment, *advisory_url;		/* owned, may be NULL */
+	char *fix_plan, *fix_date;		/* owned, may be NULL */
+	char *workaround_plan, *workaround_date;	/* owned, may be NULL */
+	int64_t pubdate_request;		/* 0: none */
+	char *pubdate_reason;			/* owned, may be NULL */
+	int attempts;
+	int64_t first_attempt, last_attempt, last_answer, added;
+};
+
+struct attachment_info {
+	int64_t id;
+	char *filename;		/* owned */
+	char *content_type;	/* owned */
+	int64_t size;
+};
+
+struct event {
+	int64_t id;
+	char *case_id;		/* owned, may be NULL */
+	int64_t at;
+	char *actor, *kind, *detail;	/* owned */
+	char *message_id;	/* owned, may be NULL */
+};
+
+struct vcase {
+	char *id, *title;		/* owned */
+	char *summary, *detail;		/* owned, may be NULL */
+	char *reporter_ref;		/* owned, may be NULL */
+	int single_vendor;
+	int64_t t0, publication;
+	char *state;			/* owned: open | published | closed */
+	int64_t published_at, created, updated;
+	GPtrArray *participants;	/* owned, of struct participant * */
+	GPtrArray *attachments;		/* owned, of struct attachment_info * */
+};
+
+void vcase_free(struct vcase **c);
+void event_free(struct event *e);
+
+/* Allocates a fresh random id of format fmt (never one handed out before)
+ * and creates the case. *id_r is newly allocated. */
+int vcase_open(struct store *st, const char *fmt, const char *title,
+    const char *summary, const char *detail, const char *reporter_ref,
+    int single_vendor, int64_t t0, int64_t publication, char **id_r,
+    char **error_r);
+/* Loads the case with participants and attachment list. */
+int vcase_get(struct store *st, const char *id, struct vcase **c_r,
+    char **error_r);
+/* All cases, newest first, without participants. */
+int vcase_list(struct store *st, GPtrArray **list_r, char **error_r);
+/* field is "summary" or "detail". */
+int vcase_set_text(struct store *st, const char *id, const char *field,
+    const char *text, int64_t now, char **error_r);
+int vcase_set_publication(struct store *st, const char *id, int64_t when,
+    int64_t now, char **error_r);
+int vcase_add_attachment(struct store *st, const char *id,
+    const char *filename, const char *content_type, const void *data,
+    size_t len, int64_t now, char **error_r);
+int vcase_add_participant(struct store *st, const char *id,
+    int64_t vendor_id, int64_t now, char **error_r);
+
+/* Appends to the event log. case_id and message_id may be NULL. */
+int event_add(struct store *st, const char *case_id, int64_t at,
+    const char *actor, const char *kind, const char *detail,
+    const char *message_id, char **error_r);
+/* The events of a case (NULL: events without a case), oldest first. */
+int event_list(struct store *st, const char *case_id, GPtrArray **list_r,
+    char **error_r);
+
+#endif

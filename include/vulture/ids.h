@@ -1,0 +1,31 @@
+/* Case identifiers: a printf-like format with one number conversion,
+ * "JVNVU#%08u" by default; numbers are random, never reused (the store
+ * keeps every id handed out). No I/O but the random source. */
+#ifndef VULTURE_IDS_H
+#define VULTURE_IDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IDS_MAX_LEN 64		/* bytes of a formatted id, NUL included */
+
+/* Accepts literal printable ASCII (no space, brackets or quotes), "%%", and
+ * exactly one "%0Nu" (N from 4 to 9) or "%u" (8 digits, unpadded).
+ * Returns 0, or -1 with *error_r set to a static message. */
+int ids_check_format(const char *fmt, const char **error_r);
+
+/* Formats number n (reduced modulo the format's range) into buf.
+ * Returns 0, or -1 if the format is invalid or buf too small. */
+int ids_format(const char *fmt, uint32_t n, char *buf, size_t size);
+
+/* A uniformly random number for fmt's range, from getrandom(2). */
+uint32_t ids_random(const char *fmt);
+
+/* Returns 1 if s is exactly an id of format fmt, else 0. */
+int ids_match(const char *fmt, const char *s);
+
+/* Finds the first id of format fmt inside text (a Subject: "[JVNVU#...]" or
+ * a bare id), returns it newly allocated (g_free) or NULL. */
+char *ids_find(const char *fmt, const char *text);
+
+#endif

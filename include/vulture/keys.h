@@ -1,0 +1,49 @@
+/* OpenPGP keys through GPGME, in the desk's GNUPGHOME (from the
+ * configuration; the environment's GNUPGHOME is not used). One context,
+ * reused. Vendors are trusted by pinned primary fingerprint, not by the web
+ * of trust. */
+#ifndef VULTURE_KEYS_H
+#define VULTURE_KEYS_H
+
+#include <glib.h>
+#include <gpgme.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VKEYS_MAX_FILE (1024 * 1024)	/* bytes of a key file */
+
+struct vkeys;
+
+struct vkey_info {
+	char fpr[41];		/* primary fingerprint, upper-case hex */
+	int64_t expires;	/* primary key expiry, 0: never */
+	char *uid;		/* owned: first user id, may be NULL */
+	GPtrArray *emails;	/* owned, of char *: every uid's address */
+};
+
+void vkey_info_clear(struct vkey_info *info);
+
+/* Returns 0, or -1 with *error_r newly allocated. */
+int vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r);
+void vkeys_close(struct vkeys **k);
+gpgme_ctx_t vkeys_ctx(struct vkeys *k);		/* foreign */
+
+/* Checks that data (armored or binary) holds exactly one public key that is
+ * neither expired nor revoked nor disabled and has a usable encryption
+ * subkey and signing capability, without importing it. */
+int vkeys_check(struct vkeys *k, const void *data, size_t len,
+    struct vkey_info *info, char **error_r);
+/* vkeys_check, then import into the keyring. */
+int vkeys_import(struct vkeys *k, const void *data, size_t len,
+    struct vkey_info *info, char **error_r);
+
+/* Finds the desk key: the configured fingerprint, or else the one secret key
+ * whose user id is address. Writes the fingerprint to fpr_r. */
+int vkeys_find_desk(struct vkeys *k, const char *address,
+    const char *configured_fpr, char fpr_r[41], char **error_r);
+/* Makes an ed25519 signing key with a cv25519 encryption subkey and no
+ * passphrase for "Vulture desk <address>". */
+int vkeys_generate_desk(struct vkeys *k, const char *address,
+    char fpr_r[41], char **error_r);
+
+#endif

@@ -1,0 +1,576 @@
+/* vulturectl case ...: case records. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "ctl_p.h"
+#include "vulture/case.h"
+#include "vulture/ids.h"
+#include "vulture/json.h"
+#include "vulture/vtime.h"
+
+/* A date without a time of day means this hour in the configured zone. */
+#define CASE_DEFAULT_HOUR 11
+
+static int
+begin(struct ctl *c)
+{
+	char *err = NULL;
+	int rc = store_begin(c->st, &err);
+
+	return rc == STORE_OK ? 0 : ctl_store_fail(rc, err);
+}
+
+static int
+valid_case_id(struct ctl *c, const char *id)
+{
+	return ids_match(c->conf->id_format, id) ||
+	    ids_match(c->conf->single_vendor_id_format, id);
+}
+
+static int
+add_event(struct ctl *c, const char *id, const char *kind,
+    const char *detail, char **err)
+{
+	char *actor = ctl_actor();
+	int rc = event_add(c->st, id, vtime_now(), actor, kind, detail, NULL,
+	    err);
+
+	g_free(actor);
+	return rc;
+}
+
+static int
+commit_or_fail(struct ctl *c, int rc, char *err)
+{
+	if (rc == STORE_OK)
+		rc = store_commit(c->st, &err);
+	if (rc != STORE_OK) {
+		store_rollback(c->st);
+		return ctl_store_fail(rc, err);
+	}
+	return 0;
+}
+
+static const char *
+guess_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".txt", "text/plain" }, { ".md", "text/plain" },
+		{ ".c", "text/plain" }, { ".py", "text/plain" },
+		{ ".sh", "text/plain" }, { ".html", "text/html" },
+		{ ".pdf", "application/pdf" }, { ".png", "image/png" },
+		{ ".jpg", "image/jpeg" }, { ".zip", "application/zip" },
+		{ ".gz", "application/gzip" }, { ".json", "application/json" },
+		{ ".pcap", "application/vnd.tcpdump.pcap" },
+	};
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < G_N_ELEMENTS(types); i++) {
+		size_t e = strlen(types[i].ext);
+
+		if (n > e && g_ascii_strcasecmp(name + n - e,
+		    types[i].ext) == 0)
+			return types[i].type;
+	}
+	return "application/octet-stream";
+}
+
+static int
+read_text(const char *what, const char *path, char **text_r)
+{
+	size_t len;
+	int rc;
+
+	if ((rc = ctl_read_input(path, CASE_MAX_TEXT, text_r, &len)) != 0)
+		return rc;
+	if (memchr(*text_r, '\0', len) != NULL ||
+	    !g_utf8_validate(*text_r, (gssize)len, NULL)) {
+		g_free(*text_r);
+		*text_r = NULL;
+		return ctl_fail("%s %s: not UTF-8 text", what, path);
+	}
+	return 0;
+}
+
+static int
+attach_files(struct ctl *c, const char *id, GPtrArray *files, char **err)
+{
+	guint i;
+	int rc;
+
+	for (i = 0; i < files->len; i++) {
+		const char *path = files->pdata[i];
+		char *data, *base, *detail;
+		size_t len;
+
+		if (ctl_read_input(path, CASE_MAX_ATTACHMENT, &data, &len) != 0)
+			return STORE_ERR;
+		base = g_path_get_basename(strcmp(path, "-") == 0 ?
+		    "stdin.bin" : path);
+		rc = vcase_add_attachment(c->st, id, base, guess_type(base),
+		    data, len, vtime_now(), err);
+		g_free(data);
+		if (rc == STORE_OK) {
+			detail = g_strdup_printf("file=%s bytes=%zu", base,
+			    len);
+			rc = add_event(c, id, "attachment-added", detail, err);
+			g_free(detail);
+		}
+		g_free(base);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+static int
+case_open_cmd(struct ctl *c, int argc, char **argv)
+{
+	const char *summary_f = NULL, *detail_f = NULL, *reporter = NULL;
+	const char *date = NULL;
+	int single = 0, rc;
+	GPtrArray *attach = g_ptr_array_new(), *pos = g_ptr_array_new();
+	struct ctl_opt opts[] = {
+		{ "--summary", 1, &summary_f, NULL, NULL },
+		{ "--detail", 1, &detail_f, NULL, NULL },
+		{ "--attach", 1, NULL, NULL, attach },
+		{ "--reporter", 1, &reporter, NULL, NULL },
+		{ "--single-vendor", 0, NULL, &single, NULL },
+		{ "--date", 1, &date, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	char *summary = NULL, *detail = NULL, *id = NULL, *err = NULL;
+	char *ev = NULL, *pub_s = NULL;
+	int64_t t0, pub;
+	guint i, stdin_uses = 0;
+
+	if ((rc = ctl_parse_opts(argc, argv, 2, opts, pos)) != 0)
+		goto out;
+	if (pos->len != 1) {
+		rc = ctl_usage("case open: one TITLE (quote it)");
+		goto out;
+	}
+	stdin_uses += summary_f && strcmp(summary_f, "-") == 0;
+	stdin_uses += detail_f && strcmp(detail_f, "-") == 0;
+	for (i = 0; i < attach->len; i++)
+		stdin_uses += strcmp(attach->pdata[i], "-") == 0;
+	if (stdin_uses > 1) {
+		rc = ctl_usage("case open: standard input can be read once");
+		goto out;
+	}
+	if ((rc = ctl_load(c, 1, 0)) != 0)
+		goto out;
+	t0 = vtime_now();
+	pub = vtime_add_days(t0, c->conf->default_embargo_days, c->conf->tz);
+	if (date != NULL && vtime_parse(date, c->conf->tz, CASE_DEFAULT_HOUR,
+	    0, &pub) == -1) {
+		rc = ctl_fail("case open: bad date '%s' (YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM[+HH:MM])", date);
+		goto out;
+	}
+	if (date != NULL && pub <= t0) {
+		rc = ctl_fail("case open: the publication date %s is in the "
+		    "past", date);
+		goto out;
+	}
+	if ((summary_f && (rc = read_text("summary", summary_f, &summary))) ||
+	    (detail_f && (rc = read_text("detail", detail_f, &detail))))
+		goto out;
+	if ((rc = begin(c)) != 0)
+		goto out;
+	rc = vcase_open(c->st, single ? c->conf->single_vendor_id_format :
+	    c->conf->id_format, pos->pdata[0], summary, detail, reporter,
+	    single, t0, pub, &id, &err);
+	if (rc == STORE_OK) {
+		pub_s = vtime_format(pub, c->conf->tz);
+		ev = g_strdup_printf("publication=%s single_vendor=%d", pub_s,
+		    single);
+		rc = add_event(c, id, "case-opened", ev, &err);
+	}
+	if (rc == STORE_OK)
+		rc = attach_files(c, id, attach, &err);
+	if (rc != STORE_OK && err == NULL) {
+		store_rollback(c->st);
+		rc = 1;
+		goto out;
+	}
+	if ((rc = commit_or_fail(c, rc, err)) == 0)
+		printf("%s\n", id);
+	err = NULL;
+out:
+	g_free(err);
+	g_free(ev);
+	g_free(pub_s);
+	g_free(id);
+	g_free(summary);
+	g_free(detail);
+	g_ptr_array_unref(attach);
+	g_ptr_array_unref(pos);
+	return rc;
+}
+
+static int
+case_text_cmd(struct ctl *c, const char *id, int argc, char **argv,
+    const char *field)
+{
+	GPtrArray *attach = g_ptr_array_new(), *pos = g_ptr_array_new();
+	struct ctl_opt opts_detail[] = {
+		{ "--attach", 1, NULL, NULL, attach },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	struct ctl_opt opts_summary[] = { { NULL, 0, NULL, NULL, NULL } };
+	char *text = NULL, *err = NULL, *ev = NULL;
+	int rc;
+
+	rc = ctl_parse_opts(argc, argv, 3, strcmp(field, "detail") == 0 ?
+	    opts_detail : opts_summary, pos);
+	if (rc != 0)
+		goto out;
+	if (pos->len != 1) {
+		rc = ctl_usage("case %s: ID FILE|-", field);
+		goto out;
+	}
+	if ((rc = read_text(field, pos->pdata[0], &text)) != 0)
+		goto out;
+	if ((rc = begin(c)) != 0)
+		goto out;
+	rc = vcase_set_text(c->st, id, field, text, vtime_now(), &err);
+	if (rc == STORE_OK) {
+		ev = g_strdup_printf("bytes=%zu", strlen(text));
+		rc = add_event(c, id, strcmp(field, "summary") == 0 ?
+		    "summary-set" : "detail-set", ev, &err);
+	}
+	if (rc == STORE_OK)
+		rc = attach_files(c, id, attach, &err);
+	if (rc != STORE_OK && err == NULL) {
+		store_rollback(c->st);
+		rc = 1;
+		goto out;
+	}
+	if ((rc = commit_or_fail(c, rc, err)) == 0)
+		printf("%s %s set\n", id, field);
+	err = NULL;
+out:
+	g_free(err);
+	g_free(ev);
+	g_free(text);
+	g_ptr_array_unref(attach);
+	g_ptr_array_unref(pos);
+	return rc;
+}
+
+static int
+case_date_cmd(struct ctl *c, const char *id, int argc, char **argv)
+{
+	const char *reason = NULL;
+	char *err = NULL, *ev, *old_s, *new_s;
+	struct vcase *k = NULL;
+	int64_t when;
+	int rc;
+
+	/* ID WHEN [reason TEXT] */
+	if (argc == 6 && strcmp(argv[4], "reason") == 0)
+		reason = argv[5];
+	else if (argc != 4)
+		return ctl_usage("case date: ID WHEN [reason TEXT]");
+	if (vtime_parse(argv[3], c->conf->tz, CASE_DEFAULT_HOUR, 0, &when) ==
+	    -1)
+		return ctl_fail("case date: bad date '%s' (YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM[+HH:MM])", argv[3]);
+	if (reason != NULL && (strlen(reason) > CASE_MAX_REASON ||
+	    !g_utf8_validate(reason, -1, NULL)))
+		return ctl_fail("case date: reason must be UTF-8 of at most "
+		    "%d bytes", CASE_MAX_REASON);
+	if (when <= vtime_now())
+		return ctl_fail("case date: %s is in the past", argv[3]);
+	if ((rc = begin(c)) != 0)
+		return rc;
+	if ((rc = vcase_get(c->st, id, &k, &err)) != STORE_OK) {
+		store_rollback(c->st);
+		return ctl_store_fail(rc, err);
+	}
+	if (strcmp(k->state, "open") != 0) {
+		store_rollback(c->st);
+		rc = ctl_fail("case %s is %s: its date cannot move", id,
+		    k->state);
+		vcase_free(&k);
+		return rc;
+	}
+	old_s = vtime_format(k->publication, c->conf->tz);
+	new_s = vtime_format(when, c->conf->tz);
+	rc = vcase_set_publication(c->st, id, when, vtime_now(), &err);
+	ev = g_strdup_printf("from=%s to=%s%s%s", old_s, new_s,
+	    reason ? " reason=" : "", reason ? reason : "");
+	if (rc == STORE_OK)
+		rc = add_event(c, id, "date-changed", ev, &err);
+	if ((rc = commit_or_fail(c, rc, err)) == 0)
+		printf("%s publication %s\n", id, new_s);
+	g_free(ev);
+	g_free(old_s);
+	g_free(new_s);
+	vcase_free(&k);
+	return rc;
+}
+
+static void
+case_json(struct jw *w, const struct vcase *k, GPtrArray *events,
+    GTimeZone *tz)
+{
+	guint i;
+	char *t;
+
+#define JTIME(key, v) do { t = (v) ? vtime_format((v), tz) : NULL; \
+	jw_kstr(w, key, t); g_free(t); } while (0)
+	jw_obj_begin(w);
+	jw_kstr(w, "id", k->id);
+	jw_kstr(w, "title", k->title);
+	jw_kstr(w, "state", k->state);
+	jw_kbool(w, "single_vendor", k->single_vendor);
+	JTIME("t0", k->t0);
+	JTIME("publication", k->publication);
+	JTIME("published_at", k->published_at);
+	jw_kstr(w, "reporter_ref", k->reporter_ref);
+	if (events != NULL) {
+		jw_kstr(w, "summary", k->summary);
+		jw_kstr(w, "detail", k->detail);
+		jw_key(w, "attachments");
+		jw_arr_begin(w);
+		for (i = 0; i < k->attachments->len; i++) {
+			const struct attachment_info *a =
+			    k->attachments->pdata[i];
+
+			jw_obj_begin(w);
+			jw_kstr(w, "filename", a->filename);
+			jw_kstr(w, "content_type", a->content_type);
+			jw_kint(w, "size", a->size);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "participants");
+		jw_arr_begin(w);
+		for (i = 0; i < k->participants->len; i++) {
+			const struct participant *p =
+			    k->participants->pdata[i];
+
+			jw_obj_begin(w);
+			jw_kstr(w, "vendor", p->handle);
+			jw_kstr(w, "name", p->vendor_name);
+			jw_kstr(w, "stage", p->stage);
+			jw_kstr(w, "status", p->status);
+			jw_kbool(w, "unreachable", p->unreachable);
+			jw_kstr(w, "comment", p->comment);
+			jw_kstr(w, "advisory_url", p->advisory_url);
+			jw_kstr(w, "fix_plan", p->fix_plan);
+			jw_kstr(w, "fix_date", p->fix_date);
+			jw_kstr(w, "workaround_plan", p->workaround_plan);
+			jw_kstr(w, "workaround_date", p->workaround_date);
+			JTIME("publication_date_request", p->pubdate_request);
+			jw_kstr(w, "publication_date_reason",
+			    p->pubdate_reason);
+			jw_kint(w, "attempts", p->attempts);
+			JTIME("first_attempt", p->first_attempt);
+			JTIME("last_attempt", p->last_attempt);
+			JTIME("last_answer", p->last_answer);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "events");
+		jw_arr_begin(w);
+		for (i = 0; i < events->len; i++) {
+			const struct event *e = events->pdata[i];
+
+			jw_obj_begin(w);
+			JTIME("at", e->at);
+			jw_kstr(w, "actor", e->actor);
+			jw_kstr(w, "kind", e->kind);
+			jw_kstr(w, "detail", e->detail);
+			jw_kstr(w, "message_id", e->message_id);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+#undef JTIME
+}
+
+static void
+indented(GString *o, const char *text)
+{
+	gchar **lines = g_strsplit(text, "\n", -1);
+	int i;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		if (lines[i + 1] == NULL && lines[i][0] == '\0')
+			break;
+		g_string_append_printf(o, "    %s\n", lines[i]);
+	}
+	g_strfreev(lines);
+}
+
+static void
+case_text(GString *o, const struct vcase *k, GPtrArray *events,
+    GTimeZone *tz)
+{
+	char *t0 = vtime_format(k->t0, tz);
+	char *pub = vtime_format(k->publication, tz);
+	guint i;
+
+	g_string_append_printf(o, "%s  %s\n", k->id, k->title);
+	g_string_append_printf(o, "  state:        %s%s\n", k->state,
+	    k->single_vendor ? " (single vendor)" : "");
+	g_string_append_printf(o, "  started:      %s\n", t0);
+	g_string_append_printf(o, "  publication:  %s\n", pub);
+	if (k->reporter_ref != NULL)
+		g_string_append_printf(o, "  reporter:     %s\n",
+		    k->reporter_ref);
+	g_string_append(o, "  summary:\n");
+	indented(o, k->summary ? k->summary : "(none)");
+	g_string_append(o, "  detail:\n");
+	indented(o, k->detail ? k->detail : "(none)");
+	for (i = 0; i < k->attachments->len; i++) {
+		const struct attachment_info *a = k->attachments->pdata[i];
+
+		g_string_append_printf(o, "  attachment:   %s (%s, %" G_GINT64_FORMAT
+		    " bytes)\n", a->filename, a->content_type, (gint64)a->size);
+	}
+	g_string_append_printf(o, "  participants: %u\n",
+	    k->participants->len);
+	for (i = 0; i < k->participants->len; i++) {
+		const struct participant *p = k->participants->pdata[i];
+
+		g_string_append_printf(o, "    %-16s %-22s %-26s attempts=%d%s\n",
+		    p->handle, p->stage, p->status, p->attempts,
+		    p->unreachable ? " UNREACHABLE" : "");
+		if (p->comment != NULL)
+			g_string_append_printf(o, "      comment: %s\n",
+			    p->comment);
+	}
+	g_string_append(o, "  events:\n");
+	for (i = 0; i < events->len; i++) {
+		const struct event *e = events->pdata[i];
+		char *at = vtime_format(e->at, tz);
+
+		g_string_append_printf(o, "    %s %s %s %s\n", at, e->actor,
+		    e->kind, e->detail);
+		g_free(at);
+	}
+	g_free(t0);
+	g_free(pub);
+}
+
+static int
+case_show_cmd(struct ctl *c, const char *id, int argc)
+{
+	struct vcase *k = NULL;
+	GPtrArray *events = NULL;
+	GString *o;
+	char *err = NULL;
+	int rc;
+
+	if (argc != 3)
+		return ctl_usage("case show: ID");
+	if ((rc = vcase_get(c->st, id, &k, &err)) != STORE_OK)
+		return ctl_store_fail(rc, err);
+	if ((rc = event_list(c->st, id, &events, &err)) != STORE_OK) {
+		vcase_free(&k);
+		return ctl_store_fail(rc, err);
+	}
+	o = g_string_new(NULL);
+	if (c->json) {
+		struct jw w;
+
+		jw_init(&w, o, 1);
+		case_json(&w, k, events, c->conf->tz);
+		g_string_append_c(o, '\n');
+	} else
+		case_text(o, k, events, c->conf->tz);
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
+	g_ptr_array_unref(events);
+	vcase_free(&k);
+	return 0;
+}
+
+static int
+case_list_cmd(struct ctl *c, int argc)
+{
+	GPtrArray *list = NULL;
+	GString *o;
+	char *err = NULL;
+	guint i;
+	int rc;
+
+	if (argc != 2)
+		return ctl_usage("case list takes no arguments");
+	if ((rc = ctl_load(c, 1, 0)) != 0)
+		return rc;
+	if ((rc = vcase_list(c->st, &list, &err)) != STORE_OK)
+		return ctl_store_fail(rc, err);
+	o = g_string_new(NULL);
+	if (c->json) {
+		struct jw w;
+
+		jw_init(&w, o, 1);
+		jw_arr_begin(&w);
+		for (i = 0; i < list->len; i++)
+			case_json(&w, list->pdata[i], NULL, c->conf->tz);
+		jw_arr_end(&w);
+		g_string_append_c(o, '\n');
+	} else {
+		for (i = 0; i < list->len; i++) {
+			const struct vcase *k = list->pdata[i];
+			char *pub = vtime_format_date(k->publication,
+			    c->conf->tz);
+
+			g_string_append_printf(o, "%-16s %-9s %s  %s\n", k->id,
+			    k->state, pub, k->title);
+			g_free(pub);
+		}
+	}
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
+	g_ptr_array_unref(list);
+	return 0;
+}
+
+int
+ctl_case(struct ctl *c, int argc, char **argv)
+{
+	const char *verb, *id;
+	int rc;
+
+	if (argc < 2)
+		return ctl_usage("case: which subcommand?");
+	if (strcmp(argv[1], "open") == 0)
+		return case_open_cmd(c, argc, argv);
+	if (strcmp(argv[1], "list") == 0)
+		return case_list_cmd(c, argc);
+	if (argc < 3)
+		return ctl_usage("case %s: which case?", argv[1]);
+	if ((rc = ctl_load(c, 1, 0)) != 0)
+		return rc;
+	/* Both "case show ID" and the mail form "case ID show". */
+	if (valid_case_id(c, argv[1]) && !valid_case_id(c, argv[2])) {
+		char *t = argv[1];
+
+		argv[1] = argv[2];
+		argv[2] = t;
+	}
+	verb = argv[1];
+	id = argv[2];
+	if (!valid_case_id(c, id))
+		return ctl_fail("'%s' is not a case id (format %s)", id,
+		    c->conf->id_format);
+	if (strcmp(verb, "show") == 0)
+		return case_show_cmd(c, id, argc);
+	if (strcmp(verb, "summary") == 0 || strcmp(verb, "detail") == 0)
+		return case_text_cmd(c, id, argc, argv, verb);
+	if (strcmp(verb, "date") == 0)
+		return case_date_cmd(c, id, argc, argv);
+	return ctl_usage("case: unknown subcommand '%s'", verb);
+}

@@ -1,0 +1,53 @@
+/* Internals shared by the vulturectl command files. */
+#ifndef VULTURE_CTL_P_H
+#define VULTURE_CTL_P_H
+
+#include <glib.h>
+#include <stddef.h>
+
+#include "vulture/config.h"
+#include "vulture/keys.h"
+#include "vulture/store.h"
+
+struct ctl {
+	const char *config_path;	/* foreign: from argv */
+	int json;
+	struct vconf *conf;		/* owned */
+	struct store *st;		/* owned */
+	struct vkeys *keys;		/* owned */
+};
+
+/* Loads the configuration and, if asked, opens the store and the key ring.
+ * Returns 0 or an exit status (errors already printed). */
+int ctl_load(struct ctl *c, int need_store, int need_keys);
+/* Print "vulturectl: message" and return 1. */
+int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the message and usage, return EX_USAGE. */
+int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print msg (freed) and return EX_TEMPFAIL for STORE_TEMP, else 1. */
+int ctl_store_fail(int rc, char *msg);
+/* "vulturectl:USER", newly allocated. */
+char *ctl_actor(void);
+/* Reads a file or "-" (stdin) of at most max bytes. 0 or an exit status. */
+int ctl_read_input(const char *path, size_t max, char **data_r,
+    size_t *len_r);
+
+int ctl_vendor(struct ctl *c, int argc, char **argv);
+int ctl_case(struct ctl *c, int argc, char **argv);
+
+#endif
+
+/* Option parsing for a subcommand: options may appear among the
+ * positional arguments. Repeatable options collect into list. */
+struct ctl_opt {
+	const char *name;	/* "--lang" */
+	int has_arg;
+	const char **value;	/* set for options with an argument */
+	int *flag;		/* set to 1 for flags */
+	GPtrArray *list;	/* if non-NULL: every value, in order */
+};
+
+/* Fills pos (of char *, foreign) with the positional arguments after
+ * argv[0..skip-1]. Returns 0 or EX_USAGE (usage printed). */
+int ctl_parse_opts(int argc, char **argv, int skip, struct ctl_opt *opts,
+    GPtrArray *pos);

@@ -1,0 +1,352 @@
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "vulture/keys.h"
+#include "vulture/log.h"
+
+struct vkeys {
+	gpgme_ctx_t ctx;
+	char *home;
+};
+
+void
+vkey_info_clear(struct vkey_info *info)
+{
+	if (info == NULL)
+		return;
+	g_free(info->uid);
+	if (info->emails != NULL)
+		g_ptr_array_unref(info->emails);
+	memset(info, 0, sizeof(*info));
+}
+
+gpgme_ctx_t
+vkeys_ctx(struct vkeys *k)
+{
+	return k->ctx;
+}
+
+int
+vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r)
+{
+	struct vkeys *k;
+	gpgme_error_t err;
+	struct stat st;
+
+	*k_r = NULL;
+	if (stat(gnupghome, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		*error_r = g_strdup_printf("gnupghome %s is not a directory",
+		    gnupghome);
+		return -1;
+	}
+	gpgme_check_version(NULL);
+	gpgme_set_locale(NULL, LC_CTYPE, setlocale(LC_CTYPE, NULL));
+	k = g_new0(struct vkeys, 1);
+	k->home = g_strdup(gnupghome);
+	if ((err = gpgme_new(&k->ctx)) != 0 ||
+	    (err = gpgme_set_protocol(k->ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (err = gpgme_ctx_set_engine_info(k->ctx, GPGME_PROTOCOL_OpenPGP,
+	    NULL, gnupghome)) != 0) {
+		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
+		vkeys_close(&k);
+		return -1;
+	}
+	gpgme_set_armor(k->ctx, 1);
+	gpgme_set_pinentry_mode(k->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
+	*k_r = k;
+	return 0;
+}
+
+void
+vkeys_close(struct vkeys **kp)
+{
+	struct vkeys *k;
+
+	if (kp == NULL || *kp == NULL)
+		return;
+	k = *kp;
+	if (k->ctx != NULL)
+		gpgme_release(k->ctx);
+	g_free(k->home);
+	g_free(k);
+	*kp = NULL;
+}
+
+static int
+subkey_usable(gpgme_subkey_t sk)
+{
+	return !sk->revoked && !sk->expired && !sk->disabled && !sk->invalid;
+}
+
+/* Fills info from key and returns 0, or -1 with the reason it cannot serve
+ * as a vendor or coordinator key. */
+static int
+judge_key(gpgme_key_t key, struct vkey_info *info, char **error_r)
+{
+	gpgme_subkey_t sk;
+	gpgme_user_id_t uid;
+	int enc = 0, sign = 0;
+
+	memset(info, 0, sizeof(*info));
+	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
+	    strlen(key->subkeys->fpr) != 40) {
+		*error_r = g_strdup("not an OpenPGP v4 key with a fingerprint");
+		return -1;
+	}
+	g_strlcpy(info->fpr, key->subkeys->fpr, sizeof(info->fpr));
+	info->expires = key->subkeys->expires;
+	info->emails = g_ptr_array_new_with_free_func(g_free);
+	for (uid = key->uids; uid != NULL; uid = uid->next) {
+		if (info->uid == NULL && uid->uid != NULL)
+			info->uid = g_strdup(uid->uid);
+		if (uid->email != NULL && *uid->email != '\0' &&
+		    !uid->revoked)
+			g_ptr_array_add(info->emails,
+			    g_ascii_strdown(uid->email, -1));
+	}
+	if (key->revoked) {
+		*error_r = g_strdup_printf("key %s is revoked", info->fpr);
+		return -1;
+	}
+	if (key->expired || (info->expires != 0 && info->expires <
+	    (int64_t)time(NULL))) {
+		*error_r = g_strdup_printf("key %s has expired", info->fpr);
+		return -1;
+	}
+	if (key->disabled || key->invalid) {
+		*error_r = g_strdup_printf("key %s is disabled or invalid",
+		    info->fpr);
+		return -1;
+	}
+	for (sk = key->subkeys; sk != NULL; sk = sk->next) {
+		if (!subkey_usable(sk))
+			continue;
+		if (sk->can_encrypt)
+			enc = 1;
+		if (sk->can_sign)
+			sign = 1;
+	}
+	if (!enc) {
+		*error_r = g_strdup_printf("key %s has no usable encryption "
+		    "subkey: mail to its owner could not be encrypted",
+		    info->fpr);
+		return -1;
+	}
+	if (!sign) {
+		*error_r = g_strdup_printf("key %s cannot sign: its owner "
+		    "could not sign replies", info->fpr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+vkeys_check(struct vkeys *k, const void *data, size_t len,
+    struct vkey_info *info, char **error_r)
+{
+	gpgme_data_t d = NULL;
+	gpgme_key_t key, first = NULL;
+	gpgme_error_t err;
+	int n = 0, rc = -1;
+
+	memset(info, 0, sizeof(*info));
+	if (len == 0 || len > VKEYS_MAX_FILE) {
+		*error_r = g_strdup_printf("a key file must hold 1 to %d "
+		    "bytes", VKEYS_MAX_FILE);
+		return -1;
+	}
+	if ((err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0) {
+		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
+		return -1;
+	}
+	/* Lists the keys in the data without importing them. */
+	err = gpgme_op_keylist_from_data_start(k->ctx, d, 0);
+	if (err != 0) {
+		*error_r = g_strdup_printf("cannot read keys: %s",
+		    gpgme_strerror(err));
+		goto done;
+	}
+	while ((err = gpgme_op_keylist_next(k->ctx, &key)) == 0) {
+		if (n++ == 0)
+			first = key;
+		else
+			gpgme_key_unref(key);
+	}
+	(void)gpgme_op_keylist_end(k->ctx);
+	if (n == 0) {
+		*error_r = g_strdup("no OpenPGP public key found in the data");
+		goto done;
+	}
+	if (n > 1) {
+		*error_r = g_strdup_printf("the data holds %d keys: give "
+		    "exactly one key", n);
+		goto done;
+	}
+	if (first->secret) {
+		*error_r = g_strdup("the data holds a secret key: export "
+		    "only the public key (gpg --export --armor)");
+		goto done;
+	}
+	if (judge_key(first, info, error_r) == -1) {
+		vkey_info_clear(info);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (first != NULL)
+		gpgme_key_unref(first);
+	gpgme_data_release(d);
+	return rc;
+}
+
+int
+vkeys_import(struct vkeys *k, const void *data, size_t len,
+    struct vkey_info *info, char **error_r)
+{
+	gpgme_data_t d = NULL;
+	gpgme_import_result_t res;
+	gpgme_key_t key = NULL;
+	gpgme_error_t err;
+
+	if (vkeys_check(k, data, len, info, error_r) == -1)
+		return -1;
+	if ((err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0 ||
+	    (err = gpgme_op_import(k->ctx, d)) != 0) {
+		*error_r = g_strdup_printf("import: %s", gpgme_strerror(err));
+		goto fail;
+	}
+	res = gpgme_op_import_result(k->ctx);
+	if (res == NULL || (res->imported + res->unchanged) < 1) {
+		*error_r = g_strdup("import: gpg imported no key");
+		goto fail;
+	}
+	/* What the keyring now holds may be the merge with an older copy:
+	 * judge that, not only the file. */
+	if ((err = gpgme_get_key(k->ctx, info->fpr, &key, 0)) != 0) {
+		*error_r = g_strdup_printf("import: key %s not in keyring: %s",
+		    info->fpr, gpgme_strerror(err));
+		goto fail;
+	}
+	vkey_info_clear(info);
+	if (judge_key(key, info, error_r) == -1)
+		goto fail;
+	gpgme_key_unref(key);
+	gpgme_data_release(d);
+	return 0;
+fail:
+	if (key != NULL)
+		gpgme_key_unref(key);
+	gpgme_data_release(d);
+	vkey_info_clear(info);
+	return -1;
+}
+
+static int
+has_email(gpgme_key_t key, const char *address)
+{
+	gpgme_user_id_t uid;
+
+	for (uid = key->uids; uid != NULL; uid = uid->next)
+		if (uid->email != NULL && !uid->revoked &&
+		    g_ascii_strcasecmp(uid->email, address) == 0)
+			return 1;
+	return 0;
+}
+
+int
+vkeys_find_desk(struct vkeys *k, const char *address,
+    const char *configured_fpr, char fpr_r[41], char **error_r)
+{
+	gpgme_key_t key;
+	gpgme_error_t err;
+	int n = 0;
+
+	if (configured_fpr != NULL && *configured_fpr != '\0') {
+		err = gpgme_get_key(k->ctx, configured_fpr, &key, 1);
+		if (err != 0) {
+			*error_r = g_strdup_printf("desk key %s: no secret key "
+			    "in %s (%s)", configured_fpr, k->home,
+			    gpgme_strerror(err));
+			return -1;
+		}
+		g_strlcpy(fpr_r, key->subkeys->fpr, 41);
+		gpgme_key_unref(key);
+		return 0;
+	}
+	err = gpgme_op_keylist_start(k->ctx, address, 1);
+	if (err != 0) {
+		*error_r = g_strdup_printf("listing secret keys: %s",
+		    gpgme_strerror(err));
+		return -1;
+	}
+	while (gpgme_op_keylist_next(k->ctx, &key) == 0) {
+		if (has_email(key, address) && !key->revoked &&
+		    !key->expired && !key->disabled) {
+			if (n++ == 0)
+				g_strlcpy(fpr_r, key->subkeys->fpr, 41);
+		}
+		gpgme_key_unref(key);
+	}
+	(void)gpgme_op_keylist_end(k->ctx);
+	if (n == 0) {
+		*error_r = g_strdup_printf("no desk key: no secret key for %s "
+		    "in %s (run 'vulturectl init --generate-key')", address,
+		    k->home);
+		return -1;
+	}
+	if (n > 1) {
+		*error_r = g_strdup_printf("%d secret keys for %s in %s: set "
+		    "desk_fingerprint", n, address, k->home);
+		return -1;
+	}
+	return 0;
+}
+
+int
+vkeys_generate_desk(struct vkeys *k, const char *address, char fpr_r[41],
+    char **error_r)
+{
+	gpgme_genkey_result_t res;
+	gpgme_key_t key = NULL;
+	gpgme_error_t err;
+	char *uid, *e = NULL;
+	unsigned flags = GPGME_CREATE_NOPASSWD | GPGME_CREATE_NOEXPIRE;
+
+	if (vkeys_find_desk(k, address, NULL, fpr_r, &e) == 0) {
+		*error_r = g_strdup_printf("a desk key for %s already exists: "
+		    "%s", address, fpr_r);
+		return -1;
+	}
+	g_free(e);
+	uid = g_strdup_printf("Vulture desk <%s>", address);
+	err = gpgme_op_createkey(k->ctx, uid, "ed25519", 0, 0, NULL,
+	    flags | GPGME_CREATE_SIGN | GPGME_CREATE_CERT);
+	g_free(uid);
+	if (err != 0) {
+		*error_r = g_strdup_printf("creating the desk key: %s",
+		    gpgme_strerror(err));
+		return -1;
+	}
+	res = gpgme_op_genkey_result(k->ctx);
+	if (res == NULL || res->fpr == NULL) {
+		*error_r = g_strdup("creating the desk key: no fingerprint");
+		return -1;
+	}
+	g_strlcpy(fpr_r, res->fpr, 41);
+	if ((err = gpgme_get_key(k->ctx, fpr_r, &key, 1)) != 0 ||
+	    (err = gpgme_op_createsubkey(k->ctx, key, "cv25519", 0, 0,
+	    flags | GPGME_CREATE_ENCR)) != 0) {
+		*error_r = g_strdup_printf("creating the desk encryption "
+		    "subkey: %s", gpgme_strerror(err));
+		if (key != NULL)
+			gpgme_key_unref(key);
+		return -1;
+	}
+	gpgme_key_unref(key);
+	log_info("desk key generated fpr=%s", fpr_r);
+	return 0;
+}

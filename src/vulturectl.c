@@ -1,0 +1,410 @@
+/* vulturectl: the local tool. Same configuration as the daemon. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "vulture/case.h"
+#include "vulture/config.h"
+#include "ctl_p.h"
+#include "vulture/ids.h"
+#include "vulture/json.h"
+#include "vulture/keys.h"
+#include "vulture/log.h"
+#include "vulture/store.h"
+#include "vulture/vendor.h"
+#include "vulture/vtime.h"
+
+static const char usage_text[] =
+"usage: vulturectl [-c FILE] [--json] COMMAND [ARGS]\n"
+"\n"
+"  init [--generate-key]\n"
+"  check-config\n"
+"  vendor add HANDLE NAME general|individual ADDRESS [keywords LIST]\n"
+"             [--lang en|ja] [--contact-name NAME] [--phone PHONE]\n"
+"             [--unregistered]\n"
+"  vendor contact HANDLE ADDRESS [--name NAME] [--phone PHONE]\n"
+"  vendor key HANDLE FILE|- [--contact ADDRESS]\n"
+"  vendor keywords HANDLE LIST\n"
+"  vendor lang HANDLE en|ja\n"
+"  vendor approve|suspend HANDLE\n"
+"  vendor list\n"
+"  vendor show HANDLE\n"
+"  case open TITLE [--summary FILE] [--detail FILE] [--attach FILE]...\n"
+"             [--reporter REF] [--single-vendor] [--date WHEN]\n"
+"  case summary ID FILE|-\n"
+"  case detail ID FILE|- [--attach FILE]...\n"
+"  case date ID WHEN [reason TEXT]\n"
+"  case list\n"
+"  case show ID\n"
+"\n"
+"FILE '-' is standard input. WHEN is YYYY-MM-DD[THH:MM[+HH:MM]].\n"
+"--json gives listings and show as JSON.\n";
+
+static int
+usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "vulturectl: ");
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "\n\n");
+	}
+	fputs(usage_text, stderr);
+	return EX_USAGE;
+}
+
+int
+ctl_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vulturectl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return 1;
+}
+
+/* Maps a STORE_* code and message to an exit status. Frees msg. */
+int
+ctl_store_fail(int rc, char *msg)
+{
+	int ex = rc == STORE_TEMP ? EX_TEMPFAIL : 1;
+
+	fprintf(stderr, "vulturectl: %s\n", msg != NULL ? msg : "store error");
+	g_free(msg);
+	return ex;
+}
+
+char *
+ctl_actor(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	return g_strdup_printf("vulturectl:%s", pw != NULL ? pw->pw_name :
+	    "?");
+}
+
+int
+ctl_read_input(const char *path, size_t max, char **data_r, size_t *len_r)
+{
+	GError *err = NULL;
+	gsize len = 0;
+	char *data = NULL;
+
+	*data_r = NULL;
+	if (strcmp(path, "-") == 0) {
+		GString *s = g_string_new(NULL);
+		char buf[8192];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+			if (s->len + n > max) {
+				g_string_free(s, TRUE);
+				return ctl_fail("standard input: more than %zu "
+				    "bytes", max);
+			}
+			g_string_append_len(s, buf, n);
+		}
+		if (ferror(stdin)) {
+			g_string_free(s, TRUE);
+			return ctl_fail("standard input: %s",
+			    g_strerror(errno));
+		}
+		*len_r = s->len;
+		*data_r = g_string_free(s, FALSE);
+		return 0;
+	}
+	{
+		struct stat sb;
+
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (size_t)sb.st_size > max)
+			return ctl_fail("%s: more than %zu bytes", path, max);
+	}
+	if (!g_file_get_contents(path, &data, &len, &err)) {
+		int r = ctl_fail("%s", err->message);
+
+		g_error_free(err);
+		return r;
+	}
+	if (len > max) {
+		g_free(data);
+		return ctl_fail("%s: more than %zu bytes", path, max);
+	}
+	*data_r = data;
+	*len_r = len;
+	return 0;
+}
+
+int
+ctl_load(struct ctl *c, int need_store, int need_keys)
+{
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	char *path = vconf_locate(c->config_path);
+	char *err = NULL;
+	int temp, rc;
+	guint i;
+
+	if (c->conf == NULL &&
+	    vconf_load(path, &c->conf, errors, &temp) == -1) {
+		for (i = 0; i < errors->len; i++)
+			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
+		g_ptr_array_unref(errors);
+		g_free(path);
+		return temp ? EX_TEMPFAIL : EX_CONFIG;
+	}
+	g_ptr_array_unref(errors);
+	g_free(path);
+	if (need_store && c->st == NULL) {
+		rc = store_open(c->conf->database, 0, &c->st, &err);
+		if (rc != STORE_OK)
+			return ctl_store_fail(rc, err);
+	}
+	if (need_keys && c->keys == NULL) {
+		if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1) {
+			int r = ctl_fail("%s", err);
+
+			g_free(err);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void
+ctl_cleanup(struct ctl *c)
+{
+	vkeys_close(&c->keys);
+	store_close(&c->st);
+	vconf_free(&c->conf);
+}
+
+static int
+cmd_check_config(struct ctl *c, int argc, char **argv)
+{
+	GPtrArray *errors;
+	char *path;
+	int temp;
+	guint i;
+
+	if (argc != 1)
+		return usage("check-config takes no arguments");
+	errors = g_ptr_array_new_with_free_func(g_free);
+	path = vconf_locate(c->config_path);
+	if (vconf_load(path, &c->conf, errors, &temp) == -1) {
+		for (i = 0; i < errors->len; i++)
+			printf("%s\n", (char *)errors->pdata[i]);
+		printf("%s: %u error%s\n", path, errors->len,
+		    errors->len == 1 ? "" : "s");
+		g_ptr_array_unref(errors);
+		g_free(path);
+		return temp ? EX_TEMPFAIL : EX_CONFIG;
+	}
+	printf("%s: ok\n", path);
+	g_ptr_array_unref(errors);
+	g_free(path);
+	return 0;
+}
+
+static int
+make_dir(const char *path, mode_t mode)
+{
+	if (g_mkdir_with_parents(path, mode) == -1)
+		return ctl_fail("%s: %s", path, g_strerror(errno));
+	return 0;
+}
+
+static int
+cmd_init(struct ctl *c, int argc, char **argv)
+{
+	int generate = 0, rc, i;
+	char *err = NULL, *dbdir;
+	char fpr[41];
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--generate-key") == 0)
+			generate = 1;
+		else
+			return usage("init: unknown argument '%s'", argv[i]);
+	}
+	if ((rc = ctl_load(c, 0, 0)) != 0)
+		return rc;
+	/* The key ring and the database hold embargoed material: private
+	 * directories from the start. */
+	if (make_dir(c->conf->gnupghome, 0700) != 0)
+		return 1;
+	dbdir = g_path_get_dirname(c->conf->database);
+	rc = make_dir(dbdir, 0750);
+	g_free(dbdir);
+	if (rc != 0)
+		return rc;
+	rc = store_open(c->conf->database, 1, &c->st, &err);
+	if (rc != STORE_OK)
+		return ctl_store_fail(rc, err);
+	printf("database %s schema version %d\n", c->conf->database,
+	    store_user_version(c->st));
+	if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1) {
+		rc = ctl_fail("%s", err);
+		g_free(err);
+		return rc;
+	}
+	if (vkeys_find_desk(c->keys, c->conf->address,
+	    c->conf->desk_fingerprint, fpr, &err) == 0) {
+		printf("desk key %s\n", fpr);
+		return 0;
+	}
+	if (!generate) {
+		rc = ctl_fail("%s", err);
+		g_free(err);
+		return rc;
+	}
+	g_free(err);
+	err = NULL;
+	if (c->conf->desk_fingerprint[0] != '\0')
+		return ctl_fail("desk_fingerprint is set but that key is "
+		    "missing: not generating another one");
+	if (vkeys_generate_desk(c->keys, c->conf->address, fpr, &err) == -1) {
+		rc = ctl_fail("%s", err);
+		g_free(err);
+		return rc;
+	}
+	printf("desk key %s (generated)\n", fpr);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl *, int, char **);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "check-config", cmd_check_config },
+	{ "vendor", ctl_vendor },
+	{ "case", ctl_case },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ctl c;
+	int i, rc;
+	size_t k;
+	GPtrArray *rest;
+
+	setlocale(LC_ALL, "");
+	log_init("vulturectl", LOG_TO_STDERR, 0);
+	log_set_quiet(1);
+	memset(&c, 0, sizeof(c));
+
+	/* Global options may stand anywhere; everything else is the command
+	 * and its arguments, in order. "--" ends option scanning. */
+	rest = g_ptr_array_new();
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			for (i++; i < argc; i++)
+				g_ptr_array_add(rest, argv[i]);
+			break;
+		}
+		if (strcmp(argv[i], "-c") == 0 ||
+		    strcmp(argv[i], "--config") == 0) {
+			if (i + 1 >= argc) {
+				g_ptr_array_unref(rest);
+				return usage("%s needs a file", argv[i]);
+			}
+			c.config_path = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0)
+			c.json = 1;
+		else if (strcmp(argv[i], "-v") == 0)
+			log_set_quiet(0);
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			g_ptr_array_unref(rest);
+			fputs(usage_text, stdout);
+			return 0;
+		} else
+			g_ptr_array_add(rest, argv[i]);
+	}
+	g_ptr_array_add(rest, NULL);
+	if (rest->len == 1) {
+		g_ptr_array_unref(rest);
+		return usage(NULL);
+	}
+	for (k = 0; k < G_N_ELEMENTS(commands); k++)
+		if (strcmp(commands[k].name, rest->pdata[0]) == 0)
+			break;
+	if (k == G_N_ELEMENTS(commands)) {
+		rc = usage("unknown command '%s'", (char *)rest->pdata[0]);
+		g_ptr_array_unref(rest);
+		return rc;
+	}
+	rc = commands[k].fn(&c, (int)rest->len - 1, (char **)rest->pdata);
+	g_ptr_array_unref(rest);
+	ctl_cleanup(&c);
+	return rc;
+}
+
+int
+ctl_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vulturectl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n\n");
+	fputs(usage_text, stderr);
+	return EX_USAGE;
+}
+
+int
+ctl_parse_opts(int argc, char **argv, int skip, struct ctl_opt *opts,
+    GPtrArray *pos)
+{
+	int i;
+
+	for (i = skip; i < argc; i++) {
+		struct ctl_opt *o;
+
+		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
+			g_ptr_array_add(pos, argv[i]);
+			continue;
+		}
+		for (o = opts; o != NULL && o->name != NULL; o++)
+			if (strcmp(o->name, argv[i]) == 0)
+				break;
+		if (o == NULL || o->name == NULL)
+			return ctl_usage("%s: unknown option '%s'", argv[0],
+			    argv[i]);
+		if (o->has_arg) {
+			if (i + 1 >= argc)
+				return ctl_usage("%s: %s needs a value",
+				    argv[0], argv[i]);
+			if (o->list != NULL)
+				g_ptr_array_add(o->list, argv[i + 1]);
+			else if (*o->value != NULL)
+				return ctl_usage("%s: %s given twice",
+				    argv[0], argv[i]);
+			else
+				*o->value = argv[i + 1];
+			i++;
+		} else
+			*o->flag = 1;
+	}
+	return 0;
+}

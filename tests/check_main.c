@@ -1,0 +1,19 @@
+/* Gathers every module's Check suite. */
+#include <stdlib.h>
+
+#include "check_suites.h"
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(make_ids_suite());
+	int failed;
+
+	srunner_add_suite(sr, make_config_suite());
+	srunner_add_suite(sr, make_store_suite());
+	srunner_add_suite(sr, make_keys_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,8 @@
+#ifndef CHECK_SUITES_H
+#define CHECK_SUITES_H
+#include <check.h>
+Suite *make_store_suite(void);
+Suite *make_config_suite(void);
+Suite *make_ids_suite(void);
+Suite *make_keys_suite(void);
+#endif
