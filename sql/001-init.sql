@@ -152,8 +152,11 @@ CREATE TABLE messages (
 	state         TEXT NOT NULL DEFAULT 'new'
 	              CHECK (state IN ('new', 'processed', 'quarantined',
 	                               'ignored')),
+	kind          TEXT,		-- the decision: applied, unsigned, leak...
 	reason        TEXT,
 	case_id       TEXT,
+	vendor        TEXT,
+	signer        TEXT,
 	processed_at  INTEGER
 );
 CREATE INDEX messages_state ON messages(state, id);
@@ -164,6 +167,7 @@ CREATE TABLE outbox (
 	id            INTEGER PRIMARY KEY,
 	created       INTEGER NOT NULL,
 	case_id       TEXT,
+	vendor_id     INTEGER REFERENCES vendors(id),
 	kind          TEXT NOT NULL,
 	recipient     TEXT NOT NULL,
 	fingerprint   TEXT,
@@ -177,6 +181,7 @@ CREATE TABLE outbox (
 	sent_at       INTEGER
 );
 CREATE INDEX outbox_due ON outbox(state, next_attempt);
+CREATE INDEX outbox_case ON outbox(case_id);
 
 CREATE TABLE imap_state (
 	mailbox       TEXT PRIMARY KEY,

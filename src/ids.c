@@ -173,6 +173,40 @@ ids_match(const char *fmt, const char *s)
 	return match_at(&f, s) == strlen(s);
 }
 
+GPtrArray *
+ids_find_all(const char *fmt, const char *text)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	struct idfmt f;
+	const char *err, *p;
+
+	if (text == NULL || parse_fmt(fmt, &f, &err) == -1)
+		return out;
+	for (p = text; *p != '\0'; p++) {
+		size_t n;
+		guint i;
+
+		if (p > text && g_ascii_isalnum(p[-1]))
+			continue;
+		n = match_at(&f, p);
+		if (n > 0 && !g_ascii_isdigit(p[n])) {
+			char *id = g_strndup(p, n);
+			int dup = 0;
+
+			memcpy(id, f.prefix, strlen(f.prefix));
+			for (i = 0; i < out->len; i++)
+				if (strcmp(out->pdata[i], id) == 0)
+					dup = 1;
+			if (dup)
+				g_free(id);
+			else
+				g_ptr_array_add(out, id);
+			p += n - 1;
+		}
+	}
+	return out;
+}
+
 char *
 ids_find(const char *fmt, const char *text)
 {

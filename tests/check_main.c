@@ -12,6 +12,8 @@ main(void)
 	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_store_suite());
 	srunner_add_suite(sr, make_keys_suite());
+	srunner_add_suite(sr, make_form_suite());
+	srunner_add_suite(sr, make_tmpl_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -5,4 +5,6 @@ Suite *make_store_suite(void);
 Suite *make_config_suite(void);
 Suite *make_ids_suite(void);
 Suite *make_keys_suite(void);
+Suite *make_form_suite(void);
+Suite *make_tmpl_suite(void);
 #endif

@@ -1,1 +1,206 @@
-exit 0
+#!/bin/sh
+# Drives vulturectl as a user would: a throwaway GNUPGHOME and database,
+# real gpg keys, every command and every error path of the foundation.
+. "$(dirname "$0")/lib.sh"
+
+write_conf
+
+# --- usage and global errors -------------------------------------------
+expect 64 'usage: vulturectl' -- vctl
+expect 0 'usage: vulturectl' -- vctl --help
+expect 64 "unknown command 'frobnicate'" -- vctl frobnicate
+expect 64 '-c needs a file' -- vctl -c
+expect 64 'vendor: which subcommand' -- vctl vendor
+expect 64 "vendor: unknown subcommand 'eat'" -- vctl vendor eat
+expect 64 'case: which subcommand' -- vctl case
+expect 64 'check-config takes no arguments' -- vctl check-config extra
+expect 64 "init: unknown argument '--force'" -- vctl init --force
+
+# --- configuration -----------------------------------------------------
+expect 0 ': ok$' -- vctl check-config
+expect 0 ': ok$' -- vctl -c "$top_srcdir/conf/vultured.conf" check-config
+expect 75 'No such file' -- vctl -c "$T/none.conf" check-config
+printf '[general]\naddress = nobody\nbogus = 1\n[imap]\ntls = ssl\n' > "$T/bad.conf"
+expect 78 "bad.conf:2: address: 'nobody' is not a mail address" -- vctl -c "$T/bad.conf" check-config
+expect 78 "bad.conf:3: unknown key 'bogus'" -- vctl -c "$T/bad.conf" check-config
+expect 78 'bad.conf: 3 errors' -- vctl -c "$T/bad.conf" check-config
+printf 'secret\n' > "$T/imap.secret"
+chmod 644 "$T/imap.secret"
+write_conf "[imap]
+password_file = $T/imap.secret"
+expect 78 'password_file: .*readable or writable by group or others' -- vctl check-config
+chmod 600 "$T/imap.secret"
+expect 0 ': ok$' -- vctl check-config
+# A command that needs the configuration fails the same way.
+expect 78 'address' -- vctl -c "$T/bad.conf" vendor list
+write_conf
+
+# --- before init -------------------------------------------------------
+expect 1 "run 'vulturectl init'" -- vctl vendor list
+
+# --- init --------------------------------------------------------------
+expect 1 'no desk key.*--generate-key' -- vctl init
+expect 0 'desk key [0-9A-F]{40} \(generated\)' -- vctl init --generate-key
+expect 0 'desk key [0-9A-F]{40}$' -- vctl init
+expect 0 'schema version 1' -- vctl init --generate-key
+[ "$(stat -c %a "$T/vulture.db")" = 600 ] && ok || bad "database mode $(stat -c %a "$T/vulture.db")"
+[ "$(stat -c %a "$T/gnupg")" = 700 ] && ok || bad "gnupghome mode"
+
+# --- vendors -----------------------------------------------------------
+expect 0 'vendor acme added \(pending\)' -- vctl vendor add acme "ACME Corp" general psirt@acme.example keywords httpd,tls --contact-name "ACME PSIRT" --phone "+1-555-0100"
+expect 0 'vendor globex added' -- vctl vendor add globex "Globex KK" individual sec@globex.example keywords dns --lang ja
+expect 0 'added \(unregistered\)' -- vctl vendor add initech "Initech" general info@initech.example --unregistered
+expect 1 "vendor 'acme' already exists" -- vctl vendor add acme "Again" general x@acme.example
+expect 1 "bad handle 'ACME!'" -- vctl vendor add 'ACME!' "X" general x@acme.example
+expect 1 "registration must be general or individual" -- vctl vendor add hooli "Hooli" sometimes x@hooli.example
+expect 1 "'not-an-address' is not a mail address" -- vctl vendor add hooli "Hooli" general not-an-address
+expect 1 "bad keyword 'b@d'" -- vctl vendor add hooli "Hooli" general x@hooli.example keywords ok,b@d
+expect 1 'bad state or language' -- vctl vendor add hooli "Hooli" general x@hooli.example --lang fr
+expect 64 'vendor add: HANDLE NAME' -- vctl vendor add hooli "Hooli"
+expect 64 'vendor add: HANDLE NAME' -- vctl vendor add hooli "Hooli" general x@hooli.example words a,b
+expect 64 "unknown option '--colour'" -- vctl vendor add hooli "Hooli" general x@hooli.example --colour red
+expect 64 '--lang needs a value' -- vctl vendor add hooli "Hooli" general x@hooli.example --lang
+expect 64 '--lang given twice' -- vctl vendor add hooli "Hooli" general x@hooli.example --lang en --lang ja
+
+# Keys: a good one, and each kind the import must refuse.
+ACME_FPR=$(mkkey acme "ACME PSIRT <psirt@acme.example>")
+GLOBEX_FPR=$(mkkey globex "Globex <sec@globex.example>")
+mkkey signonly "Sign Only <psirt@acme.example>" signonly > /dev/null
+cat "$T/keys/acme.asc" "$T/keys/globex.asc" > "$T/keys/two.asc"
+h="$T/keys/old"; mkdir -p "$h"; chmod 700 "$h"
+gpg --homedir "$h" --batch --pinentry-mode loopback --passphrase '' --faked-system-time 20200101T000000 \
+    --quick-gen-key "Old <psirt@acme.example>" ed25519 sign,cert 1d >/dev/null 2>&1
+gpg --homedir "$h" --armor --export > "$T/keys/old.asc" 2>/dev/null
+REV_FPR=$(mkkey revoked "Gone <psirt@acme.example>")
+sed 's/^:-----BEGIN/-----BEGIN/' "$T/keys/revoked/openpgp-revocs.d/$REV_FPR.rev" |
+    gpg --homedir "$T/keys/revoked" --batch --import >/dev/null 2>&1
+gpg --homedir "$T/keys/revoked" --armor --export "$REV_FPR" > "$T/keys/revoked.asc"
+printf 'not a key\n' > "$T/keys/junk.asc"
+
+expect 1 'is revoked' -- vctl vendor key acme "$T/keys/revoked.asc"
+expect 1 'has expired' -- vctl vendor key acme "$T/keys/old.asc"
+expect 1 'no usable encryption subkey' -- vctl vendor key acme "$T/keys/signonly.asc"
+expect 1 'holds 2 keys' -- vctl vendor key acme "$T/keys/two.asc"
+expect 1 'no OpenPGP public key' -- vctl vendor key acme "$T/keys/junk.asc"
+expect 1 'No such file' -- vctl vendor key acme "$T/keys/missing.asc"
+expect 1 "no vendor 'nobody'" -- vctl vendor key nobody "$T/keys/acme.asc"
+expect 64 'vendor key: HANDLE FILE' -- vctl vendor key acme
+expect 1 "nobody@acme.example is not a contact of acme" -- vctl vendor key acme "$T/keys/acme.asc" --contact nobody@acme.example
+expect 0 "key $ACME_FPR pinned for acme <psirt@acme.example>" -- vctl vendor key acme "$T/keys/acme.asc"
+# The same key cannot be pinned to a second vendor (here from stdin).
+expect 1 "already pinned to acme" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/acme.asc\""
+expect 0 "key $GLOBEX_FPR pinned for globex" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/globex.asc\""
+
+expect 0 'contact cto@globex.example added' -- vctl vendor contact globex cto@globex.example --name "CTO"
+expect 1 'already a contact' -- vctl vendor contact globex cto@globex.example
+expect 0 'keywords of acme set \(3\)' -- vctl vendor keywords acme httpd,tls,dns
+expect 1 'bad keyword' -- vctl vendor keywords acme 'a b'
+expect 64 'vendor keywords: HANDLE LIST' -- vctl vendor keywords acme
+expect 0 'language of acme set to ja' -- vctl vendor lang acme ja
+expect 1 'language must be en or ja' -- vctl vendor lang acme de
+
+expect 1 'initech has no contact with a pinned key' -- vctl vendor approve initech
+expect 0 'vendor acme registered' -- vctl vendor approve acme
+expect 1 'already registered' -- vctl vendor approve acme
+expect 0 'vendor globex registered' -- vctl vendor approve globex
+expect 0 'vendor globex suspended' -- vctl vendor suspend globex
+expect 1 'initech is unregistered' -- vctl vendor suspend initech
+expect 64 'vendor approve: HANDLE' -- vctl vendor approve
+
+expect 0 '^acme +registered +general +ja +keys=1 ACME Corp' -- vctl vendor list
+expect 0 'globex +suspended +individual' -- vctl vendor list
+expect 0 "key: +$ACME_FPR" -- vctl vendor show acme
+expect 1 "no vendor 'nobody'" -- vctl vendor show nobody
+expect 1 "'BAD' is not a vendor handle" -- vctl vendor show BAD
+expect 64 'vendor list takes no arguments' -- vctl vendor list extra
+
+# JSON is valid and carries the fields.
+vctl --json vendor list > "$T/vendors.json" &&
+python3 -c "import json,sys; v=json.load(open(sys.argv[1])); assert [x['handle'] for x in v]==['acme','globex','initech']; assert v[0]['contacts'][0]['fingerprint']==sys.argv[2]; assert v[0]['keywords']==['dns','httpd','tls']" "$T/vendors.json" "$ACME_FPR" && ok || bad "vendor list --json"
+vctl vendor show globex --json > "$T/globex.json" &&
+python3 -c "import json,sys; v=json.load(open(sys.argv[1])); assert v['state']=='suspended' and v['language']=='ja' and len(v['contacts'])==2" "$T/globex.json" && ok || bad "vendor show --json"
+
+# --- cases -------------------------------------------------------------
+printf 'Do you ship an implementation of FooHTTP?\n' > "$T/summary.txt"
+printf 'Stack overflow in the chunked parser.\nPoC attached.\n' > "$T/detail.txt"
+printf 'print("poc")\n' > "$T/poc.py"
+NOW=$(date +%s)
+out=$(vctl case open "Buffer overflow in FooHTTP" --summary "$T/summary.txt" --detail "$T/detail.txt" --attach "$T/poc.py" --reporter "IPA#2026-0042")
+echo "$out" | grep -Eq '^JVNVU#[0-9]{8}$' && ok || bad "case open printed '$out'"
+ID=$out
+out=$(vctl case open "Single vendor issue" --single-vendor)
+echo "$out" | grep -Eq '^JVN#[0-9]{8}$' && ok || bad "single-vendor id '$out'"
+ID2=$out
+expect 64 'case open: one TITLE' -- vctl case open
+expect 64 'case open: one TITLE' -- vctl case open a b
+expect 1 'No such file' -- vctl case open "T" --summary "$T/none.txt"
+printf '\377\376bad' > "$T/binary.txt"
+expect 1 'not UTF-8 text' -- vctl case open "T" --summary "$T/binary.txt"
+expect 1 "bad date '2027-13-01'" -- vctl case open "T" --date 2027-13-01
+expect 1 'in the past' -- vctl case open "T" --date 2001-01-01
+expect 64 'standard input can be read once' -- vctl case open "T" --summary - --detail -
+expect 64 "unknown option '--sumary'" -- vctl case open "T" --sumary x
+
+expect 0 "$ID +Buffer overflow in FooHTTP" -- vctl case show "$ID"
+expect 0 "$ID +Buffer overflow" -- vctl case "$ID" show
+expect 0 'Do you ship an implementation of FooHTTP' -- vctl case show "$ID"
+expect 0 'attachment: +poc.py \(text/plain, 13 bytes\)' -- vctl case show "$ID"
+expect 0 'case-opened' -- vctl case show "$ID"
+expect 1 "no case JVNVU#00000000" -- vctl case show JVNVU#00000000
+expect 1 "'XYZ' is not a case id" -- vctl case show XYZ
+expect 64 'case show: ID' -- vctl case show "$ID" extra
+expect 64 'case show: which case' -- vctl case show
+expect 64 "case: unknown subcommand 'eat'" -- vctl case eat "$ID"
+
+# The default publication date is 45 days after the start.
+vctl --json case show "$ID" > "$T/case.json"
+python3 - "$T/case.json" "$NOW" <<'EOF' && ok || bad "case show --json / default date"
+import json, sys, datetime
+c = json.load(open(sys.argv[1]))
+t0 = datetime.datetime.fromisoformat(c["t0"])
+pub = datetime.datetime.fromisoformat(c["publication"])
+assert (pub - t0).days == 45, (t0, pub)
+assert abs(t0.timestamp() - int(sys.argv[2])) < 60
+assert t0.utcoffset() == datetime.timedelta(hours=9)
+assert c["reporter_ref"] == "IPA#2026-0042"
+assert c["attachments"][0]["filename"] == "poc.py"
+assert [e["kind"] for e in c["events"]] == ["case-opened", "attachment-added"]
+assert c["participants"] == []
+EOF
+
+printf 'A new summary.\n' | vctl case summary "$ID" - > /dev/null && ok || bad "summary from stdin"
+expect 0 'A new summary' -- vctl case show "$ID"
+printf 'data' > "$T/trace.pcap"
+expect 0 "$ID detail set" -- vctl case detail "$ID" "$T/detail.txt" --attach "$T/trace.pcap"
+expect 0 'trace.pcap \(application/vnd.tcpdump.pcap, 4 bytes\)' -- vctl case show "$ID"
+expect 1 'not UTF-8 text' -- vctl case detail "$ID" "$T/binary.txt"
+expect 1 "no case JVNVU#00000000" -- vctl case summary JVNVU#00000000 "$T/summary.txt"
+expect 64 'case summary: ID FILE' -- vctl case summary "$ID"
+expect 64 "unknown option '--attach'" -- vctl case summary "$ID" "$T/summary.txt" --attach "$T/poc.py"
+
+expect 0 "$ID publication 2099-01-20T11:00:00\+09:00" -- vctl case date "$ID" 2099-01-20 reason "vendor fix train"
+expect 0 "publication 2099-02-01T10:30:00\+09:00" -- vctl case "$ID" date 2099-02-01T10:30+09:00
+expect 0 "publication 2099-02-01T19:30:00\+09:00" -- vctl case date "$ID" 2099-02-01T10:30Z
+expect 0 'date-changed from=.* reason=vendor fix train' -- vctl case show "$ID"
+expect 1 "bad date '2099-02-30'" -- vctl case date "$ID" 2099-02-30
+expect 1 "bad date 'tomorrow'" -- vctl case date "$ID" tomorrow
+expect 1 'in the past' -- vctl case date "$ID" 2020-01-01
+expect 1 'no case' -- vctl case date JVNVU#00000000 2099-01-01
+expect 64 'case date: ID WHEN' -- vctl case date "$ID"
+expect 64 'case date: ID WHEN' -- vctl case date "$ID" 2099-01-01 because x
+
+expect 0 "$ID2 +open" -- vctl case list
+expect 0 "$ID +open +2099-02-01 +Buffer overflow" -- vctl case list
+vctl case list --json | python3 -c "import json,sys; l=json.load(sys.stdin); assert len(l)==2 and all('id' in c for c in l)" && ok || bad "case list --json"
+expect 64 'case list takes no arguments' -- vctl case list extra
+
+# Nothing above crashed, and the event log is append-only for real.
+sqlite3 "$T/vulture.db" "UPDATE events SET kind='x'" 2>/dev/null && bad "events updatable" || ok
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE case_id IS NULL")" -ge 10 ] && ok || bad "vendor events missing"
+
+# A database from a newer vulture is refused, not damaged.
+sqlite3 "$T/vulture.db" "PRAGMA user_version = 99"
+expect 1 'newer than this program' -- vctl vendor list
+sqlite3 "$T/vulture.db" "PRAGMA user_version = 1"
+
+finish

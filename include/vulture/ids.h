@@ -28,4 +28,8 @@ int ids_match(const char *fmt, const char *s);
  * a bare id), returns it newly allocated (g_free) or NULL. */
 char *ids_find(const char *fmt, const char *text);
 
+/* Every id of format fmt in text, in order, without repeats: a GPtrArray
+ * of newly allocated strings (free with g_ptr_array_unref). */
+GPtrArray *ids_find_all(const char *fmt, const char *text);
+
 #endif

@@ -1,0 +1,81 @@
+/* Inbound mail: store as received, then decide and apply exactly once.
+ *
+ * inbound_store() writes the raw bytes durably (deduplicated by SHA-256);
+ * inbound_process() takes a stored row in state "new", decodes it, decides
+ * what it is (a vendor reply to apply, something to quarantine with a
+ * reason, an auto-reply to ignore) and applies the decision, the message's
+ * new state and the event-log entries in one transaction. A crash before
+ * that commit leaves the row "new": it is processed again, never twice.
+ * inbound_decide() is the same decision without any change, for
+ * `vulturectl inspect`. */
+#ifndef VULTURE_INBOUND_H
+#define VULTURE_INBOUND_H
+
+#include <glib.h>
+#include <gpgme.h>
+#include <stdint.h>
+
+#include "vulture/config.h"
+#include "vulture/decode.h"
+#include "vulture/form.h"
+#include "vulture/store.h"
+
+/* What happens to a message. */
+enum inbound_action {
+	INBOUND_APPLY,		/* a vendor reply: changes the case */
+	INBOUND_QUARANTINE,	/* kept with a reason; nothing changes */
+	INBOUND_IGNORE,		/* auto-reply or bounce: recorded only */
+};
+
+struct inbound_decision {
+	enum inbound_action action;
+	const char *kind;	/* static: "applied", "unsigned", "leak"... */
+	char *reason;		/* owned: for people */
+	char *case_id;		/* owned, may be NULL */
+	char *vendor;		/* owned: the signer's vendor handle, or NULL */
+	int64_t vendor_id;
+	char *route;		/* owned: how the case was found, or NULL */
+	struct form *form;	/* owned, may be NULL */
+	GPtrArray *changes;	/* owned, of char *: what applying changes */
+};
+
+struct inbound_env {
+	const struct vconf *conf;	/* foreign */
+	struct store *st;		/* foreign */
+	gpgme_ctx_t ctx;		/* foreign: desk GNUPGHOME */
+};
+
+const char *inbound_action_name(enum inbound_action a);
+void inbound_decision_free(struct inbound_decision **d);
+
+/* Cheap test before storing: 1 if raw starts like an RFC 5322 message (a
+ * header field or an mbox From_ line), else 0. deliver answers 65 for 0. */
+int inbound_looks_like_mail(const char *raw, size_t len);
+
+/* Stores raw as received. Returns STORE_OK with the row id in *row_r and
+ * *dup_r = 1 when the same bytes were stored before (nothing written). */
+int inbound_store(struct store *st, const char *raw, size_t len,
+    const char *source, int64_t now, int64_t *row_r, int *dup_r,
+    char **error_r);
+
+/* Decides about raw without changing anything. *dec_r (may be NULL) gets
+ * the decode result, or NULL when the bytes could not be decoded.
+ * Returns STORE_OK or a store error. */
+int inbound_decide(const struct inbound_env *env, const char *raw,
+    size_t len, int64_t now, struct vdec_result **dec_r,
+    struct inbound_decision **d_r, char **error_r);
+
+/* Processes stored row (state "new"; other states are left alone and give
+ * STORE_OK with *d_r NULL). */
+int inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
+    struct inbound_decision **d_r, char **error_r);
+
+/* Processes every "new" row, oldest first; *n_r counts them. Stops at the
+ * first store error (the rest stay "new"). */
+int inbound_process_pending(const struct inbound_env *env, int64_t now,
+    unsigned *n_r, char **error_r);
+
+/* Puts a quarantined row back to "new" (quarantine retry). */
+int inbound_requeue(struct store *st, int64_t row, char **error_r);
+
+#endif
