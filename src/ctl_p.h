@@ -34,6 +34,7 @@ int ctl_read_input(const char *path, size_t max, char **data_r,
 
 int ctl_vendor(struct ctl *c, int argc, char **argv);
 int ctl_case(struct ctl *c, int argc, char **argv);
+int ctl_inbound(struct ctl *c, int argc, char **argv);
 
 #endif
 

@@ -44,6 +44,9 @@ static const char usage_text[] =
 "  case date ID WHEN [reason TEXT]\n"
 "  case list\n"
 "  case show ID\n"
+"  deliver                 (a message on standard input; for the MTA)\n"
+"  inspect FILE|-\n"
+"  quarantine list | show ID | retry ID\n"
 "\n"
 "FILE '-' is standard input. WHEN is YYYY-MM-DD[THH:MM[+HH:MM]].\n"
 "--json gives listings and show as JSON.\n";
@@ -296,6 +299,9 @@ static const struct {
 	{ "check-config", cmd_check_config },
 	{ "vendor", ctl_vendor },
 	{ "case", ctl_case },
+	{ "deliver", ctl_inbound },
+	{ "inspect", ctl_inbound },
+	{ "quarantine", ctl_inbound },
 };
 
 int

@@ -1,0 +1,535 @@
+/* vulturectl deliver | inspect | quarantine: the inbound path by hand. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "ctl_p.h"
+#include "vulture/case.h"
+#include "vulture/decode.h"
+#include "vulture/inbound.h"
+#include "vulture/json.h"
+#include "vulture/log.h"
+#include "vulture/vtime.h"
+
+/* deliver: the MTA's pipe. Exit 0 once the message is stored; 75 for
+ * anything worth retrying; 65 only for what is not mail or too big. Only a
+ * terse reason goes to stderr (it ends up in a DSN), never content. */
+static int
+deliver_cmd(struct ctl *c, int argc, char **argv)
+{
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	struct inbound_decision *d = NULL;
+	struct inbound_env env;
+	GString *buf = NULL;
+	char *path, *err = NULL;
+	char chunk[65536];
+	int64_t row;
+	int temp, dup, rc;
+	size_t n;
+
+	log_init("vulture-deliver", LOG_TO_SYSLOG, 0);
+	log_set_quiet(0);
+	if (argc != 1) {
+		g_ptr_array_unref(errors);
+		return ctl_usage("deliver takes no arguments (the message is "
+		    "read from standard input)");
+	}
+	path = vconf_locate(c->config_path);
+	if (vconf_load(path, &c->conf, errors, &temp) == -1) {
+		log_warnx("deliver: configuration %s unusable (%u errors): "
+		    "tempfail", path, errors->len);
+		fprintf(stderr, "vulture: configuration unusable: temporary "
+		    "failure\n");
+		g_free(path);
+		g_ptr_array_unref(errors);
+		return EX_TEMPFAIL;
+	}
+	g_free(path);
+	g_ptr_array_unref(errors);
+
+	buf = g_string_sized_new(65536);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		if (buf->len + n > c->conf->max_message_size) {
+			log_warnx("deliver: message over max_message_size=%"
+			    G_GUINT64_FORMAT ": refused",
+			    (guint64)c->conf->max_message_size);
+			fprintf(stderr, "vulture: message exceeds the size "
+			    "limit\n");
+			rc = EX_DATAERR;
+			goto out;
+		}
+		g_string_append_len(buf, chunk, n);
+	}
+	if (ferror(stdin)) {
+		log_warn("deliver: reading standard input");
+		rc = EX_TEMPFAIL;
+		goto out;
+	}
+	if (!inbound_looks_like_mail(buf->str, buf->len)) {
+		log_warnx("deliver: input of %zu bytes is not a mail message",
+		    buf->len);
+		fprintf(stderr, "vulture: input is not a mail message\n");
+		rc = EX_DATAERR;
+		goto out;
+	}
+	rc = store_open(c->conf->database, 0, &c->st, &err);
+	if (rc == STORE_OK)
+		rc = inbound_store(c->st, buf->str, buf->len, "deliver",
+		    vtime_now(), &row, &dup, &err);
+	if (rc != STORE_OK) {
+		log_warnx("deliver: cannot store the message: %s: tempfail",
+		    err);
+		fprintf(stderr, "vulture: cannot store the message now: "
+		    "temporary failure\n");
+		g_free(err);
+		rc = EX_TEMPFAIL;
+		goto out;
+	}
+	log_info("message %" G_GINT64_FORMAT " stored source=deliver bytes=%zu"
+	    "%s", (gint64)row, buf->len, dup ? " duplicate" : "");
+	/* Stored: from here on every outcome is exit 0. What fails now is
+	 * retried by the daemon, which processes every "new" row. */
+	rc = 0;
+	if (dup)
+		goto out;
+	if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1) {
+		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
+		    "later: %s", (gint64)row, err);
+		g_free(err);
+		goto out;
+	}
+	env.conf = c->conf;
+	env.st = c->st;
+	env.ctx = vkeys_ctx(c->keys);
+	if (inbound_process(&env, row, vtime_now(), &d, &err) != STORE_OK) {
+		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
+		    "later: %s", (gint64)row, err);
+		g_free(err);
+	}
+	inbound_decision_free(&d);
+out:
+	if (buf != NULL) {
+		explicit_bzero(buf->str, buf->len);
+		g_string_free(buf, TRUE);
+	}
+	return rc;
+}
+
+static const char *
+yn(int b)
+{
+	return b ? "yes" : "no";
+}
+
+static void
+form_json(struct jw *w, const struct form *f)
+{
+	guint i;
+
+	jw_obj_begin(w);
+	jw_kstr(w, "case", f->case_id);
+	if (f->request_detail >= 0)
+		jw_kbool(w, "request_detail", f->request_detail);
+	jw_kstr(w, "status", form_status_name(f->status));
+	jw_kstr(w, "comment", f->comment);
+	jw_kstr(w, "advisory_url", f->advisory_url);
+	jw_kstr(w, "fix_plan", f->fix_plan);
+	jw_kstr(w, "fix_date", f->fix_date);
+	jw_kstr(w, "workaround_plan", f->workaround_plan);
+	jw_kstr(w, "workaround_date", f->workaround_date);
+	jw_kstr(w, "publication_date_request", f->pubdate_request);
+	jw_kstr(w, "reason", f->reason);
+	jw_key(w, "share_with");
+	jw_arr_begin(w);
+	for (i = 0; i < f->shares->len; i++) {
+		const struct form_share *s = f->shares->pdata[i];
+
+		jw_obj_begin(w);
+		jw_kstr(w, "organisation", s->organisation);
+		jw_kstr(w, "contact", s->contact);
+		jw_kstr(w, "address", s->address);
+		jw_kstr(w, "phone", s->phone);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "unknown_labels");
+	jw_arr_begin(w);
+	for (i = 0; i < f->unknown->len; i++) {
+		const struct form_issue *is = f->unknown->pdata[i];
+
+		jw_obj_begin(w);
+		jw_kint(w, "line", is->line);
+		jw_kstr(w, "label", is->label);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "errors");
+	jw_arr_begin(w);
+	for (i = 0; i < f->errors->len; i++) {
+		const struct form_issue *is = f->errors->pdata[i];
+
+		jw_obj_begin(w);
+		jw_kint(w, "line", is->line);
+		jw_kstr(w, "label", is->label);
+		jw_kstr(w, "message", is->message);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void
+inspect_json(GString *o, const struct vdec_result *r,
+    const struct inbound_decision *d)
+{
+	struct jw w;
+	guint i;
+
+	jw_init(&w, o, 1);
+	jw_obj_begin(&w);
+	if (r != NULL) {
+		jw_kstr(&w, "structure", r->structure->str);
+		jw_kstr(&w, "shape", vdec_shape_name(r->shape));
+		jw_kbool(&w, "encrypted", r->encrypted);
+		jw_kbool(&w, "decrypted", r->decrypted);
+		jw_kstr(&w, "decrypt_error", r->decrypt_error);
+		jw_kstr(&w, "signature", vdec_sig_name(r->sig));
+		jw_kstr(&w, "verify_error", r->verify_error);
+		jw_kstr(&w, "signer", r->signer_fpr[0] ? r->signer_fpr : NULL);
+		jw_kint(&w, "signature_time", r->sig_time);
+		jw_kstr(&w, "message_id", r->message_id);
+		jw_kstr(&w, "in_reply_to", r->in_reply_to);
+		jw_kstr(&w, "from", r->from);
+		jw_kstr(&w, "subject", r->subject);
+		jw_kbool(&w, "subject_protected", r->subject_protected);
+		jw_kstr(&w, "subject_outer", r->subject_outer);
+		jw_key(&w, "attachments");
+		jw_arr_begin(&w);
+		for (i = 0; i < r->attachments->len; i++) {
+			const struct vdec_attachment *a =
+			    r->attachments->pdata[i];
+
+			jw_obj_begin(&w);
+			jw_kstr(&w, "filename", a->filename);
+			jw_kstr(&w, "content_type", a->content_type);
+			jw_kint(&w, "size", (int64_t)g_bytes_get_size(a->data));
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+	}
+	jw_kstr(&w, "decision", inbound_action_name(d->action));
+	jw_kstr(&w, "kind", d->kind);
+	jw_kstr(&w, "reason", d->reason);
+	jw_kstr(&w, "case", d->case_id);
+	jw_kstr(&w, "route", d->route);
+	jw_kstr(&w, "vendor", d->vendor);
+	if (d->form != NULL) {
+		jw_key(&w, "form");
+		form_json(&w, d->form);
+	}
+	jw_key(&w, "changes");
+	jw_arr_begin(&w);
+	for (i = 0; i < d->changes->len; i++)
+		jw_str(&w, d->changes->pdata[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	g_string_append_c(o, '\n');
+}
+
+static void
+inspect_text(GString *o, const struct vdec_result *r,
+    const struct inbound_decision *d, GTimeZone *tz)
+{
+	guint i;
+
+	if (r != NULL) {
+		char *t = r->sig_time ? vtime_format(r->sig_time, tz) : NULL;
+
+		g_string_append_printf(o, "structure:\n");
+		{
+			gchar **lines = g_strsplit(r->structure->str, "\n", -1);
+
+			for (i = 0; lines[i] != NULL; i++)
+				if (lines[i][0] != '\0')
+					g_string_append_printf(o, "  %s\n",
+					    lines[i]);
+			g_strfreev(lines);
+		}
+		g_string_append_printf(o, "shape:       %s\n",
+		    vdec_shape_name(r->shape));
+		g_string_append_printf(o, "encrypted:   %s, decrypted: %s%s%s\n",
+		    yn(r->encrypted), yn(r->decrypted),
+		    r->decrypt_error ? " — " : "",
+		    r->decrypt_error ? r->decrypt_error : "");
+		g_string_append_printf(o, "signature:   %s%s%s\n",
+		    vdec_sig_name(r->sig), r->verify_error ? " — " : "",
+		    r->verify_error ? r->verify_error : "");
+		if (r->signer_fpr[0] != '\0')
+			g_string_append_printf(o, "signer:      %s%s%s\n",
+			    r->signer_fpr, t ? ", signed " : "", t ? t : "");
+		g_free(t);
+		g_string_append_printf(o, "message-id:  %s\n",
+		    r->message_id ? r->message_id : "(none)");
+		if (r->in_reply_to != NULL)
+			g_string_append_printf(o, "in-reply-to: %s\n",
+			    r->in_reply_to);
+		g_string_append_printf(o, "subject:     %s%s\n",
+		    r->subject ? r->subject : "(none)",
+		    r->subject_protected ? " (protected)" : "");
+		for (i = 0; i < r->attachments->len; i++) {
+			const struct vdec_attachment *a =
+			    r->attachments->pdata[i];
+
+			g_string_append_printf(o, "attachment:  %s (%s, %zu "
+			    "bytes)\n", a->filename ? a->filename : "(unnamed)",
+			    a->content_type, g_bytes_get_size(a->data));
+		}
+	}
+	if (d->vendor != NULL)
+		g_string_append_printf(o, "vendor:      %s\n", d->vendor);
+	if (d->case_id != NULL)
+		g_string_append_printf(o, "case:        %s%s%s%s\n", d->case_id,
+		    d->route ? " (by " : "", d->route ? d->route : "",
+		    d->route ? ")" : "");
+	if (d->form != NULL) {
+		const struct form *f = d->form;
+
+		g_string_append_printf(o, "form:        %u field%s\n",
+		    f->n_fields, f->n_fields == 1 ? "" : "s");
+		for (i = 0; i < f->unknown->len; i++) {
+			const struct form_issue *is = f->unknown->pdata[i];
+
+			g_string_append_printf(o, "  line %u: unknown label "
+			    "'%s'\n", is->line, is->label);
+		}
+		for (i = 0; i < f->errors->len; i++) {
+			const struct form_issue *is = f->errors->pdata[i];
+
+			g_string_append_printf(o, "  line %u: %s\n", is->line,
+			    is->message);
+		}
+	}
+	g_string_append_printf(o, "decision:    %s (%s): %s\n",
+	    inbound_action_name(d->action), d->kind, d->reason);
+	for (i = 0; i < d->changes->len; i++)
+		g_string_append_printf(o, "  change: %s\n",
+		    (char *)d->changes->pdata[i]);
+}
+
+static int
+print_decision(struct ctl *c, const char *raw, size_t len)
+{
+	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys) };
+	struct inbound_decision *d = NULL;
+	struct vdec_result *r = NULL;
+	GString *o = g_string_new(NULL);
+	char *err = NULL;
+	int rc;
+
+	rc = inbound_decide(&env, raw, len, vtime_now(), &r, &d, &err);
+	if (rc != STORE_OK) {
+		g_string_free(o, TRUE);
+		return ctl_store_fail(rc, err);
+	}
+	if (c->json)
+		inspect_json(o, r, d);
+	else
+		inspect_text(o, r, d, c->conf->tz);
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
+	vdec_result_free(&r);
+	inbound_decision_free(&d);
+	return 0;
+}
+
+static int
+inspect_cmd(struct ctl *c, int argc, char **argv)
+{
+	char *raw = NULL;
+	size_t len;
+	int rc;
+
+	if (argc != 2)
+		return ctl_usage("inspect: FILE|-");
+	if ((rc = ctl_load(c, 1, 1)) != 0)
+		return rc;
+	if ((rc = ctl_read_input(argv[1], c->conf->max_message_size, &raw,
+	    &len)) != 0)
+		return rc;
+	if (!inbound_looks_like_mail(raw, len)) {
+		g_free(raw);
+		return ctl_fail("%s: not a mail message", argv[1]);
+	}
+	rc = print_decision(c, raw, len);
+	explicit_bzero(raw, len);
+	g_free(raw);
+	return rc;
+}
+
+static int
+parse_row(const char *s, int64_t *row)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v <= 0)
+		return -1;
+	*row = v;
+	return 0;
+}
+
+static int
+quarantine_list(struct ctl *c)
+{
+	sqlite3_stmt *s = store_stmt(c->st, "SELECT id, received, kind, "
+	    "reason, case_id, vendor, signer, message_id, size FROM messages "
+	    "WHERE state = 'quarantined' ORDER BY id");
+	GString *o = g_string_new(NULL);
+	struct jw w;
+
+	if (s == NULL) {
+		g_string_free(o, TRUE);
+		return ctl_store_fail(store_error(c->st, "quarantine", NULL),
+		    NULL);
+	}
+	jw_init(&w, o, 1);
+	if (c->json)
+		jw_arr_begin(&w);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char *at = vtime_format(sqlite3_column_int64(s, 1), c->conf->tz);
+		const char *kind = (const char *)sqlite3_column_text(s, 2);
+		const char *reason = (const char *)sqlite3_column_text(s, 3);
+
+		if (c->json) {
+			jw_obj_begin(&w);
+			jw_kint(&w, "id", sqlite3_column_int64(s, 0));
+			jw_kstr(&w, "received", at);
+			jw_kstr(&w, "state", "quarantined");
+			jw_kstr(&w, "kind", kind);
+			jw_kstr(&w, "reason", reason);
+			jw_kstr(&w, "case", (const char *)
+			    sqlite3_column_text(s, 4));
+			jw_kstr(&w, "vendor", (const char *)
+			    sqlite3_column_text(s, 5));
+			jw_kstr(&w, "signer", (const char *)
+			    sqlite3_column_text(s, 6));
+			jw_kstr(&w, "message_id", (const char *)
+			    sqlite3_column_text(s, 7));
+			jw_kint(&w, "size", sqlite3_column_int64(s, 8));
+			jw_obj_end(&w);
+		} else
+			g_string_append_printf(o, "%-5lld %s %-16s %s\n",
+			    (long long)sqlite3_column_int64(s, 0), at,
+			    kind ? kind : "?", reason ? reason : "");
+		g_free(at);
+	}
+	sqlite3_reset(s);
+	if (c->json) {
+		jw_arr_end(&w);
+		g_string_append_c(o, '\n');
+	}
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
+	return 0;
+}
+
+static int
+load_raw(struct ctl *c, int64_t row, const char *state, char **raw_r,
+    size_t *len_r)
+{
+	sqlite3_stmt *s = store_stmt(c->st, "SELECT raw, state FROM messages "
+	    "WHERE id = ?");
+
+	if (s == NULL)
+		return ctl_store_fail(store_error(c->st, "message", NULL), NULL);
+	sqlite3_bind_int64(s, 1, row);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return ctl_fail("no message %lld", (long long)row);
+	}
+	if (state != NULL && strcmp((const char *)sqlite3_column_text(s, 1),
+	    state) != 0) {
+		int rc = ctl_fail("message %lld is %s, not %s", (long long)row,
+		    sqlite3_column_text(s, 1), state);
+
+		sqlite3_reset(s);
+		return rc;
+	}
+	*len_r = (size_t)sqlite3_column_bytes(s, 0);
+	*raw_r = g_memdup2(sqlite3_column_blob(s, 0), *len_r + 1);
+	(*raw_r)[*len_r] = '\0';
+	sqlite3_reset(s);
+	return 0;
+}
+
+static int
+quarantine_cmd(struct ctl *c, int argc, char **argv)
+{
+	struct inbound_env env;
+	struct inbound_decision *d = NULL;
+	char *raw = NULL, *err = NULL;
+	size_t len = 0;
+	int64_t row;
+	int rc;
+
+	if (argc < 2)
+		return ctl_usage("quarantine: list | show ID | retry ID");
+	if (strcmp(argv[1], "list") == 0) {
+		if (argc != 2)
+			return ctl_usage("quarantine list takes no arguments");
+		if ((rc = ctl_load(c, 1, 0)) != 0)
+			return rc;
+		return quarantine_list(c);
+	}
+	if (strcmp(argv[1], "show") != 0 && strcmp(argv[1], "retry") != 0)
+		return ctl_usage("quarantine: unknown subcommand '%s'",
+		    argv[1]);
+	if (argc != 3)
+		return ctl_usage("quarantine %s: ID", argv[1]);
+	if (parse_row(argv[2], &row) == -1)
+		return ctl_fail("'%s' is not a message number", argv[2]);
+	if ((rc = ctl_load(c, 1, 1)) != 0)
+		return rc;
+	if (strcmp(argv[1], "show") == 0) {
+		if ((rc = load_raw(c, row, "quarantined", &raw, &len)) != 0)
+			return rc;
+		rc = print_decision(c, raw, len);
+		explicit_bzero(raw, len);
+		g_free(raw);
+		return rc;
+	}
+	/* retry: back to "new", then processed like a fresh delivery;
+	 * signatures are verified again from the stored original. */
+	if ((rc = store_begin(c->st, &err)) != STORE_OK ||
+	    (rc = inbound_requeue(c->st, row, &err)) != STORE_OK ||
+	    (rc = store_commit(c->st, &err)) != STORE_OK) {
+		store_rollback(c->st);
+		return ctl_store_fail(rc, err);
+	}
+	env.conf = c->conf;
+	env.st = c->st;
+	env.ctx = vkeys_ctx(c->keys);
+	if ((rc = inbound_process(&env, row, vtime_now(), &d, &err)) !=
+	    STORE_OK)
+		return ctl_store_fail(rc, err);
+	printf("message %lld: %s (%s): %s\n", (long long)row,
+	    inbound_action_name(d->action), d->kind, d->reason);
+	inbound_decision_free(&d);
+	return 0;
+}
+
+int
+ctl_inbound(struct ctl *c, int argc, char **argv)
+{
+	if (strcmp(argv[0], "deliver") == 0)
+		return deliver_cmd(c, argc, argv);
+	if (strcmp(argv[0], "inspect") == 0)
+		return inspect_cmd(c, argc, argv);
+	return quarantine_cmd(c, argc, argv);
+}

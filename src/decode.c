@@ -1,0 +1,1313 @@
+/*
+ * decode: one inbound message -> struct vdec_result.
+ *
+ * The MIME tree is walked once.  Two hooks make the crypto happen in
+ * place: the encrypted leaf of a multipart/encrypted (or of an Exchange
+ * mangled multipart/mixed) is decrypted and its plaintext walked below
+ * it, and a multipart/signed at the root of the message or of the
+ * plaintext is verified over its raw bytes, which are then parsed again so
+ * that the text handed on is exactly what was verified.  Text comes only
+ * from that payload when there is one.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib.h>
+#include <gmime/gmime.h>
+#include <gpgme.h>
+
+#include "decode_p.h"
+#include "vulture/decode.h"
+
+#define W_COLLECT	0x1	/* collect text and attachments */
+#define W_PROT		0x2	/* inside the decrypted or signed payload */
+
+struct seg {
+	char		*data;		/* owned, zeroed on free */
+	size_t		 len;
+	char		*charset;	/* owned, may be NULL */
+	int		 html;
+	int		 hp_legacy;	/* hp-legacy-display="1" */
+	int		 is_protected;
+};
+
+struct run {
+	gpgme_ctx_t		 gpg;		/* foreign */
+	struct vdec_limits	 lim;
+	struct vdec_result	*res;
+	const char		*error;		/* static; set with -1 */
+	unsigned		 n_parts;
+	GPtrArray		*segs;		/* struct seg * */
+
+	GMimeObject		*enc_part;	/* hook: decrypt this leaf */
+	GMimeObject		*signed_obj;	/* hook: verify this */
+	const char		*signed_raw;	/* its bytes, header first */
+	size_t			 signed_len;
+
+	GMimeObject		*payload_root;	/* foreign, while walked */
+	int			 prot;		/* payload has protected
+						   headers */
+	int			 prot_legacy_line;	/* v1: "Subject:" line
+							   may be repeated */
+};
+
+static GMimeParserOptions *parser_opts;
+
+static int	walk(struct run *, GMimeObject *, unsigned, unsigned);
+static int	parse_entity(struct run *, const char *, size_t, unsigned,
+		    unsigned, int);
+
+/* Names. */
+
+const char *
+vdec_shape_name(enum vdec_shape shape)
+{
+	switch (shape) {
+	case VDEC_PLAIN:		return "plain";
+	case VDEC_PGPMIME_COMBINED:	return "pgpmime-combined";
+	case VDEC_PGPMIME_NESTED:	return "pgpmime-nested";
+	case VDEC_PGPMIME_ENCRYPTED:	return "pgpmime-encrypted";
+	case VDEC_PGPMIME_SIGNED:	return "pgpmime-signed";
+	case VDEC_INLINE_ENCRYPTED:	return "inline-encrypted";
+	case VDEC_INLINE_SIGNED:	return "inline-signed";
+	case VDEC_INLINE_CLEARSIGNED:	return "inline-clearsigned";
+	case VDEC_EXCHANGE:		return "exchange";
+	}
+	return "unknown";
+}
+
+const char *
+vdec_sig_name(enum vdec_sig sig)
+{
+	switch (sig) {
+	case VDEC_SIG_NONE:		return "none";
+	case VDEC_SIG_GOOD:		return "good";
+	case VDEC_SIG_BAD:		return "bad";
+	case VDEC_SIG_KEY_MISSING:	return "key-missing";
+	case VDEC_SIG_KEY_EXPIRED:	return "key-expired";
+	case VDEC_SIG_KEY_REVOKED:	return "key-revoked";
+	case VDEC_SIG_SIG_EXPIRED:	return "sig-expired";
+	case VDEC_SIG_ERROR:		return "error";
+	}
+	return "unknown";
+}
+
+/* Setup. */
+
+int
+vdec_init(void)
+{
+	static gsize	 once;
+	static int	 ok;
+
+	if (g_once_init_enter(&once)) {
+		/* Raw 8-bit header text: UTF-8, else the Japanese legacy
+		 * charsets (EUC-JP before CP932: CP932 accepts most EUC-JP
+		 * byte pairs, the reverse is rare). */
+		static const char *fallback[] = {
+			"UTF-8", "EUC-JP", "CP932", "ISO-8859-1", NULL
+		};
+
+		g_mime_init();
+		parser_opts = g_mime_parser_options_new();
+		g_mime_parser_options_set_fallback_charsets(parser_opts,
+		    fallback);
+		ok = gpgme_check_version("1.13.0") != NULL;
+		g_once_init_leave(&once, 1);
+	}
+	return ok ? 0 : -1;
+}
+
+void
+vdec_limits_default(struct vdec_limits *l)
+{
+	l->max_message = VDEC_MAX_MESSAGE;
+	l->max_decrypted = VDEC_MAX_DECRYPTED;
+	l->max_depth = VDEC_MAX_DEPTH;
+	l->max_parts = VDEC_MAX_PARTS;
+	l->max_header_bytes = VDEC_MAX_HEADER_BYTES;
+	l->max_text = VDEC_MAX_TEXT;
+}
+
+/* Results. */
+
+static void
+seg_free(gpointer p)
+{
+	struct seg	*s = p;
+
+	vdec_zfree(s->data, s->len);
+	g_free(s->charset);
+	g_free(s);
+}
+
+static void
+zero_bytes_free(gpointer p)
+{
+	GByteArray	*a = p;
+
+	explicit_bzero(a->data, a->len);
+	g_byte_array_unref(a);
+}
+
+static void
+attachment_free(gpointer p)
+{
+	struct vdec_attachment	*a = p;
+
+	g_free(a->filename);
+	g_free(a->content_type);
+	if (a->data)
+		g_bytes_unref(a->data);
+	g_free(a);
+}
+
+void
+vdec_result_free(struct vdec_result **rp)
+{
+	struct vdec_result	*r;
+
+	if (rp == NULL || (r = *rp) == NULL)
+		return;
+	*rp = NULL;
+	g_free(r->decrypt_error);
+	g_free(r->verify_error);
+	if (r->recipients)
+		g_ptr_array_unref(r->recipients);
+	g_free(r->message_id);
+	g_free(r->in_reply_to);
+	if (r->references)
+		g_ptr_array_unref(r->references);
+	g_free(r->from);
+	g_free(r->from_addr);
+	g_free(r->to);
+	g_free(r->subject_outer);
+	g_free(r->date);
+	g_free(r->auto_submitted);
+	g_free(r->precedence);
+	g_free(r->return_path);
+	g_free(r->list_id);
+	g_free(r->loop);
+	g_free(r->subject_prot);
+	g_free(r->from_prot);
+	g_free(r->to_prot);
+	g_free(r->subject);
+	vdec_zfree(r->text, r->text_len);
+	vdec_zfree(r->clear_text, r->clear_text_len);
+	if (r->attachments)
+		g_ptr_array_unref(r->attachments);
+	if (r->structure)
+		g_string_free(r->structure, TRUE);
+	g_free(r);
+}
+
+static void
+set_hash(char out[65], const char *data, size_t len)
+{
+	GChecksum	*ck = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(ck, (const guchar *)data, len);
+	g_strlcpy(out, g_checksum_get_string(ck), 65);
+	g_checksum_free(ck);
+}
+
+/* GMime helpers. */
+
+static int
+is_type(GMimeObject *o, const char *type, const char *subtype)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(o);
+
+	return ct != NULL && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+static char *
+mime_type(GMimeObject *o)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(o);
+	char			*t, *c;
+
+	if (ct == NULL)
+		return g_strdup("application/octet-stream");
+	t = g_mime_content_type_get_mime_type(ct);
+	c = vdec_clean(t, 100);
+	g_free(t);
+	t = g_ascii_strdown(c, -1);
+	g_free(c);
+	return t;
+}
+
+static size_t
+header_bytes(GMimeObject *o)
+{
+	GMimeHeaderList	*hl = g_mime_object_get_header_list(o);
+	size_t		 n = 0;
+	int		 i, count;
+
+	if (hl == NULL)
+		return 0;
+	count = g_mime_header_list_get_count(hl);
+	for (i = 0; i < count; i++) {
+		GMimeHeader	*h = g_mime_header_list_get_header_at(hl, i);
+		const char	*name = g_mime_header_get_name(h);
+		const char	*raw = g_mime_header_get_raw_value(h);
+
+		n += (name ? strlen(name) : 0) + (raw ? strlen(raw) : 0) + 2;
+	}
+	return n;
+}
+
+/* Decoded content of a leaf, in a buffer we can zero (owned). */
+static char *
+part_bytes(GMimePart *part, size_t *len_r)
+{
+	GMimeDataWrapper	*w = g_mime_part_get_content(part);
+	GMimeStream		*src, *mem;
+	GByteArray		*a;
+	gint64			 hint = 0;
+	char			*out;
+
+	*len_r = 0;
+	if (w == NULL)
+		return g_strdup("");
+	src = g_mime_data_wrapper_get_stream(w);
+	if (src != NULL)
+		hint = g_mime_stream_length(src);
+	/* Decoding never grows the data: size it once so that no copy of
+	 * the plaintext is left behind by a reallocation. */
+	a = g_byte_array_sized_new(hint > 0 && hint < G_MAXINT32 ?
+	    (guint)hint + 16 : 1024);
+	mem = g_mime_stream_mem_new_with_byte_array(a);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	g_object_unref(mem);
+	out = g_malloc(a->len + 1);
+	memcpy(out, a->data, a->len);
+	out[a->len] = '\0';
+	*len_r = a->len;
+	explicit_bzero(a->data, a->len);
+	g_byte_array_unref(a);
+	return out;
+}
+
+static void
+struct_line(struct run *vr, unsigned depth, const char *s)
+{
+	unsigned	i;
+
+	for (i = 0; i < depth; i++)
+		g_string_append(vr->res->structure, "  ");
+	g_string_append(vr->res->structure, s);
+	g_string_append_c(vr->res->structure, '\n');
+}
+
+static void
+describe(struct run *vr, GMimeObject *o, unsigned depth, const char *note)
+{
+	GString		*s = g_string_new(NULL);
+	char		*t = mime_type(o), *v;
+	static const char *params[] = {
+		"charset", "protocol", "hp", "protected-headers",
+		"hp-legacy-display", NULL
+	};
+	const char	**pp;
+
+	g_string_append(s, t);
+	g_free(t);
+	for (pp = params; *pp; pp++) {
+		const char *val = g_mime_object_get_content_type_parameter(o,
+		    *pp);
+
+		if (val == NULL)
+			continue;
+		v = vdec_clean(val, 60);
+		g_string_append_printf(s, " %s=\"%s\"", *pp, v);
+		g_free(v);
+	}
+	if (GMIME_IS_PART(o) && g_mime_part_get_filename(GMIME_PART(o))) {
+		v = vdec_clean(g_mime_part_get_filename(GMIME_PART(o)), 80);
+		g_string_append_printf(s, " name=\"%s\"", v);
+		g_free(v);
+	}
+	if (g_mime_object_get_disposition(o)) {
+		v = vdec_clean(g_mime_object_get_disposition(o), 20);
+		g_string_append_printf(s, " (%s)", v);
+		g_free(v);
+	}
+	if (note)
+		g_string_append_printf(s, " %s", note);
+	struct_line(vr, depth, s->str);
+	g_string_free(s, TRUE);
+}
+
+/* Counts the entity against the limits. */
+static int
+enter(struct run *vr, GMimeObject *o, unsigned depth)
+{
+	if (depth > vr->lim.max_depth) {
+		vr->error = "MIME nesting exceeds VDEC_MAX_DEPTH";
+		return -1;
+	}
+	if (++vr->n_parts > vr->lim.max_parts) {
+		vr->error = "too many MIME parts (VDEC_MAX_PARTS)";
+		return -1;
+	}
+	if (header_bytes(o) > vr->lim.max_header_bytes) {
+		vr->error = "header block exceeds VDEC_MAX_HEADER_BYTES";
+		return -1;
+	}
+	return 0;
+}
+
+static void
+add_seg(struct run *vr, char *data, size_t len, const char *charset,
+    int html, int hp_legacy, unsigned flags)
+{
+	struct seg	*s = g_new0(struct seg, 1);
+
+	s->data = data;
+	s->len = len;
+	s->charset = charset ? g_strdup(charset) : NULL;
+	s->html = html;
+	s->hp_legacy = hp_legacy;
+	s->is_protected = (flags & W_PROT) != 0;
+	g_ptr_array_add(vr->segs, s);
+}
+
+static void
+add_attachment(struct run *vr, const char *filename, char *ctype,
+    char *data, size_t len, unsigned flags)
+{
+	struct vdec_attachment	*a = g_new0(struct vdec_attachment, 1);
+	GByteArray		*arr;
+
+	a->filename = vdec_clean_filename(filename);
+	a->content_type = ctype;
+	arr = g_byte_array_new_take((guint8 *)data, len);
+	a->data = g_bytes_new_with_free_func(arr->data, arr->len,
+	    zero_bytes_free, arr);
+	a->is_protected = (flags & W_PROT) != 0;
+	g_ptr_array_add(vr->res->attachments, a);
+}
+
+static void
+leaf(struct run *vr, GMimePart *part, unsigned flags)
+{
+	GMimeObject	*o = GMIME_OBJECT(part);
+	const char	*disp = g_mime_object_get_disposition(o);
+	const char	*fname = g_mime_part_get_filename(part);
+	const char	*legacy;
+	int		 is_att, is_text, is_html;
+	char		*data;
+	size_t		 len;
+
+	if (!(flags & W_COLLECT))
+		return;
+	/* The control part of multipart/encrypted carries no content. */
+	if (!(flags & W_PROT) && is_type(o, "application", "pgp-encrypted"))
+		return;
+	/* Legacy display parts repeat the protected headers. */
+	if ((flags & W_PROT) && vr->prot && o != vr->payload_root &&
+	    (is_type(o, "text", "rfc822-headers") ||
+	    (is_type(o, "text", "*") &&
+	    g_mime_object_get_content_type_parameter(o, "protected-headers"))))
+		return;
+	is_att = (disp && g_ascii_strcasecmp(disp, "attachment") == 0) ||
+	    fname != NULL;
+	is_text = is_type(o, "text", "plain");
+	is_html = is_type(o, "text", "html");
+	data = part_bytes(part, &len);
+	if (!is_att && (is_text || is_html)) {
+		legacy = g_mime_object_get_content_type_parameter(o,
+		    "hp-legacy-display");
+		add_seg(vr, data, len,
+		    g_mime_object_get_content_type_parameter(o, "charset"),
+		    is_html, legacy && strcmp(legacy, "1") == 0, flags);
+		return;
+	}
+	add_attachment(vr, fname, mime_type(o), data, len, flags);
+}
+
+static void
+take_pgp(struct run *vr, struct vdec_pgp *p)
+{
+	struct vdec_result	*r = vr->res;
+
+	r->n_sigs = p->n_sigs;
+	r->sig = p->sig;
+	g_free(r->verify_error);
+	r->verify_error = p->verify_error;
+	p->verify_error = NULL;
+	memcpy(r->signer_fpr, p->signer_fpr, sizeof(r->signer_fpr));
+	memcpy(r->sig_fpr, p->sig_fpr, sizeof(r->sig_fpr));
+	r->sig_time = p->sig_time;
+}
+
+static char *
+addresses(const char *value)
+{
+	InternetAddressList	*l;
+	char			*s, *c;
+
+	if (value == NULL)
+		return NULL;
+	l = internet_address_list_parse(parser_opts, value);
+	if (l == NULL)
+		return vdec_clean(value, 2000);
+	s = internet_address_list_to_string(l, NULL, FALSE);
+	g_object_unref(l);
+	c = vdec_clean(s, 2000);
+	g_free(s);
+	return c;
+}
+
+/* Protected headers live on the root of the payload. */
+static void
+take_protected(struct run *vr, GMimeObject *root)
+{
+	struct vdec_result	*r = vr->res;
+	const char		*hp, *ph, *v;
+
+	hp = g_mime_object_get_content_type_parameter(root, "hp");
+	ph = g_mime_object_get_content_type_parameter(root,
+	    "protected-headers");
+	if (hp == NULL && ph == NULL)
+		return;
+	vr->prot = 1;
+	vr->prot_legacy_line = hp == NULL;
+	if ((v = g_mime_object_get_header(root, "Subject")) != NULL) {
+		g_free(r->subject_prot);
+		r->subject_prot = vdec_clean(v, 2000);
+	}
+	if ((v = g_mime_object_get_header(root, "From")) != NULL) {
+		g_free(r->from_prot);
+		r->from_prot = addresses(v);
+	}
+	if ((v = g_mime_object_get_header(root, "To")) != NULL) {
+		g_free(r->to_prot);
+		r->to_prot = addresses(v);
+	}
+}
+
+/*
+ * multipart/signed at the root of raw: verify the first part's raw bytes
+ * (CRLF) against the second part, then parse those very bytes for the
+ * text.
+ */
+static int
+do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
+    const char *raw, size_t raw_len)
+{
+	struct vdec_result	*r = vr->res;
+	GMimeMultipart		*mp = GMIME_MULTIPART(o);
+	GMimeObject		*sigpart;
+	const char		*proto, *boundary;
+	struct vdec_pgp		 p;
+	size_t			 s, e, clen = 0, siglen = 0;
+	char			*canon = NULL, *sig = NULL, *note;
+	int			 i, n, ret = -1;
+
+	memset(&p, 0, sizeof(p));
+	describe(vr, o, depth, NULL);
+	n = g_mime_multipart_get_count(mp);
+	proto = g_mime_object_get_content_type_parameter(o, "protocol");
+	boundary = g_mime_multipart_get_boundary(mp);
+	sigpart = n == 2 ? g_mime_multipart_get_part(mp, 1) : NULL;
+	if (n != 2 || !GMIME_IS_PART(sigpart)) {
+		r->sig = VDEC_SIG_ERROR;
+		r->verify_error = g_strdup("malformed multipart/signed");
+		goto unverified;
+	}
+	if (proto == NULL ||
+	    g_ascii_strcasecmp(proto, "application/pgp-signature") != 0) {
+		r->sig = VDEC_SIG_ERROR;
+		r->verify_error = g_strdup("multipart/signed protocol is not "
+		    "application/pgp-signature");
+		goto unverified;
+	}
+	if (boundary == NULL ||
+	    vdec_signed_span(raw, raw_len, boundary, &s, &e) < 0) {
+		r->sig = VDEC_SIG_ERROR;
+		r->verify_error = g_strdup("signed part not found");
+		goto unverified;
+	}
+	canon = vdec_crlf(raw + s, e - s, &clen);
+	sig = part_bytes(GMIME_PART(sigpart), &siglen);
+	vdec_pgp_verify_detached(vr->gpg, canon, clen, sig, siglen, &p);
+	take_pgp(vr, &p);
+	if (r->n_sigs > 0)
+		set_hash(r->signed_hash, canon, clen);
+	if (parse_entity(vr, canon, clen, depth + 1, flags | W_PROT, 1) < 0)
+		goto out;
+	if (enter(vr, sigpart, depth + 1) < 0)
+		goto out;
+	note = g_strdup_printf("[signature: %s]", vdec_sig_name(r->sig));
+	describe(vr, sigpart, depth + 1, note);
+	g_free(note);
+	ret = 0;
+	goto out;
+
+unverified:
+	/* Walk it as it stands; its text is not marked protected. */
+	for (i = 0; i < n; i++) {
+		if (walk(vr, g_mime_multipart_get_part(mp, i), depth + 1,
+		    i == 0 ? flags & ~W_PROT : 0) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	vdec_zfree(canon, clen);
+	vdec_zfree(sig, siglen);
+	vdec_pgp_clear(&p);
+	return ret;
+}
+
+static const char *
+line_end_simple(const char *p, const char *end)
+{
+	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl : end;
+}
+
+static int
+first_line_is_header(const char *buf, size_t len)
+{
+	const char	*e = line_end_simple(buf, buf + len), *p = buf;
+
+	while (p < e && *p >= 33 && *p <= 126 && *p != ':')
+		p++;
+	if (p == buf)
+		return 0;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p < e && *p == ':';
+}
+
+/*
+ * Parses a MIME entity from bytes we produced (plaintext, signed part)
+ * and walks it as payload root.  signed_root: buf is a signed part, do not
+ * look for a nested multipart/signed.
+ */
+static int
+parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
+    unsigned flags, int signed_root)
+{
+	GMimeStream		*stream;
+	GMimeParser		*parser;
+	GMimeObject		*ent;
+	GByteArray		*arr;
+	const char		*err;
+	size_t			 start;
+	int			 ret = -1;
+
+	if (len == 0 || buf[0] == '\n' || (buf[0] == '\r' && len > 1 &&
+	    buf[1] == '\n') || !first_line_is_header(buf, len)) {
+		/* No header: text/plain in an unknown charset. */
+		size_t	skip = 0;
+
+		if (depth > vr->lim.max_depth) {
+			vr->error = "MIME nesting exceeds VDEC_MAX_DEPTH";
+			return -1;
+		}
+		if (++vr->n_parts > vr->lim.max_parts) {
+			vr->error = "too many MIME parts (VDEC_MAX_PARTS)";
+			return -1;
+		}
+		if (len > 0 && buf[0] == '\n')
+			skip = 1;
+		else if (len > 1 && buf[0] == '\r' && buf[1] == '\n')
+			skip = 2;
+		struct_line(vr, depth, "text/plain (no header)");
+		add_seg(vr, g_memdup2(buf + skip, len - skip), len - skip,
+		    NULL, 0, 0, flags);
+		return 0;
+	}
+	if (vdec_prescan(buf, len, &vr->lim, &start, &err) < 0) {
+		vr->error = err;
+		return -1;
+	}
+	stream = g_mime_stream_mem_new_with_buffer(buf + start, len - start);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	ent = g_mime_parser_construct_part(parser, parser_opts);
+	g_object_unref(parser);
+	if (ent == NULL) {
+		struct_line(vr, depth, "(unparsable MIME entity)");
+		ret = 0;
+		goto out;
+	}
+	if (!signed_root && is_type(ent, "multipart", "signed") &&
+	    vr->res->n_sigs == 0) {
+		/* RFC 3156 6.1: sign, then encrypt. */
+		if (vr->res->shape == VDEC_PGPMIME_ENCRYPTED ||
+		    vr->res->shape == VDEC_PGPMIME_COMBINED)
+			vr->res->shape = VDEC_PGPMIME_NESTED;
+		if (enter(vr, ent, depth) < 0)
+			goto out;
+		if (GMIME_IS_MULTIPART(ent) &&
+		    g_mime_multipart_get_count(GMIME_MULTIPART(ent)) == 2)
+			take_protected(vr, g_mime_multipart_get_part(
+			    GMIME_MULTIPART(ent), 0));
+		if (!vr->prot)
+			take_protected(vr, ent);
+		ret = do_signed(vr, ent, depth, flags, buf + start,
+		    len - start);
+		goto out;
+	}
+	if (!vr->prot)
+		take_protected(vr, ent);
+	vr->payload_root = ent;
+	ret = walk(vr, ent, depth, flags);
+	vr->payload_root = NULL;
+out:
+	if (ent)
+		g_object_unref(ent);
+	/* The stream kept its own copy of the plaintext. */
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+	if (arr)
+		explicit_bzero(arr->data, arr->len);
+	g_object_unref(stream);
+	return ret;
+}
+
+static int
+do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
+{
+	struct vdec_result	*r = vr->res;
+	struct vdec_pgp		 p;
+	char			*cipher;
+	size_t			 clen;
+	int			 ret = -1;
+
+	memset(&p, 0, sizeof(p));
+	cipher = part_bytes(part, &clen);
+	vdec_pgp_decrypt(vr->gpg, cipher, clen, vr->lim.max_decrypted, &p);
+	g_free(cipher);
+	if (p.recipients) {
+		g_ptr_array_unref(r->recipients);
+		r->recipients = g_ptr_array_ref(p.recipients);
+	}
+	if (p.over_cap) {
+		vr->error = "decrypted data exceeds VDEC_MAX_DECRYPTED";
+		goto out;
+	}
+	if (p.decrypt_error) {
+		char	*note;
+
+		r->decrypt_error = g_strdup(p.decrypt_error);
+		note = g_strdup_printf("(not decrypted: %s)", p.decrypt_error);
+		struct_line(vr, depth, note);
+		g_free(note);
+		ret = 0;
+		goto out;
+	}
+	if (p.decrypted) {
+		r->decrypted = 1;
+		struct_line(vr, depth, "(decrypted)");
+	} else {
+		r->decrypt_error = g_strdup("OpenPGP message is signed but "
+		    "not encrypted");
+		struct_line(vr, depth, "(not encrypted, only signed)");
+	}
+	take_pgp(vr, &p);
+	if (p.n_sigs > 0) {
+		set_hash(r->signed_hash, p.plain.data ? p.plain.data : "",
+		    p.plain.len);
+		if (r->shape == VDEC_PGPMIME_ENCRYPTED)
+			r->shape = VDEC_PGPMIME_COMBINED;
+	}
+	ret = parse_entity(vr, p.plain.data ? p.plain.data : "", p.plain.len,
+	    depth, W_COLLECT | W_PROT, 0);
+out:
+	vdec_pgp_clear(&p);
+	return ret;
+}
+
+static int
+walk(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags)
+{
+	if (o == NULL)
+		return 0;
+	if (enter(vr, o, depth) < 0)
+		return -1;
+	if (o == vr->signed_obj)
+		return do_signed(vr, o, depth, flags, vr->signed_raw,
+		    vr->signed_len);
+
+	if (GMIME_IS_MESSAGE_PART(o)) {
+		GMimeMessage	*m;
+
+		describe(vr, o, depth, NULL);
+		m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
+		if (m == NULL)
+			return 0;
+		if (flags & W_COLLECT) {
+			char	*s = g_mime_object_to_string(GMIME_OBJECT(m),
+			    NULL);
+
+			add_attachment(vr, g_mime_object_get_content_disposition_parameter(o,
+			    "filename"), mime_type(o), s, strlen(s), flags);
+		}
+		if (header_bytes(GMIME_OBJECT(m)) > vr->lim.max_header_bytes) {
+			vr->error = "header block exceeds "
+			    "VDEC_MAX_HEADER_BYTES";
+			return -1;
+		}
+		/* Shown and counted, not read: a forwarded message is an
+		 * attachment. */
+		return walk(vr, g_mime_message_get_mime_part(m), depth + 1,
+		    flags & ~W_COLLECT);
+	}
+	if (GMIME_IS_MULTIPART(o)) {
+		GMimeMultipart	*mp = GMIME_MULTIPART(o);
+		int		 i, n = g_mime_multipart_get_count(mp);
+		int		 pick = -1;
+
+		describe(vr, o, depth, NULL);
+		if (is_type(o, "multipart", "alternative")) {
+			/* Prefer text/plain, else the last (richest). */
+			for (i = 0; i < n && pick < 0; i++) {
+				GMimeObject *c = g_mime_multipart_get_part(mp,
+				    i);
+
+				if (GMIME_IS_PART(c) &&
+				    is_type(c, "text", "plain") &&
+				    !g_mime_part_is_attachment(GMIME_PART(c)))
+					pick = i;
+			}
+			if (pick < 0)
+				pick = n - 1;
+		} else if (is_type(o, "multipart", "signed")) {
+			pick = 0;	/* not verified here: no signature
+					   part as attachment */
+		}
+		for (i = 0; i < n; i++) {
+			unsigned f = flags;
+
+			if (pick >= 0 && i != pick)
+				f &= ~W_COLLECT;
+			if (walk(vr, g_mime_multipart_get_part(mp, i),
+			    depth + 1, f) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (GMIME_IS_PART(o)) {
+		describe(vr, o, depth, NULL);
+		if (o == vr->enc_part)
+			return do_decrypt(vr, GMIME_PART(o), depth + 1);
+		leaf(vr, GMIME_PART(o), flags);
+		return 0;
+	}
+	describe(vr, o, depth, "(unknown entity)");
+	return 0;
+}
+
+/* Exchange/Outlook: multipart/mixed holding application/pgp-encrypted and
+ * then the armored message as application/octet-stream.  Returns the
+ * index of the latter or -1. */
+static int
+exchange_index(GMimeObject *root)
+{
+	GMimeMultipart	*mp;
+	int		 i, n;
+
+	if (!is_type(root, "multipart", "mixed") || !GMIME_IS_MULTIPART(root))
+		return -1;
+	mp = GMIME_MULTIPART(root);
+	n = g_mime_multipart_get_count(mp);
+	for (i = 0; i + 1 < n; i++) {
+		GMimeObject	*c = g_mime_multipart_get_part(mp, i);
+		GMimeObject	*d = g_mime_multipart_get_part(mp, i + 1);
+		char		*data;
+		size_t		 len, s, e;
+		int		 armored;
+
+		if (!GMIME_IS_PART(c) ||
+		    !is_type(c, "application", "pgp-encrypted") ||
+		    !GMIME_IS_PART(d) ||
+		    !(is_type(d, "application", "octet-stream") ||
+		    is_type(d, "application", "pgp-encrypted")))
+			continue;
+		data = part_bytes(GMIME_PART(d), &len);
+		armored = vdec_find_armor(data, MIN(len, 4096), &s, &e) ==
+		    VDEC_ARMOR_MESSAGE;
+		g_free(data);
+		if (armored)
+			return i + 1;
+	}
+	return -1;
+}
+
+/* Other protocols (S/MIME) are not ours to check: such mail is plain. */
+static int
+pgp_signed(GMimeObject *o)
+{
+	const char	*p = g_mime_object_get_content_type_parameter(o,
+	    "protocol");
+
+	return p != NULL &&
+	    g_ascii_strcasecmp(p, "application/pgp-signature") == 0;
+}
+
+static int
+blank(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (!g_ascii_isspace(s[i]))
+			return 0;
+	return 1;
+}
+
+/* One segment as UTF-8 text appended to out. */
+static int
+seg_text(struct run *vr, struct seg *s, int first, GString *out)
+{
+	GString	*t = g_string_new(NULL);
+	size_t	 cut = 0;
+	int	 ret = 0;
+
+	if (vdec_to_utf8(s->data, s->len, s->charset, t, vr->lim.max_text) < 0)
+		goto toolong;
+	if (s->html) {
+		GString *h = g_string_sized_new(t->len + 1);
+
+		vdec_html_to_text(t->str, t->len, s->hp_legacy, h);
+		explicit_bzero(t->str, t->allocated_len);
+		g_string_free(t, TRUE);
+		t = h;
+	} else if (first && s->is_protected && vr->prot) {
+		if (s->hp_legacy)
+			cut = vdec_legacy_display_len(t->str, t->len, NULL, 0);
+		else if (vr->prot_legacy_line && vr->res->subject_prot)
+			cut = vdec_legacy_display_len(t->str, t->len,
+			    vr->res->subject_prot, 1);
+	}
+	if (out->len > 0 && out->str[out->len - 1] != '\n')
+		g_string_append_c(out, '\n');
+	if (out->len + t->len - cut > vr->lim.max_text)
+		goto toolong;
+	g_string_append_len(out, t->str + cut, t->len - cut);
+	goto out;
+toolong:
+	vr->error = "body text exceeds VDEC_MAX_TEXT";
+	ret = -1;
+out:
+	explicit_bzero(t->str, t->allocated_len);
+	g_string_free(t, TRUE);
+	return ret;
+}
+
+/*
+ * Plain message: an armored block in the first text part that has one
+ * makes it inline PGP; the text is then that block's plaintext only.
+ * Returns 1 when inline PGP was handled, 0 when there was none, -1.
+ */
+static int
+do_inline(struct run *vr, GString *out, GString *clear)
+{
+	struct vdec_result	*r = vr->res;
+	struct vdec_pgp		 p;
+	struct seg		*s = NULL;
+	GString			*html = NULL, *norm = NULL;
+	const char		*buf = NULL, *cs = NULL;
+	size_t			 len = 0, st = 0, en = 0;
+	enum vdec_armor		 kind = VDEC_ARMOR_NONE;
+	char			*armor_cs = NULL;
+	guint			 i, idx = 0;
+	int			 ret = -1;
+
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < vr->segs->len && kind == VDEC_ARMOR_NONE; i++) {
+		s = g_ptr_array_index(vr->segs, i);
+		if (s->html) {
+			GString *t = g_string_new(NULL);
+
+			if (html) {
+				explicit_bzero(html->str, html->allocated_len);
+				g_string_free(html, TRUE);
+			}
+			html = g_string_new(NULL);
+			if (vdec_to_utf8(s->data, s->len, s->charset, t,
+			    vr->lim.max_text) == 0)
+				vdec_html_to_text(t->str, t->len, 0, html);
+			explicit_bzero(t->str, t->allocated_len);
+			g_string_free(t, TRUE);
+			buf = html->str;
+			len = html->len;
+			cs = "utf-8";
+		} else {
+			buf = s->data;
+			len = s->len;
+			cs = s->charset;
+		}
+		kind = vdec_find_armor(buf, len, &st, &en);
+		idx = i;
+	}
+	if (kind == VDEC_ARMOR_NONE) {
+		ret = 0;
+		goto out;
+	}
+	for (i = 0; i < vr->segs->len; i++) {
+		struct seg *o = g_ptr_array_index(vr->segs, i);
+
+		if (i == idx || blank(o->data, o->len))
+			continue;
+		r->unprotected_parts++;
+		if (seg_text(vr, o, 0, clear) < 0)
+			goto out;
+	}
+	if (!blank(buf, st) || !blank(buf + en, len - en)) {
+		r->unprotected_parts++;
+		if (vdec_to_utf8(buf, st, cs, clear, vr->lim.max_text) < 0 ||
+		    vdec_to_utf8(buf + en, len - en, cs, clear,
+		    vr->lim.max_text) < 0) {
+			vr->error = "body text exceeds VDEC_MAX_TEXT";
+			goto out;
+		}
+	}
+
+	if (kind == VDEC_ARMOR_MESSAGE) {
+		norm = vdec_armor_normalize(buf + st, en - st, &armor_cs);
+		vdec_pgp_decrypt(vr->gpg, norm->str, norm->len,
+		    vr->lim.max_decrypted, &p);
+		if (p.recipients) {
+			g_ptr_array_unref(r->recipients);
+			r->recipients = g_ptr_array_ref(p.recipients);
+		}
+		if (p.over_cap) {
+			vr->error = "decrypted data exceeds "
+			    "VDEC_MAX_DECRYPTED";
+			goto out;
+		}
+		if (p.decrypted || p.decrypt_error) {
+			r->shape = VDEC_INLINE_ENCRYPTED;
+			r->encrypted = 1;
+			r->decrypted = p.decrypted;
+			if (p.decrypt_error)
+				r->decrypt_error = g_strdup(p.decrypt_error);
+		} else {
+			r->shape = VDEC_INLINE_SIGNED;
+		}
+		struct_line(vr, 1, p.decrypted ? "(inline PGP message, "
+		    "decrypted)" : p.decrypt_error ? "(inline PGP message, "
+		    "not decrypted)" : "(inline PGP message, signed)");
+		if (armor_cs)
+			cs = armor_cs;
+		else if (s->html)
+			cs = NULL;
+	} else {
+		r->shape = VDEC_INLINE_CLEARSIGNED;
+		vdec_pgp_verify_clear(vr->gpg, buf + st, en - st,
+		    vr->lim.max_text, &p);
+		if (p.over_cap) {
+			vr->error = "body text exceeds VDEC_MAX_TEXT";
+			goto out;
+		}
+		struct_line(vr, 1, "(inline PGP clearsigned text)");
+	}
+	take_pgp(vr, &p);
+	if (p.plain.data != NULL) {
+		if (p.n_sigs > 0)
+			set_hash(r->signed_hash, p.plain.data, p.plain.len);
+		if (vdec_to_utf8(p.plain.data, p.plain.len, cs, out,
+		    vr->lim.max_text) < 0) {
+			vr->error = "body text exceeds VDEC_MAX_TEXT";
+			goto out;
+		}
+	} else if (kind == VDEC_ARMOR_SIGNED) {
+		/* Unverifiable: the block is clear text. */
+		r->unprotected_parts++;
+		if (vdec_to_utf8(buf + st, en - st, cs, clear,
+		    vr->lim.max_text) < 0) {
+			vr->error = "body text exceeds VDEC_MAX_TEXT";
+			goto out;
+		}
+	}
+	ret = 1;
+out:
+	if (html) {
+		explicit_bzero(html->str, html->allocated_len);
+		g_string_free(html, TRUE);
+	}
+	if (norm)
+		g_string_free(norm, TRUE);
+	g_free(armor_cs);
+	vdec_pgp_clear(&p);
+	return ret;
+}
+
+/* The form parser works on C strings with LF line ends (signed parts
+ * were parsed in their canonical CRLF form).  Returns a new string. */
+static char *
+c_text(GString *in, size_t *len_r)
+{
+	char	*t = g_malloc(in->len + 1);
+	size_t	 i = 0, j;
+
+	for (j = 0; j < in->len; j++) {
+		char	c = in->str[j];
+
+		if (c == '\r') {
+			if (j + 1 < in->len && in->str[j + 1] == '\n')
+				continue;
+			c = '\n';
+		} else if (c == '\0') {
+			c = ' ';
+		}
+		t[i++] = c;
+	}
+	t[i] = '\0';
+	*len_r = i;
+	return t;
+}
+
+static int
+build_text(struct run *vr)
+{
+	struct vdec_result	*r = vr->res;
+	GString			*out = g_string_new(NULL);
+	GString			*clear = g_string_new(NULL);
+	int			 first = 1, ret = -1, k;
+	guint			 i;
+
+	if (r->shape == VDEC_PLAIN) {
+		if ((k = do_inline(vr, out, clear)) < 0)
+			goto out;
+		if (k == 1)
+			goto done;
+	}
+	for (i = 0; i < vr->segs->len; i++) {
+		struct seg *s = g_ptr_array_index(vr->segs, i);
+
+		if (r->shape != VDEC_PLAIN && !s->is_protected) {
+			if (blank(s->data, s->len))
+				continue;
+			r->unprotected_parts++;
+			if (seg_text(vr, s, 0, clear) < 0)
+				goto out;
+			continue;
+		}
+		if (seg_text(vr, s, first, out) < 0)
+			goto out;
+		first = 0;
+	}
+done:
+	if (out->len > vr->lim.max_text) {
+		vr->error = "body text exceeds VDEC_MAX_TEXT";
+		goto out;
+	}
+	if (clear->len > vr->lim.max_text) {
+		vr->error = "body text exceeds VDEC_MAX_TEXT";
+		goto out;
+	}
+	r->text = c_text(out, &r->text_len);
+	r->clear_text = c_text(clear, &r->clear_text_len);
+	ret = 0;
+out:
+	explicit_bzero(out->str, out->allocated_len);
+	g_string_free(out, TRUE);
+	explicit_bzero(clear->str, clear->allocated_len);
+	g_string_free(clear, TRUE);
+	return ret;
+}
+
+static char *
+header(GMimeObject *o, const char *name)
+{
+	return vdec_clean(g_mime_object_get_header(o, name), 2000);
+}
+
+static void
+outer_headers(struct vdec_result *r, GMimeMessage *m)
+{
+	GMimeObject		*o = GMIME_OBJECT(m);
+	InternetAddressList	*l;
+	GDateTime		*dt;
+	const char		*v;
+	char			*s;
+
+	r->message_id = vdec_clean(g_mime_message_get_message_id(m), 998);
+	if ((v = g_mime_object_get_header(o, "In-Reply-To")) != NULL) {
+		s = g_mime_utils_decode_message_id(v);
+		r->in_reply_to = vdec_clean(s, 998);
+		g_free(s);
+	}
+	if ((v = g_mime_object_get_header(o, "References")) != NULL) {
+		GMimeReferences	*refs = g_mime_references_parse(parser_opts,
+		    v);
+		int		 i, n = refs ? g_mime_references_length(refs) : 0;
+
+		/* Keep the newest: replies cite the centre's last mail. */
+		for (i = n > (int)VDEC_MAX_REFERENCES ?
+		    n - (int)VDEC_MAX_REFERENCES : 0; i < n; i++)
+			g_ptr_array_add(r->references, vdec_clean(
+			    g_mime_references_get_message_id(refs, i), 998));
+		if (refs)
+			g_mime_references_free(refs);
+	}
+	if ((l = g_mime_message_get_from(m)) != NULL &&
+	    internet_address_list_length(l) > 0) {
+		InternetAddress *a = internet_address_list_get_address(l, 0);
+
+		s = internet_address_list_to_string(l, NULL, FALSE);
+		r->from = vdec_clean(s, 2000);
+		g_free(s);
+		if (INTERNET_ADDRESS_IS_MAILBOX(a))
+			r->from_addr = vdec_clean(
+			    internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(a)), 998);
+	}
+	if ((l = g_mime_message_get_to(m)) != NULL &&
+	    internet_address_list_length(l) > 0) {
+		s = internet_address_list_to_string(l, NULL, FALSE);
+		r->to = vdec_clean(s, 2000);
+		g_free(s);
+	}
+	r->subject_outer = vdec_clean(g_mime_message_get_subject(m), 2000);
+	r->date = header(o, "Date");
+	if ((dt = g_mime_message_get_date(m)) != NULL)
+		r->date_time = g_date_time_to_unix(dt);
+	r->auto_submitted = header(o, "Auto-Submitted");
+	r->precedence = header(o, "Precedence");
+	if ((r->return_path = header(o, "Return-Path")) != NULL) {
+		size_t	n = strlen(r->return_path);
+
+		if (n >= 2 && r->return_path[0] == '<' &&
+		    r->return_path[n - 1] == '>') {
+			memmove(r->return_path, r->return_path + 1, n - 2);
+			r->return_path[n - 2] = '\0';
+		}
+	}
+	r->list_id = header(o, "List-Id");
+	r->loop = header(o, "X-Vulture-Loop");
+}
+
+int
+vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
+    const struct vdec_limits *lim, struct vdec_result **res_r,
+    const char **error_r)
+{
+	struct run		 vr;
+	struct vdec_result	*r = NULL;
+	GMimeStream		*stream = NULL;
+	GMimeParser		*parser = NULL;
+	GMimeMessage		*msg = NULL;
+	GMimeObject		*root;
+	size_t			 start = 0;
+	int			 idx, ret = -1;
+
+	*res_r = NULL;
+	*error_r = NULL;
+	memset(&vr, 0, sizeof(vr));
+	if (vdec_init() < 0) {
+		*error_r = "GPGME is too old";
+		return -1;
+	}
+	if (lim)
+		vr.lim = *lim;
+	else
+		vdec_limits_default(&vr.lim);
+	if (vr.lim.max_text == 0)
+		vr.lim.max_text = VDEC_MAX_TEXT;
+	if (len > vr.lim.max_message) {
+		*error_r = "message exceeds max_message_size";
+		return -1;
+	}
+	if (raw == NULL || vdec_prescan(raw, len, &vr.lim, &start,
+	    error_r) < 0) {
+		if (raw == NULL)
+			*error_r = "empty message";
+		return -1;
+	}
+
+	vr.gpg = ctx;
+	vr.segs = g_ptr_array_new_with_free_func(seg_free);
+	r = vr.res = g_new0(struct vdec_result, 1);
+	r->recipients = g_ptr_array_new_with_free_func(g_free);
+	r->references = g_ptr_array_new_with_free_func(g_free);
+	r->attachments = g_ptr_array_new_with_free_func(attachment_free);
+	r->structure = g_string_new(NULL);
+
+	stream = g_mime_stream_mem_new_with_buffer(raw + start, len - start);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, parser_opts);
+	if (msg == NULL || g_mime_header_list_get_count(
+	    g_mime_object_get_header_list(GMIME_OBJECT(msg))) == 0) {
+		vr.error = "not a mail message";
+		goto out;
+	}
+	if (header_bytes(GMIME_OBJECT(msg)) > vr.lim.max_header_bytes) {
+		vr.error = "header block exceeds VDEC_MAX_HEADER_BYTES";
+		goto out;
+	}
+	outer_headers(r, msg);
+
+	root = g_mime_message_get_mime_part(msg);
+	r->shape = VDEC_PLAIN;
+	if (root == NULL) {
+		struct_line(&vr, 0, "(no body)");
+	} else if (is_type(root, "multipart", "encrypted")) {
+		GMimeMultipart *mp = GMIME_IS_MULTIPART(root) ?
+		    GMIME_MULTIPART(root) : NULL;
+
+		r->shape = VDEC_PGPMIME_ENCRYPTED;
+		r->encrypted = 1;
+		if (mp && g_mime_multipart_get_count(mp) == 2 &&
+		    is_type(g_mime_multipart_get_part(mp, 0), "application",
+		    "pgp-encrypted") &&
+		    GMIME_IS_PART(g_mime_multipart_get_part(mp, 1)))
+			vr.enc_part = g_mime_multipart_get_part(mp, 1);
+		else
+			r->decrypt_error = g_strdup("malformed "
+			    "multipart/encrypted");
+		if (walk(&vr, root, 0, W_COLLECT) < 0)
+			goto out;
+	} else if (is_type(root, "multipart", "signed") &&
+	    GMIME_IS_MULTIPART(root) && pgp_signed(root)) {
+		r->shape = VDEC_PGPMIME_SIGNED;
+		vr.signed_obj = root;
+		vr.signed_raw = raw + start;
+		vr.signed_len = len - start;
+		if (walk(&vr, root, 0, W_COLLECT) < 0)
+			goto out;
+	} else if ((idx = exchange_index(root)) >= 0) {
+		r->shape = VDEC_EXCHANGE;
+		r->encrypted = 1;
+		vr.enc_part = g_mime_multipart_get_part(GMIME_MULTIPART(root),
+		    idx);
+		if (walk(&vr, root, 0, W_COLLECT) < 0)
+			goto out;
+	} else if (walk(&vr, root, 0, W_COLLECT) < 0) {
+		goto out;
+	}
+	if (build_text(&vr) < 0)
+		goto out;
+	if (r->subject_prot != NULL) {
+		r->subject = g_strdup(r->subject_prot);
+		r->subject_protected = 1;
+	} else {
+		r->subject = g_strdup(r->subject_outer);
+	}
+	ret = 0;
+out:
+	if (msg)
+		g_object_unref(msg);
+	if (parser)
+		g_object_unref(parser);
+	if (stream)
+		g_object_unref(stream);
+	g_ptr_array_unref(vr.segs);
+	if (ret == 0) {
+		*res_r = r;
+	} else {
+		*error_r = vr.error ? vr.error : "decode failed";
+		vdec_result_free(&r);
+	}
+	return ret;
+}

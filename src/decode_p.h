@@ -1,0 +1,146 @@
+/*
+ * Internals shared by decode.c, decode_mime.c and decode_pgp.c.
+ * Everything here works on bytes in memory; only decode_pgp.c runs gpg.
+ */
+#ifndef VULTURE_DECODE_P_H
+#define VULTURE_DECODE_P_H
+
+#include <stddef.h>
+
+#include <glib.h>
+#include <gpgme.h>
+
+#include "vulture/decode.h"
+
+/* GMime compares every line that starts with "--" against each open
+ * boundary: bound (such lines) x (boundary declarations) so that a small
+ * message cannot make the parser spin for seconds. */
+#define VDEC_PRESCAN_BUDGET	(64u * 1024 * 1024)
+/* Distinct boundaries remembered by the prescan; past this it falls back
+ * to counting every line that starts with "--". */
+#define VDEC_PRESCAN_BOUNDARIES	64u
+
+/* decode_mime.c */
+
+/*
+ * Cheap checks on raw bytes before GMime sees them: first line is a
+ * header field (after an optional mbox "From " line), the first header
+ * block fits max_header_bytes, and the number of boundary delimiter lines
+ * and boundary declarations cannot make more than max_parts entities or
+ * quadratic parser work.  Returns 0, or -1 with *error_r (static).
+ * *start_r is the offset after the skipped "From " line.
+ */
+int	vdec_prescan(const char *raw, size_t len, const struct vdec_limits *lim,
+	    size_t *start_r, const char **error_r);
+
+/* Appends in (in charset, NULL when unknown) to out as UTF-8; invalid
+ * bytes become U+FFFD, an unknown charset is guessed among UTF-8,
+ * ISO-2022-JP, EUC-JP, CP932 and ISO-8859-1.  Returns 0, or -1 once out
+ * would pass cap (out is then left at cap or below). */
+int	vdec_to_utf8(const char *in, size_t len, const char *charset,
+	    GString *out, size_t cap);
+
+/* Reduces UTF-8 HTML to text and appends it to out: tags dropped,
+ * entities decoded, line breaks at block elements, script/style/title
+ * content and (with skip_legacy) the RFC 9788 legacy display <div>
+ * dropped.  Output is never longer than 2 * len + 1. */
+void	vdec_html_to_text(const char *in, size_t len, int skip_legacy,
+	    GString *out);
+
+enum vdec_armor {
+	VDEC_ARMOR_NONE,
+	VDEC_ARMOR_MESSAGE,	/* -----BEGIN PGP MESSAGE----- */
+	VDEC_ARMOR_SIGNED	/* -----BEGIN PGP SIGNED MESSAGE----- */
+};
+
+/* Finds the first armor block starting at a line start (leading blanks
+ * allowed).  [*start_r, *end_r) spans the BEGIN line through the END line
+ * (or the end of buf when the END line is missing). */
+enum vdec_armor vdec_find_armor(const char *buf, size_t len,
+	    size_t *start_r, size_t *end_r);
+
+/* Rebuilds a PGP MESSAGE armor block that mail clients or HTML reduction
+ * reflowed: blanks trimmed, empty lines dropped, armor headers kept.
+ * *charset_r (owned, may be NULL) is the Charset armor header.  Returns a
+ * new string (owned). */
+GString *vdec_armor_normalize(const char *blk, size_t len, char **charset_r);
+
+/* Locates the first body part of a multipart/signed entity whose raw
+ * bytes (header first) are [raw, raw + len): *start_r is the first byte
+ * after the first delimiter line, *end_r the byte before the line break
+ * that precedes the next delimiter.  Returns 0, or -1 when the
+ * delimiters are not there. */
+int	vdec_signed_span(const char *raw, size_t len, const char *boundary,
+	    size_t *start_r, size_t *end_r);
+
+/* Returns a copy (owned, NUL-terminated) with every bare LF turned into
+ * CRLF, as RFC 3156 requires for signed data. */
+char	*vdec_crlf(const char *in, size_t len, size_t *out_len_r);
+
+/* Returns the length of an RFC 9788 / protected-headers legacy display
+ * block at the start of text ("Subject: ..." lines then a blank line),
+ * or 0.  With must_subject, the block must repeat subject. */
+size_t	vdec_legacy_display_len(const char *text, size_t len,
+	    const char *subject, int must_subject);
+
+/* Returns a copy (owned) of s with control characters turned into spaces,
+ * invalid UTF-8 repaired, blanks trimmed, cut to at most max bytes on a
+ * character boundary.  NULL stays NULL. */
+char	*vdec_clean(const char *s, size_t max);
+
+/* Returns a safe single path component (owned) from an attachment name,
+ * or NULL for none, ".", "..". */
+char	*vdec_clean_filename(const char *name);
+
+/* Frees a g_malloc'ed buffer after zeroing len bytes of it. */
+void	vdec_zfree(void *p, size_t len);
+
+/* decode_pgp.c */
+
+/* A growable buffer that zeroes what it drops; cap bounds len. */
+struct vdec_sbuf {
+	char		*data;
+	size_t		 len;
+	size_t		 alloc;
+	size_t		 cap;
+	int		 over;	/* a write went past cap */
+};
+
+void	vdec_sbuf_free(struct vdec_sbuf *b);
+
+struct vdec_pgp {
+	/* Decryption (vdec_pgp_decrypt only). */
+	int		 decrypted;
+	char		*decrypt_error;		/* owned */
+	GPtrArray	*recipients;		/* owned, char * */
+
+	/* First signature. */
+	unsigned	 n_sigs;
+	enum vdec_sig	 sig;
+	char		*verify_error;		/* owned */
+	char		 signer_fpr[41];
+	char		 sig_fpr[41];
+	gint64		 sig_time;
+
+	int		 over_cap;		/* output passed the cap */
+	struct vdec_sbuf plain;		/* decrypted or verified text */
+};
+
+void	vdec_pgp_clear(struct vdec_pgp *p);
+
+/* Decrypts (and verifies, when signed) one OpenPGP message.  A message
+ * that is only signed comes back with decrypted = 0, no decrypt_error,
+ * and its plaintext.  Plaintext past cap makes gpg stop and sets
+ * over_cap.  Returns 0, -1 only when GPGME itself failed. */
+int	vdec_pgp_decrypt(gpgme_ctx_t ctx, const char *in, size_t len,
+	    size_t cap, struct vdec_pgp *p);
+
+/* Verifies a detached signature over data. */
+int	vdec_pgp_verify_detached(gpgme_ctx_t ctx, const char *data,
+	    size_t len, const char *sig, size_t sig_len, struct vdec_pgp *p);
+
+/* Verifies a clearsigned block; the signed text goes to p->plain. */
+int	vdec_pgp_verify_clear(gpgme_ctx_t ctx, const char *in, size_t len,
+	    size_t cap, struct vdec_pgp *p);
+
+#endif /* VULTURE_DECODE_P_H */

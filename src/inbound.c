@@ -1,0 +1,816 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "vulture/case.h"
+#include "vulture/ids.h"
+#include "vulture/inbound.h"
+#include "vulture/log.h"
+#include "vulture/vendor.h"
+#include "vulture/vtime.h"
+
+/* A publication date requested without a time of day means this hour. */
+#define INBOUND_DEFAULT_HOUR 11
+
+const char *
+inbound_action_name(enum inbound_action a)
+{
+	switch (a) {
+	case INBOUND_APPLY: return "apply";
+	case INBOUND_QUARANTINE: return "quarantine";
+	case INBOUND_IGNORE: return "ignore";
+	}
+	return "?";
+}
+
+void
+inbound_decision_free(struct inbound_decision **dp)
+{
+	struct inbound_decision *d;
+
+	if (dp == NULL || *dp == NULL)
+		return;
+	d = *dp;
+	g_free(d->reason);
+	g_free(d->case_id);
+	g_free(d->vendor);
+	g_free(d->route);
+	form_free(&d->form);
+	if (d->changes != NULL)
+		g_ptr_array_unref(d->changes);
+	g_free(d);
+	*dp = NULL;
+}
+
+int
+inbound_looks_like_mail(const char *raw, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 5 && memcmp(raw, "From ", 5) == 0) {
+		const char *nl = memchr(raw, '\n', len);
+
+		if (nl == NULL)
+			return 0;
+		i = (size_t)(nl - raw) + 1;
+	}
+	/* A header field name: printable ASCII without ':' then ':'. */
+	for (; i < len && i < 1000; i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		if (c == ':')
+			return i > 0 && raw[i - 1] != '\n';
+		if (c < 33 || c > 126)
+			return 0;
+	}
+	return 0;
+}
+
+int
+inbound_store(struct store *st, const char *raw, size_t len,
+    const char *source, int64_t now, int64_t *row_r, int *dup_r,
+    char **error_r)
+{
+	char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)raw, len);
+	sqlite3_stmt *s;
+	int rc;
+
+	*dup_r = 0;
+	if ((rc = store_begin(st, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(st, "INSERT OR IGNORE INTO messages (received, source, "
+	    "sha256, size, raw) VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL) {
+		rc = store_error(st, "store message", error_r);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, sum, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)len);
+	sqlite3_bind_blob64(s, 5, len ? raw : "", len, SQLITE_STATIC);
+	if ((rc = store_exec_stmt(st, s, "store message", error_r)) !=
+	    STORE_OK)
+		goto fail;
+	if (sqlite3_changes(store_db(st)) == 0) {
+		*dup_r = 1;
+		s = store_stmt(st, "SELECT id FROM messages WHERE sha256 = ?");
+		if (s == NULL) {
+			rc = store_error(st, "store message", error_r);
+			goto fail;
+		}
+		sqlite3_bind_text(s, 1, sum, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			rc = store_error(st, "store message", error_r);
+			goto fail;
+		}
+		*row_r = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	} else
+		*row_r = sqlite3_last_insert_rowid(store_db(st));
+	rc = store_commit(st, error_r);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	g_free(sum);
+	return rc;
+}
+
+static struct inbound_decision *
+decision(enum inbound_action a, const char *kind, char *reason)
+{
+	struct inbound_decision *d = g_new0(struct inbound_decision, 1);
+
+	d->action = a;
+	d->kind = kind;
+	d->reason = reason;
+	d->changes = g_ptr_array_new_with_free_func(g_free);
+	return d;
+}
+
+#define QUARANTINE(kind, ...) \
+	decision(INBOUND_QUARANTINE, kind, g_strdup_printf(__VA_ARGS__))
+
+static int
+is_auto_reply(const struct vdec_result *r, const char *desk, char **why)
+{
+	if (r->auto_submitted != NULL &&
+	    g_ascii_strcasecmp(g_strstrip(r->auto_submitted), "no") != 0) {
+		*why = g_strdup_printf("Auto-Submitted: %s", r->auto_submitted);
+		return 1;
+	}
+	if (r->precedence != NULL &&
+	    (g_ascii_strcasecmp(r->precedence, "bulk") == 0 ||
+	    g_ascii_strcasecmp(r->precedence, "junk") == 0 ||
+	    g_ascii_strcasecmp(r->precedence, "list") == 0)) {
+		*why = g_strdup_printf("Precedence: %s", r->precedence);
+		return 1;
+	}
+	if (r->return_path != NULL && (strcmp(r->return_path, "<>") == 0 ||
+	    strcmp(r->return_path, "") == 0)) {
+		*why = g_strdup("null Return-Path (a bounce)");
+		return 1;
+	}
+	if (r->from_addr != NULL && g_ascii_strncasecmp(r->from_addr,
+	    "mailer-daemon@", 14) == 0) {
+		*why = g_strdup("From MAILER-DAEMON (a bounce)");
+		return 1;
+	}
+	if (r->loop != NULL && strstr(r->loop, desk) != NULL) {
+		*why = g_strdup("our own loop header");
+		return 1;
+	}
+	if (r->list_id != NULL) {
+		*why = g_strdup_printf("List-Id: %s", r->list_id);
+		return 1;
+	}
+	return 0;
+}
+
+/* The first case id in text (either format) that names an open case. */
+static int
+embargoed_case(const struct inbound_env *env, const char *text,
+    char **id_r, char **error_r)
+{
+	const char *fmts[2] = { env->conf->id_format,
+	    env->conf->single_vendor_id_format };
+	int f, rc;
+	guint i;
+
+	*id_r = NULL;
+	for (f = 0; f < 2 && text != NULL; f++) {
+		GPtrArray *ids = ids_find_all(fmts[f], text);
+
+		for (i = 0; i < ids->len && *id_r == NULL; i++) {
+			struct vcase *c = NULL;
+
+			rc = vcase_get(env->st, ids->pdata[i], &c, error_r);
+			if (rc == STORE_OK && strcmp(c->state, "open") == 0)
+				*id_r = g_strdup(c->id);
+			vcase_free(&c);
+			if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+				g_ptr_array_unref(ids);
+				return rc;
+			}
+			if (rc == STORE_NOTFOUND) {
+				g_free(*error_r);
+				*error_r = NULL;
+			}
+		}
+		g_ptr_array_unref(ids);
+	}
+	return STORE_OK;
+}
+
+static char *
+find_id(const struct vconf *conf, const char *text)
+{
+	char *id;
+
+	if (text == NULL)
+		return NULL;
+	if ((id = ids_find(conf->id_format, text)) != NULL)
+		return id;
+	return ids_find(conf->single_vendor_id_format, text);
+}
+
+/* A message we sent, named by In-Reply-To or References. */
+static int
+route_by_reference(const struct inbound_env *env,
+    const struct vdec_result *r, char **case_r, int64_t *vendor_r,
+    char **error_r)
+{
+	GPtrArray *refs = g_ptr_array_new();
+	sqlite3_stmt *s;
+	guint i;
+	int rc = STORE_OK;
+
+	*case_r = NULL;
+	*vendor_r = 0;
+	if (r->in_reply_to != NULL)
+		g_ptr_array_add(refs, r->in_reply_to);
+	/* Newest reference first: it is the message being answered. */
+	for (i = r->references != NULL ? r->references->len : 0; i > 0; i--)
+		g_ptr_array_add(refs, r->references->pdata[i - 1]);
+	for (i = 0; i < refs->len && *case_r == NULL; i++) {
+		s = store_stmt(env->st, "SELECT case_id, vendor_id FROM outbox "
+		    "WHERE message_id = ? AND case_id IS NOT NULL");
+		if (s == NULL) {
+			rc = store_error(env->st, "route", error_r);
+			break;
+		}
+		sqlite3_bind_text(s, 1, refs->pdata[i], -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*case_r = store_col_text(s, 0);
+			*vendor_r = sqlite3_column_int64(s, 1);
+		}
+		sqlite3_reset(s);
+	}
+	g_ptr_array_unref(refs);
+	return rc;
+}
+
+static int
+is_coordinator(const struct vconf *conf, const char *fpr)
+{
+	char **c;
+
+	for (c = conf->coordinators; c != NULL && *c != NULL; c++)
+		if (strcmp(*c, fpr) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+sig_kind(enum vdec_sig s)
+{
+	switch (s) {
+	case VDEC_SIG_NONE: return "unsigned";
+	case VDEC_SIG_GOOD: return "good";
+	case VDEC_SIG_BAD: return "bad-signature";
+	case VDEC_SIG_KEY_MISSING: return "unknown-key";
+	case VDEC_SIG_KEY_EXPIRED: return "expired-key";
+	case VDEC_SIG_KEY_REVOKED: return "revoked-key";
+	case VDEC_SIG_SIG_EXPIRED: return "expired-signature";
+	case VDEC_SIG_ERROR: return "signature-error";
+	}
+	return "signature-error";
+}
+
+static void
+form_summary(struct inbound_decision *d, GTimeZone *tz)
+{
+	const struct form *f = d->form;
+	guint i;
+
+	(void)tz;
+	if (f->request_detail == 1)
+		g_ptr_array_add(d->changes, g_strdup("request detail"));
+	if (f->status != FORM_STATUS_NONE)
+		g_ptr_array_add(d->changes, g_strdup_printf("status %s",
+		    form_status_name(f->status)));
+	if (f->comment != NULL)
+		g_ptr_array_add(d->changes, g_strdup_printf("comment (%zu "
+		    "bytes)", strlen(f->comment)));
+	if (f->advisory_url != NULL)
+		g_ptr_array_add(d->changes, g_strdup_printf("advisory URL %s",
+		    f->advisory_url));
+	if (f->fix_date != NULL)
+		g_ptr_array_add(d->changes, g_strdup_printf("fix date %s",
+		    f->fix_date));
+	if (f->fix_plan != NULL)
+		g_ptr_array_add(d->changes, g_strdup("fix plan"));
+	if (f->workaround_date != NULL)
+		g_ptr_array_add(d->changes, g_strdup_printf("workaround date "
+		    "%s", f->workaround_date));
+	if (f->workaround_plan != NULL)
+		g_ptr_array_add(d->changes, g_strdup("workaround plan"));
+	if (f->pubdate_request != NULL)
+		g_ptr_array_add(d->changes, g_strdup_printf("publication date "
+		    "request %s", f->pubdate_request));
+	for (i = 0; i < f->shares->len; i++) {
+		const struct form_share *sh = f->shares->pdata[i];
+
+		g_ptr_array_add(d->changes, g_strdup_printf("share with %s "
+		    "<%s>", sh->organisation, sh->address));
+	}
+}
+
+/* The vendor-reply half of the decision: signer, vendor, case, form. */
+static int
+decide_reply(const struct inbound_env *env, const struct vdec_result *r,
+    int64_t now, struct inbound_decision **d_r, char **error_r)
+{
+	const struct vconf *conf = env->conf;
+	struct vendor *v = NULL;
+	struct vcase *c = NULL;
+	struct form *form = NULL;
+	struct inbound_decision *d = NULL;
+	char *case_id = NULL, *route = NULL, *err = NULL, *ref_case = NULL;
+	const char *ferr = NULL;
+	int64_t ref_vendor = 0, pub;
+	guint i;
+	int rc;
+
+	(void)now;
+	rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, NULL, &err);
+	if (rc == STORE_NOTFOUND) {
+		g_free(err);
+		*d_r = QUARANTINE("unknown-key", "signed by key %s, which is "
+		    "not pinned to any vendor contact", r->signer_fpr);
+		return STORE_OK;
+	}
+	if (rc != STORE_OK) {
+		*error_r = err;
+		return rc;
+	}
+	if (strcmp(v->state, "suspended") == 0) {
+		d = QUARANTINE("vendor-suspended", "vendor %s is suspended",
+		    v->handle);
+		goto done;
+	}
+	if (form_parse(r->text != NULL ? r->text : "", r->text_len, &form,
+	    &ferr) == -1) {
+		d = QUARANTINE("bad-form", "the reply form was refused: %s",
+		    ferr);
+		goto done;
+	}
+
+	/* The case: protected Subject or Case: line, Subject tag, then a
+	 * message of ours it answers. */
+	if (r->subject_protected && (case_id = find_id(conf, r->subject)))
+		route = g_strdup("protected Subject");
+	if (form->case_id != NULL) {
+		char *fid = find_id(conf, form->case_id);
+
+		if (fid == NULL || strlen(fid) != strlen(form->case_id)) {
+			d = QUARANTINE("bad-form", "Case: '%s' is not a case "
+			    "id", form->case_id);
+			g_free(fid);
+			goto done;
+		}
+		if (case_id != NULL && strcmp(case_id, fid) != 0) {
+			d = QUARANTINE("case-mismatch", "the protected "
+			    "Subject names %s but the form says Case: %s",
+			    case_id, fid);
+			g_free(fid);
+			goto done;
+		}
+		if (case_id == NULL) {
+			case_id = fid;
+			route = g_strdup("Case: line");
+		} else
+			g_free(fid);
+	}
+	if (case_id == NULL && (case_id = find_id(conf, r->subject_outer)))
+		route = g_strdup("Subject tag");
+	if ((rc = route_by_reference(env, r, &ref_case, &ref_vendor,
+	    error_r)) != STORE_OK)
+		goto fail;
+	if (case_id == NULL && ref_case != NULL) {
+		case_id = g_strdup(ref_case);
+		route = g_strdup("In-Reply-To/References");
+	}
+	if (case_id == NULL) {
+		d = QUARANTINE("no-case", "no case id in the Subject or a Case: "
+		    "line, and not an answer to a message of ours");
+		goto done;
+	}
+	rc = vcase_get(env->st, case_id, &c, &err);
+	if (rc == STORE_NOTFOUND) {
+		g_free(err);
+		d = QUARANTINE("unknown-case", "no case %s", case_id);
+		goto done;
+	}
+	if (rc != STORE_OK) {
+		*error_r = err;
+		goto fail;
+	}
+	for (i = 0; i < c->participants->len; i++)
+		if (strcmp(((struct participant *)c->participants->pdata[i])
+		    ->handle, v->handle) == 0)
+			break;
+	if (i == c->participants->len) {
+		d = QUARANTINE("not-participant", "vendor %s is not a "
+		    "participant of %s", v->handle, case_id);
+		goto done;
+	}
+	/* Vendor A answering a notice we sent to vendor B. */
+	if (ref_case != NULL && strcmp(ref_case, case_id) == 0 &&
+	    ref_vendor != 0 && ref_vendor != v->id) {
+		d = QUARANTINE("wrong-vendor", "signed by %s but answers a "
+		    "message sent to another vendor", v->handle);
+		goto done;
+	}
+	if (form->errors->len > 0) {
+		GString *s = g_string_new(NULL);
+
+		for (i = 0; i < form->errors->len; i++) {
+			const struct form_issue *is = form->errors->pdata[i];
+
+			g_string_append_printf(s, "%sline %u: %s",
+			    i ? "; " : "", is->line, is->message);
+		}
+		d = decision(INBOUND_QUARANTINE, "bad-form",
+		    g_strdup_printf("the reply form has errors, nothing was "
+		    "recorded: %s", s->str));
+		g_string_free(s, TRUE);
+		goto done;
+	}
+	if (form->pubdate_request != NULL && vtime_parse(form->pubdate_request,
+	    conf->tz, INBOUND_DEFAULT_HOUR, 0, &pub) == -1) {
+		d = QUARANTINE("bad-form", "Publication-Date-Request %s is not "
+		    "a date", form->pubdate_request);
+		goto done;
+	}
+	if (form->n_fields == 0 || (form->n_fields == 1 &&
+	    form->case_id != NULL)) {
+		d = QUARANTINE("empty-form", "no reply-form field was filled "
+		    "in");
+		goto done;
+	}
+	d = decision(INBOUND_APPLY, "applied", g_strdup_printf("reply from "
+	    "%s to %s", v->handle, case_id));
+	d->form = form;
+	form = NULL;
+	form_summary(d, conf->tz);
+done:
+	d->case_id = case_id;
+	case_id = NULL;
+	d->route = route;
+	route = NULL;
+	d->vendor = g_strdup(v->handle);
+	d->vendor_id = v->id;
+	if (d->form == NULL)
+		d->form = form;
+	else
+		form_free(&form);
+	form = NULL;
+	*d_r = d;
+	rc = STORE_OK;
+fail:
+	form_free(&form);
+	g_free(case_id);
+	g_free(route);
+	g_free(ref_case);
+	vcase_free(&c);
+	vendor_free(&v);
+	return rc;
+}
+
+int
+inbound_decide(const struct inbound_env *env, const char *raw, size_t len,
+    int64_t now, struct vdec_result **dec_r, struct inbound_decision **d_r,
+    char **error_r)
+{
+	struct vdec_limits lim;
+	struct vdec_result *r = NULL;
+	const char *derr = NULL;
+	char *why = NULL, *leak = NULL;
+	int rc = STORE_OK;
+
+	*d_r = NULL;
+	if (dec_r != NULL)
+		*dec_r = NULL;
+	vdec_limits_default(&lim);
+	lim.max_message = env->conf->max_message_size;
+	if (vdec_decode(env->ctx, raw, len, &lim, &r, &derr) == -1) {
+		*d_r = QUARANTINE("undecodable", "the message cannot be "
+		    "decoded: %s", derr);
+		return STORE_OK;
+	}
+	if (is_auto_reply(r, env->conf->address, &why)) {
+		*d_r = decision(INBOUND_IGNORE, "auto-reply", why);
+		goto out;
+	}
+	if (!r->encrypted) {
+		char *both = g_strconcat(r->subject_outer ? r->subject_outer :
+		    "", "\n", r->text ? r->text : "", NULL);
+
+		rc = embargoed_case(env, both, &leak, error_r);
+		g_free(both);
+		if (rc != STORE_OK)
+			goto out;
+		if (leak != NULL) {
+			*d_r = QUARANTINE("leak", "a clear-text message names "
+			    "the embargoed case %s: possible leak", leak);
+			(*d_r)->case_id = leak;
+			leak = NULL;
+		} else
+			*d_r = QUARANTINE("not-encrypted", "the message is not "
+			    "encrypted to the desk key");
+		goto out;
+	}
+	if (!r->decrypted) {
+		*d_r = QUARANTINE("undecryptable", "cannot decrypt: %s",
+		    r->decrypt_error ? r->decrypt_error : "unknown error");
+		goto out;
+	}
+	if ((rc = embargoed_case(env, r->clear_text, &leak, error_r)) !=
+	    STORE_OK)
+		goto out;
+	if (leak != NULL) {
+		*d_r = QUARANTINE("leak", "text outside the encrypted part "
+		    "names the embargoed case %s: possible leak", leak);
+		(*d_r)->case_id = leak;
+		leak = NULL;
+		goto out;
+	}
+	if (r->sig != VDEC_SIG_GOOD) {
+		*d_r = QUARANTINE(sig_kind(r->sig), "%s%s%s",
+		    r->sig == VDEC_SIG_NONE ? "encrypted but not signed" :
+		    vdec_sig_name(r->sig), r->verify_error ? ": " : "",
+		    r->verify_error ? r->verify_error : "");
+		goto out;
+	}
+	if (is_coordinator(env->conf, r->signer_fpr)) {
+		*d_r = QUARANTINE("command", "signed by coordinator %s: "
+		    "coordinator commands by mail are not yet carried out",
+		    r->signer_fpr);
+		goto out;
+	}
+	rc = decide_reply(env, r, now, d_r, error_r);
+out:
+	g_free(leak);
+	if (dec_r != NULL)
+		*dec_r = r;
+	else
+		vdec_result_free(&r);
+	return rc;
+}
+
+static int
+apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
+    const char *message_id, int64_t now, char **error_r)
+{
+	const struct form *f = d->form;
+	struct store *st = env->st;
+	sqlite3_stmt *s;
+	int64_t pub = 0;
+	int rc;
+	guint i;
+	GString *ev;
+
+	if (f->pubdate_request != NULL)
+		(void)vtime_parse(f->pubdate_request, env->conf->tz,
+		    INBOUND_DEFAULT_HOUR, 0, &pub);
+	/* Only the fields given change: NULL keeps the stored value. A
+	 * detail request moves the stage forward, never back. */
+	s = store_stmt(st, "UPDATE participants SET "
+	    "status = COALESCE(?1, status), "
+	    "comment = COALESCE(?2, comment), "
+	    "advisory_url = COALESCE(?3, advisory_url), "
+	    "fix_plan = COALESCE(?4, fix_plan), "
+	    "fix_date = COALESCE(?5, fix_date), "
+	    "workaround_plan = COALESCE(?6, workaround_plan), "
+	    "workaround_date = COALESCE(?7, workaround_date), "
+	    "pubdate_request = COALESCE(?8, pubdate_request), "
+	    "pubdate_reason = CASE WHEN ?8 IS NULL THEN pubdate_reason "
+	    "ELSE ?9 END, "
+	    "stage = CASE WHEN ?10 AND stage IN ('selected', "
+	    "'registration-requested', 'summary-sent') THEN "
+	    "'detail-requested' ELSE stage END, "
+	    "last_answer = ?11, unreachable = 0 "
+	    "WHERE case_id = ?12 AND vendor_id = ?13");
+	if (s == NULL)
+		return store_error(st, "apply reply", error_r);
+	if (f->status != FORM_STATUS_NONE)
+		sqlite3_bind_text(s, 1, form_status_name(f->status), -1,
+		    SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, f->comment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, f->advisory_url, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, f->fix_plan, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, f->fix_date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, f->workaround_plan, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, f->workaround_date, -1, SQLITE_TRANSIENT);
+	if (pub != 0)
+		sqlite3_bind_int64(s, 8, pub);
+	sqlite3_bind_text(s, 9, f->reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 10, f->request_detail == 1);
+	sqlite3_bind_int64(s, 11, now);
+	sqlite3_bind_text(s, 12, d->case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 13, d->vendor_id);
+	if ((rc = store_exec_stmt(st, s, "apply reply", error_r)) != STORE_OK)
+		return rc;
+	for (i = 0; i < f->shares->len; i++) {
+		const struct form_share *sh = f->shares->pdata[i];
+
+		s = store_stmt(st, "INSERT INTO related_orgs (case_id, "
+		    "requested_by, organisation, contact, address, phone, "
+		    "created) VALUES (?, ?, ?, ?, ?, ?, ?)");
+		if (s == NULL)
+			return store_error(st, "share request", error_r);
+		sqlite3_bind_text(s, 1, d->case_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, d->vendor_id);
+		sqlite3_bind_text(s, 3, sh->organisation, -1,
+		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 4, sh->contact, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, sh->address, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 6, sh->phone, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 7, now);
+		if ((rc = store_exec_stmt(st, s, "share request", error_r)) !=
+		    STORE_OK)
+			return rc;
+	}
+	ev = g_string_new(NULL);
+	g_string_append_printf(ev, "vendor=%s", d->vendor);
+	for (i = 0; i < d->changes->len; i++)
+		g_string_append_printf(ev, "; %s",
+		    (char *)d->changes->pdata[i]);
+	if (f->reason != NULL && f->pubdate_request != NULL)
+		g_string_append_printf(ev, "; reason: %s", f->reason);
+	rc = event_add(st, d->case_id, now, d->vendor, "vendor-reply",
+	    ev->str, message_id, error_r);
+	g_string_free(ev, TRUE);
+	return rc;
+}
+
+static int
+set_message_state(struct store *st, int64_t row,
+    const struct inbound_decision *d, const struct vdec_result *r,
+    int64_t now, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE messages SET state = ?, "
+	    "kind = ?, reason = ?, case_id = ?, vendor = ?, signer = ?, "
+	    "message_id = ?, processed_at = ? WHERE id = ? AND state = 'new'");
+	const char *state = d->action == INBOUND_APPLY ? "processed" :
+	    d->action == INBOUND_IGNORE ? "ignored" : "quarantined";
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "message state", error_r);
+	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, d->reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, d->case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, d->vendor, -1, SQLITE_TRANSIENT);
+	if (r != NULL && r->signer_fpr[0] != '\0')
+		sqlite3_bind_text(s, 6, r->signer_fpr, -1, SQLITE_TRANSIENT);
+	if (r != NULL)
+		sqlite3_bind_text(s, 7, r->message_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 8, now);
+	sqlite3_bind_int64(s, 9, row);
+	if ((rc = store_exec_stmt(st, s, "message state", error_r)) !=
+	    STORE_OK)
+		return rc;
+	if (sqlite3_changes(store_db(st)) != 1) {
+		/* Another process took it first: its commit wins. */
+		*error_r = g_strdup_printf("message %" G_GINT64_FORMAT
+		    " was processed concurrently", (gint64)row);
+		return STORE_TEMP;
+	}
+	return STORE_OK;
+}
+
+int
+inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
+    struct inbound_decision **d_r, char **error_r)
+{
+	struct store *st = env->st;
+	struct vdec_result *r = NULL;
+	struct inbound_decision *d = NULL;
+	sqlite3_stmt *s;
+	char *raw = NULL, *detail;
+	size_t len;
+	int rc;
+
+	*d_r = NULL;
+	s = store_stmt(st, "SELECT raw, state FROM messages WHERE id = ?");
+	if (s == NULL)
+		return store_error(st, "load message", error_r);
+	sqlite3_bind_int64(s, 1, row);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_DONE) {
+			*error_r = g_strdup_printf("no message %" G_GINT64_FORMAT,
+			    (gint64)row);
+			return STORE_NOTFOUND;
+		}
+		return store_error(st, "load message", error_r);
+	}
+	if (strcmp((const char *)sqlite3_column_text(s, 1), "new") != 0) {
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	len = (size_t)sqlite3_column_bytes(s, 0);
+	raw = g_memdup2(sqlite3_column_blob(s, 0), len + 1);
+	raw[len] = '\0';
+	sqlite3_reset(s);
+
+	/* Decide outside the write transaction (gpg takes time), then
+	 * re-check the row is still new inside it. */
+	rc = inbound_decide(env, raw, len, now, &r, &d, error_r);
+	g_free(raw);
+	if (rc != STORE_OK)
+		goto out;
+	if ((rc = store_begin(st, error_r)) != STORE_OK)
+		goto out;
+	if (d->action == INBOUND_APPLY)
+		rc = apply_reply(env, d, r ? r->message_id : NULL, now,
+		    error_r);
+	else {
+		detail = g_strdup_printf("message=%" G_GINT64_FORMAT " %s: %s",
+		    (gint64)row, d->kind, d->reason);
+		rc = event_add(st, d->case_id, now, d->vendor ? d->vendor :
+		    "intake", d->action == INBOUND_IGNORE ? "ignored" :
+		    strcmp(d->kind, "leak") == 0 ? "possible-leak" :
+		    "quarantined", detail, r ? r->message_id : NULL, error_r);
+		g_free(detail);
+	}
+	if (rc == STORE_OK)
+		rc = set_message_state(st, row, d, r, now, error_r);
+	if (rc == STORE_OK)
+		rc = store_commit(st, error_r);
+	else
+		store_rollback(st);
+	if (rc == STORE_OK)
+		log_info("message %" G_GINT64_FORMAT " %s kind=%s case=%s "
+		    "vendor=%s", (gint64)row, inbound_action_name(d->action),
+		    d->kind, d->case_id ? d->case_id : "-",
+		    d->vendor ? d->vendor : "-");
+out:
+	vdec_result_free(&r);
+	if (rc == STORE_OK)
+		*d_r = d;
+	else
+		inbound_decision_free(&d);
+	return rc;
+}
+
+int
+inbound_process_pending(const struct inbound_env *env, int64_t now,
+    unsigned *n_r, char **error_r)
+{
+	GArray *rows = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *s;
+	guint i;
+	int rc = STORE_OK;
+
+	*n_r = 0;
+	s = store_stmt(env->st, "SELECT id FROM messages WHERE state = 'new' "
+	    "ORDER BY id");
+	if (s == NULL) {
+		g_array_unref(rows);
+		return store_error(env->st, "pending", error_r);
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+
+		g_array_append_val(rows, id);
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < rows->len && rc == STORE_OK; i++) {
+		struct inbound_decision *d = NULL;
+
+		rc = inbound_process(env, g_array_index(rows, gint64, i), now,
+		    &d, error_r);
+		if (rc == STORE_OK && d != NULL)
+			(*n_r)++;
+		inbound_decision_free(&d);
+	}
+	g_array_unref(rows);
+	return rc;
+}
+
+int
+inbound_requeue(struct store *st, int64_t row, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE messages SET state = 'new', "
+	    "kind = NULL, reason = NULL, processed_at = NULL WHERE id = ? AND "
+	    "state = 'quarantined'");
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "requeue", error_r);
+	sqlite3_bind_int64(s, 1, row);
+	if ((rc = store_exec_stmt(st, s, "requeue", error_r)) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(store_db(st)) != 1) {
+		*error_r = g_strdup_printf("message %" G_GINT64_FORMAT " is not "
+		    "in quarantine", (gint64)row);
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}

@@ -1,0 +1,208 @@
+#!/bin/sh
+# Vendor replies through `vulturectl deliver`, as the MTA would pipe them:
+# every shape a mail client produces, from registered vendor keys, changes
+# exactly what it says, once; every negative case changes nothing and is
+# accounted for in quarantine and the event log.
+. "$(dirname "$0")/lib.sh"
+MK="/usr/bin/python3 $top_srcdir/tests/mkreply.py"
+
+write_conf
+vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
+DESK=$(awk '/desk key/ {print $3}' "$T/init.out")
+ACME=$(mkkey acme "ACME PSIRT <psirt@acme.example>")
+GLOBEX=$(mkkey globex "Globex <sec@globex.example>")
+STRANGER=$(mkkey stranger "Stranger <psirt@acme.example>")
+# Every sender knows the desk's public key.
+gpg --homedir "$T/gnupg" --armor --export "$DESK" > "$T/desk.asc" 2>/dev/null
+for k in acme globex stranger; do
+	gpg --homedir "$T/keys/$k" --batch --import "$T/desk.asc" 2>/dev/null
+done
+vctl vendor add acme "ACME Corp" general psirt@acme.example >/dev/null
+vctl vendor add globex "Globex" general sec@globex.example >/dev/null
+vctl vendor add hooli "Hooli" general sec@hooli.example >/dev/null
+vctl vendor key acme "$T/keys/acme.asc" >/dev/null
+vctl vendor key globex "$T/keys/globex.asc" >/dev/null
+vctl vendor approve acme >/dev/null
+vctl vendor approve globex >/dev/null
+ID=$(vctl case open "Overflow in FooHTTP")
+OTHER=$(vctl case open "Another case")
+# Participants (until `case notify` lands): acme and globex in $ID.
+sqlite3 "$T/vulture.db" "INSERT INTO participants (case_id, vendor_id, stage, added) SELECT '$ID', id, 'summary-sent', 0 FROM vendors WHERE handle IN ('acme','globex')"
+# A notice we sent to globex, for routing by In-Reply-To.
+sqlite3 "$T/vulture.db" "INSERT INTO outbox (created, case_id, vendor_id, kind, recipient, message_id, body, next_attempt) SELECT 0, '$ID', id, 'summary', 'sec@globex.example', 'notice-globex@cert.example', x'00', 0 FROM vendors WHERE handle = 'globex'"
+
+reply() {	# signer-home signer-fpr shape file [mkreply args...]
+	home=$1 fpr=$2 shape=$3 out=$4
+	shift 4
+	$MK --home "$T/keys/$home" --signer "$fpr" --recipient "$DESK" --shape "$shape" "$@" > "$T/$out.eml" ||
+	    bad "mkreply $out"
+}
+state() {	# vendor field: the participant's field from case show --json
+	vctl --json case show "$ID" | /usr/bin/python3 -c "
+import json, sys
+c = json.load(sys.stdin)
+p = [p for p in c['participants'] if p['vendor'] == sys.argv[1]][0]
+print(p[sys.argv[2]])" "$1" "$2"
+}
+msgs() {	# state kind: count of stored messages
+	sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages WHERE state = '$1' AND kind = '$2'"
+}
+deliver() { vctl deliver < "$T/$1.eml"; }
+
+# 1. PGP/MIME combined, protected Subject, from acme.
+printf 'Thanks.\n\nStatus: affected-investigating\nRequest-Detail: yes\nComment: We ship FooHTTP 2.3 in acme-httpd.\n  A fix is planned.\nBogus-Label: x\n\n-- \nACME PSIRT\nStatus: not-affected\n' > "$T/form1.txt"
+reply acme "$ACME" combined r1 --protected-subject "Re: [$ID] Vulnerability notice" --subject "Re: [$ID]" --body-file "$T/form1.txt"
+expect 0 '' -- deliver r1
+[ "$(state acme status)" = affected-investigating ] && ok || bad "r1 status $(state acme status)"
+[ "$(state acme stage)" = detail-requested ] && ok || bad "r1 stage $(state acme stage)"
+state acme comment | grep -q 'A fix is planned' && ok || bad "r1 comment"
+[ "$(msgs processed applied)" = 1 ] && ok || bad "r1 not applied"
+# The same bytes again: stored once, applied once.
+expect 0 '' -- deliver r1
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE kind='vendor-reply'")" = 1 ] && ok || bad "r1 applied twice"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages")" = 1 ] && ok || bad "r1 stored twice"
+
+# 2. Nested (encrypted multipart/signed), Japanese form, Subject tag route.
+printf '状況：該当製品なし\nコメント：当社製品は影響を受けません。\n' > "$T/form2.txt"
+reply globex "$GLOBEX" nested r2 --from sec@globex.example --subject "Re: [$ID] 脆弱性情報" --body-file "$T/form2.txt"
+expect 0 '' -- deliver r2
+[ "$(state globex status)" = not-affected ] && ok || bad "r2 status $(state globex status)"
+state globex comment | grep -q '当社製品は影響を受けません' && ok || bad "r2 comment"
+
+# 3. Inline PGP, routed by the Case: line, with dates.
+printf 'Case: %s\nFix-Date: 2027-01-05\nWorkaround-Date: 2026-12-20\nPublication-Date-Request: 2027-01-20\nReason: firmware release train\nAdvisory-URL: https://acme.example/sa/2027-001\n' "$ID" > "$T/form3.txt"
+reply acme "$ACME" inline r3 --subject "status" --body-file "$T/form3.txt"
+expect 0 '' -- deliver r3
+[ "$(state acme fix_date)" = 2027-01-05 ] && ok || bad "r3 fix date"
+[ "$(state acme advisory_url)" = https://acme.example/sa/2027-001 ] && ok || bad "r3 url"
+state acme publication_date_request | grep -q '^2027-01-20T11:00:00+09:00' && ok || bad "r3 pubdate $(state acme publication_date_request)"
+[ "$(state acme status)" = affected-investigating ] && ok || bad "r3 kept status"
+
+# 4. Exchange-mangled, routed by In-Reply-To to our notice to globex.
+printf 'Status: not-affected-investigating\n' > "$T/form4.txt"
+reply globex "$GLOBEX" exchange r4 --from sec@globex.example --subject "RE: notice" --in-reply-to notice-globex@cert.example --body-file "$T/form4.txt"
+expect 0 '' -- deliver r4
+[ "$(state globex status)" = not-affected-investigating ] && ok || bad "r4 status"
+
+# 5. Clearsigned in the clear naming the embargoed case: a leak, no change.
+printf 'Case: %s\nStatus: affected\n' "$ID" > "$T/form5.txt"
+reply acme "$ACME" clearsigned r5 --subject "Re: [$ID]" --body-file "$T/form5.txt"
+expect 0 '' -- deliver r5
+[ "$(msgs quarantined leak)" = 1 ] && ok || bad "r5 not a leak"
+[ "$(state acme status)" = affected-investigating ] && ok || bad "r5 changed status"
+
+# 6. Plain mail without a case id: quarantined as not encrypted.
+$MK --home "$T/keys/acme" --shape plain --subject "hello" --body "Status: affected" > "$T/r6.eml"
+expect 0 '' -- deliver r6
+[ "$(msgs quarantined not-encrypted)" = 1 ] && ok || bad "r6"
+
+# 7. Encrypted but unsigned.
+$MK --home "$T/keys/acme" --recipient "$DESK" --shape encrypted --subject "Re: [$ID]" --body "Status: affected" > "$T/r7.eml"
+expect 0 '' -- deliver r7
+[ "$(msgs quarantined unsigned)" = 1 ] && ok || bad "r7"
+
+# 8. Signed by a key nobody pinned (gpg knows it: imported, not pinned).
+gpg --homedir "$T/gnupg" --batch --import "$T/keys/stranger.asc" 2>/dev/null
+reply stranger "$STRANGER" combined r8 --subject "Re: [$ID]" --body "Status: affected"
+expect 0 '' -- deliver r8
+[ "$(msgs quarantined unknown-key)" = 1 ] && ok || bad "r8"
+
+# 9. Signed by a key the desk has never seen.
+h="$T/keys/ghost"; mkdir -p "$h"; chmod 700 "$h"
+gpg --homedir "$h" --batch --pinentry-mode loopback --passphrase '' --quick-gen-key "Ghost <g@x.example>" ed25519 sign,cert never 2>/dev/null
+gpg --homedir "$h" --batch --import "$T/desk.asc" 2>/dev/null
+GHOST=$(gpg --homedir "$h" --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+reply ghost "$GHOST" combined r9 --subject "Re: [$ID]" --body "Status: affected"
+expect 0 '' -- deliver r9
+[ "$(msgs quarantined unknown-key)" = 2 ] && ok || bad "r9 $(sqlite3 "$T/vulture.db" "SELECT kind, reason FROM messages WHERE id = (SELECT max(id) FROM messages)")"
+
+# 10. acme answering globex's notice: vendor A about vendor B.
+reply acme "$ACME" combined r10 --subject "Re: notice" --in-reply-to notice-globex@cert.example --body "Status: not-affected"
+expect 0 '' -- deliver r10
+[ "$(msgs quarantined wrong-vendor)" = 1 ] && ok || bad "r10"
+
+# 11. A case acme is not in, and a case that does not exist.
+reply acme "$ACME" combined r11 --subject "Re: [$OTHER]" --body "Status: affected"
+expect 0 '' -- deliver r11
+[ "$(msgs quarantined not-participant)" = 1 ] && ok || bad "r11"
+reply acme "$ACME" combined r12 --subject "Re: [JVNVU#00000001]" --body "Status: affected"
+expect 0 '' -- deliver r12
+[ "$(msgs quarantined unknown-case)" = 1 ] && ok || bad "r12"
+
+# 13. A form with a bad value changes nothing (no half-applied reply).
+printf 'Status: broken\nComment: this must not be stored\n' > "$T/form13.txt"
+reply acme "$ACME" combined r13 --subject "Re: [$ID]" --body-file "$T/form13.txt"
+expect 0 '' -- deliver r13
+[ "$(msgs quarantined bad-form)" = 1 ] && ok || bad "r13"
+state acme comment | grep -q 'must not' && bad "r13 half-applied" || ok
+
+# 14. An auto-reply is recorded and ignored.
+$MK --home "$T/keys/acme" --shape plain --subject "Out of office" --body "away" --header "Auto-Submitted: auto-replied" > "$T/r14.eml"
+expect 0 '' -- deliver r14
+[ "$(msgs ignored auto-reply)" = 1 ] && ok || bad "r14"
+
+# 15. Protected Subject and Case: line disagree.
+reply acme "$ACME" combined r15 --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body "Case: $OTHER
+Status: affected"
+expect 0 '' -- deliver r15
+[ "$(msgs quarantined case-mismatch)" = 1 ] && ok || bad "r15"
+
+# Exit codes of deliver: not mail, over the size limit, no database.
+printf '\000\001binary' > "$T/junk.bin"
+expect 65 'not a mail message' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/junk.bin\""
+write_conf "max_message_size = 2K"
+head -c 4000 /dev/zero | tr '\0' 'a' | sed 's/^/Subject: x\n\n/' > "$T/big.eml"
+expect 65 'exceeds the size limit' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/big.eml\""
+write_conf "database = $T/missing/none.db"
+expect 75 'temporary failure' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r1.eml\""
+rm -f "$CONF"
+expect 75 'temporary failure' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r1.eml\""
+write_conf
+# The database locked by another writer past the busy timeout: 75.
+/usr/bin/python3 - "$T/vulture.db" "$VCTL_BIN" "$T/r2.eml" <<'PY' && ok || bad "locked database did not give 75"
+import sqlite3, subprocess, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+r = subprocess.run([sys.argv[2], "deliver"], stdin=open(sys.argv[3], "rb"), capture_output=True, timeout=60)
+db.execute("ROLLBACK")
+sys.exit(0 if r.returncode == 75 else 1)
+PY
+
+# inspect changes nothing and explains; quarantine list/show/retry.
+before=$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events")
+expect 0 'decision: +quarantine \(unknown-key\)' -- vctl inspect "$T/r8.eml"
+expect 0 'signature: +good' -- vctl inspect "$T/r8.eml"
+expect 0 "case: +$ID \(by protected Subject\)" -- vctl inspect "$T/r1.eml"
+expect 0 'unknown label .Bogus-Label.' -- vctl inspect "$T/r1.eml"
+vctl --json inspect "$T/r2.eml" | /usr/bin/python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d['shape'] == 'pgpmime-nested' or 'nested' in d['shape'], d['shape']
+assert d['signature'] == 'good' and d['decision'] == 'apply' and d['form']['status'] == 'not-affected'" && ok || bad "inspect --json"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events")" = "$before" ] && ok || bad "inspect changed the store"
+expect 1 'not a mail message' -- vctl inspect "$T/junk.bin"
+expect 64 'inspect: FILE' -- vctl inspect
+expect 0 'unknown-key' -- vctl quarantine list
+vctl --json quarantine list | /usr/bin/python3 -c "
+import json, sys
+l = json.load(sys.stdin)
+kinds = sorted(m['kind'] for m in l)
+assert all(m['state'] == 'quarantined' and m['reason'] for m in l)
+assert 'leak' in kinds and 'unsigned' in kinds, kinds" && ok || bad "quarantine list --json"
+R8=$(sqlite3 "$T/vulture.db" "SELECT id FROM messages WHERE kind='unknown-key' ORDER BY id LIMIT 1")
+expect 0 'decision: +quarantine' -- vctl quarantine show "$R8"
+expect 1 'is processed, not quarantined' -- vctl quarantine show 1
+expect 1 'not a message number' -- vctl quarantine retry x
+expect 1 'no message 999' -- vctl quarantine show 999
+expect 64 'quarantine: unknown subcommand' -- vctl quarantine frob
+# The stranger's key becomes hooli's; retrying re-verifies and applies.
+sqlite3 "$T/vulture.db" "INSERT INTO participants (case_id, vendor_id, stage, added) SELECT '$ID', id, 'summary-sent', 0 FROM vendors WHERE handle = 'hooli'"
+vctl vendor contact hooli psirt@acme.example >/dev/null
+vctl vendor key hooli "$T/keys/stranger.asc" >/dev/null
+expect 0 "message $R8: apply \(applied\)" -- vctl quarantine retry "$R8"
+[ "$(state hooli status)" = affected ] && ok || bad "retry did not apply"
+expect 1 'not in quarantine' -- vctl quarantine retry "$R8"
+
+# A leak is in the case's event log for the coordinators.
+vctl case show "$ID" | grep -q 'possible-leak' && ok || bad "leak not in the event log"
+finish
