@@ -10,6 +10,7 @@
 
 #include "vulture/config.h"
 #include "vulture/ids.h"
+#include "vulture/tlscheck.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -34,6 +35,7 @@ enum ktype {
 	K_TRANSPORT,
 	K_TZ,
 	K_IDFMT,
+	K_PIN,		/* "sha256:HEX[,...]" or empty */
 };
 
 struct key_def {
@@ -91,6 +93,7 @@ static const struct key_def keys[] = {
 	{ "imap", "password_file", K_SECRET, "", O(imap.password_file), 0,
 	    0 },
 	{ "imap", "ca_file", K_OPTPATH, "", O(imap.ca_file), 0, 0 },
+	{ "imap", "tls_pin", K_PIN, "", O(imap.tls_pin), 0, 0 },
 	{ "imap", "mailbox", K_STR, "INBOX", O(imap.mailbox), 0, 0 },
 	{ "imap", "processed_mailbox", K_STR, "Processed",
 	    O(imap.processed_mailbox), 0, 0 },
@@ -106,6 +109,7 @@ static const struct key_def keys[] = {
 	{ "smtp", "password_file", K_SECRET, "", O(smtp.password_file), 0,
 	    0 },
 	{ "smtp", "ca_file", K_OPTPATH, "", O(smtp.ca_file), 0, 0 },
+	{ "smtp", "tls_pin", K_PIN, "", O(smtp.tls_pin), 0, 0 },
 	{ "smtp", "sendmail_path", K_EXEC, "/usr/sbin/sendmail",
 	    O(smtp.sendmail_path), 0, 0 },
 };
@@ -617,6 +621,16 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		*sp = g_strdup(v);
 		return;
 	}
+	case K_PIN: {
+		char *err = NULL;
+
+		*sp = *v == '\0' ? NULL : g_strdup(v);
+		if (*sp != NULL && tlscheck_pin_parse(v, &err) == -1) {
+			report(loc, k, "%s", err);
+			g_free(err);
+		}
+		return;
+	}
 	case K_IDFMT: {
 		const char *err;
 
@@ -748,6 +762,7 @@ vconf_free(struct vconf **conf)
 	g_free(c->imap.user);
 	g_free(c->imap.password_file);
 	g_free(c->imap.ca_file);
+	g_free(c->imap.tls_pin);
 	g_free(c->imap.mailbox);
 	g_free(c->imap.processed_mailbox);
 	g_free(c->imap.quarantine_mailbox);
@@ -755,6 +770,7 @@ vconf_free(struct vconf **conf)
 	g_free(c->smtp.user);
 	g_free(c->smtp.password_file);
 	g_free(c->smtp.ca_file);
+	g_free(c->smtp.tls_pin);
 	g_free(c->smtp.sendmail_path);
 	g_free(c);
 	*conf = NULL;

@@ -9,6 +9,8 @@
 #include "vulture/case.h"
 #include "vulture/ids.h"
 #include "vulture/json.h"
+#include "vulture/ops.h"
+#include "vulture/vendor.h"
 #include "vulture/vtime.h"
 
 /* A date without a time of day means this hour in the configured zone. */
@@ -264,12 +266,30 @@ out:
 	return rc;
 }
 
+/* Runs one ops_* operation in its own transaction and prints its result.
+ * A refused guard rolls everything back. */
+static int
+finish_op(struct ctl *c, int rc, GString *out, char *err)
+{
+	if (rc == STORE_OK)
+		rc = store_commit(c->st, &err);
+	else
+		store_rollback(c->st);
+	if (rc != STORE_OK) {
+		g_string_free(out, TRUE);
+		return ctl_store_fail(rc, err);
+	}
+	fputs(out->str, stdout);
+	g_string_free(out, TRUE);
+	return 0;
+}
+
 static int
 case_date_cmd(struct ctl *c, const char *id, int argc, char **argv)
 {
 	const char *reason = NULL;
-	char *err = NULL, *ev, *old_s, *new_s;
-	struct vcase *k = NULL;
+	char *err = NULL;
+	GString *out;
 	int64_t when;
 	int rc;
 
@@ -282,39 +302,66 @@ case_date_cmd(struct ctl *c, const char *id, int argc, char **argv)
 	    -1)
 		return ctl_fail("case date: bad date '%s' (YYYY-MM-DD or "
 		    "YYYY-MM-DDTHH:MM[+HH:MM])", argv[3]);
-	if (reason != NULL && (strlen(reason) > CASE_MAX_REASON ||
-	    !g_utf8_validate(reason, -1, NULL)))
-		return ctl_fail("case date: reason must be UTF-8 of at most "
-		    "%d bytes", CASE_MAX_REASON);
-	if (when <= vtime_now())
-		return ctl_fail("case date: %s is in the past", argv[3]);
-	if ((rc = begin(c)) != 0)
+	if ((rc = ctl_outbound(c)) != 0 || (rc = begin(c)) != 0)
 		return rc;
-	if ((rc = vcase_get(c->st, id, &k, &err)) != STORE_OK) {
-		store_rollback(c->st);
-		return ctl_store_fail(rc, err);
-	}
-	if (strcmp(k->state, "open") != 0) {
-		store_rollback(c->st);
-		rc = ctl_fail("case %s is %s: its date cannot move", id,
-		    k->state);
-		vcase_free(&k);
+	out = g_string_new(NULL);
+	g_string_append_printf(out, "%s ", id);
+	rc = ops_date(&c->out, id, when, reason, vtime_now(), out, &err);
+	return finish_op(c, rc, out, err);
+}
+
+static int
+case_notify_cmd(struct ctl *c, const char *id, int argc, char **argv)
+{
+	GPtrArray *list;
+	GString *out;
+	char *err = NULL;
+	int force = 0, rc;
+
+	/* ID vendors|keywords LIST [force] */
+	if (argc == 6 && strcmp(argv[5], "force") == 0)
+		force = 1;
+	else if (argc != 5)
+		return ctl_usage("case notify: ID vendors|keywords LIST "
+		    "[force]");
+	if (strcmp(argv[3], "vendors") != 0 && strcmp(argv[3], "keywords") !=
+	    0)
+		return ctl_usage("case notify: vendors or keywords, not '%s'",
+		    argv[3]);
+	if ((list = vendor_parse_keywords(argv[4], &err)) == NULL) {
+		rc = ctl_fail("case notify: %s", err);
+		g_free(err);
 		return rc;
 	}
-	old_s = vtime_format(k->publication, c->conf->tz);
-	new_s = vtime_format(when, c->conf->tz);
-	rc = vcase_set_publication(c->st, id, when, vtime_now(), &err);
-	ev = g_strdup_printf("from=%s to=%s%s%s", old_s, new_s,
-	    reason ? " reason=" : "", reason ? reason : "");
-	if (rc == STORE_OK)
-		rc = add_event(c, id, "date-changed", ev, &err);
-	if ((rc = commit_or_fail(c, rc, err)) == 0)
-		printf("%s publication %s\n", id, new_s);
-	g_free(ev);
-	g_free(old_s);
-	g_free(new_s);
-	vcase_free(&k);
-	return rc;
+	if ((rc = ctl_outbound(c)) != 0 || (rc = begin(c)) != 0) {
+		g_ptr_array_unref(list);
+		return rc;
+	}
+	out = g_string_new(NULL);
+	if (strcmp(argv[3], "vendors") == 0)
+		rc = ops_notify_vendors(&c->out, id, list, force, vtime_now(),
+		    out, &err);
+	else
+		rc = ops_notify_keywords(&c->out, id, list, force, vtime_now(),
+		    out, &err);
+	g_ptr_array_unref(list);
+	return finish_op(c, rc, out, err);
+}
+
+static int
+case_disclose_cmd(struct ctl *c, const char *id, int argc, char **argv)
+{
+	GString *out;
+	char *err = NULL;
+	int rc;
+
+	if (argc != 4)
+		return ctl_usage("case disclose: ID HANDLE");
+	if ((rc = ctl_outbound(c)) != 0 || (rc = begin(c)) != 0)
+		return rc;
+	out = g_string_new(NULL);
+	rc = ops_disclose(&c->out, id, argv[3], vtime_now(), out, &err);
+	return finish_op(c, rc, out, err);
 }
 
 static void
@@ -572,5 +619,9 @@ ctl_case(struct ctl *c, int argc, char **argv)
 		return case_text_cmd(c, id, argc, argv, verb);
 	if (strcmp(verb, "date") == 0)
 		return case_date_cmd(c, id, argc, argv);
+	if (strcmp(verb, "notify") == 0)
+		return case_notify_cmd(c, id, argc, argv);
+	if (strcmp(verb, "disclose") == 0)
+		return case_disclose_cmd(c, id, argc, argv);
 	return ctl_usage("case: unknown subcommand '%s'", verb);
 }

@@ -96,15 +96,17 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	rc = 0;
 	if (dup)
 		goto out;
-	if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1) {
+	/* Answers need the templates and the desk key: without them the
+	 * message waits, stored, for the daemon. */
+	if (ctl_outbound(c) != 0) {
 		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
-		    "later: %s", (gint64)row, err);
-		g_free(err);
+		    "later: templates or desk key unusable", (gint64)row);
 		goto out;
 	}
 	env.conf = c->conf;
 	env.st = c->st;
 	env.ctx = vkeys_ctx(c->keys);
+	env.out = &c->out;
 	if (inbound_process(&env, row, vtime_now(), &d, &err) != STORE_OK) {
 		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
 		    "later: %s", (gint64)row, err);
@@ -323,7 +325,7 @@ inspect_text(GString *o, const struct vdec_result *r,
 static int
 print_decision(struct ctl *c, const char *raw, size_t len)
 {
-	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys) };
+	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys), NULL };
 	struct inbound_decision *d = NULL;
 	struct vdec_result *r = NULL;
 	GString *o = g_string_new(NULL);
@@ -494,7 +496,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 		return ctl_usage("quarantine %s: ID", argv[1]);
 	if (parse_row(argv[2], &row) == -1)
 		return ctl_fail("'%s' is not a message number", argv[2]);
-	if ((rc = ctl_load(c, 1, 1)) != 0)
+	if ((rc = ctl_outbound(c)) != 0)
 		return rc;
 	if (strcmp(argv[1], "show") == 0) {
 		if ((rc = load_raw(c, row, "quarantined", &raw, &len)) != 0)
@@ -515,6 +517,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 	env.conf = c->conf;
 	env.st = c->st;
 	env.ctx = vkeys_ctx(c->keys);
+	env.out = &c->out;
 	if ((rc = inbound_process(&env, row, vtime_now(), &d, &err)) !=
 	    STORE_OK)
 		return ctl_store_fail(rc, err);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 #include "vulture/config.h"
+#include "vulture/notice.h"
+#include "vulture/outbound.h"
 #include "vulture/keys.h"
 #include "vulture/store.h"
 
@@ -15,7 +17,14 @@ struct ctl {
 	struct vconf *conf;		/* owned */
 	struct store *st;		/* owned */
 	struct vkeys *keys;		/* owned */
+	struct notices *notices;	/* owned */
+	struct outbound out;		/* set up by ctl_outbound() */
+	char *actor;			/* owned */
 };
+
+/* Loads store, keys, templates and the desk key into c->out. Returns 0 or
+ * an exit status (errors printed). */
+int ctl_outbound(struct ctl *c);
 
 /* Loads the configuration and, if asked, opens the store and the key ring.
  * Returns 0 or an exit status (errors already printed). */
@@ -35,6 +44,7 @@ int ctl_read_input(const char *path, size_t max, char **data_r,
 int ctl_vendor(struct ctl *c, int argc, char **argv);
 int ctl_case(struct ctl *c, int argc, char **argv);
 int ctl_inbound(struct ctl *c, int argc, char **argv);
+int ctl_outbox(struct ctl *c, int argc, char **argv);
 
 #endif
 

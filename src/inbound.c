@@ -6,6 +6,7 @@
 #include "vulture/ids.h"
 #include "vulture/inbound.h"
 #include "vulture/log.h"
+#include "vulture/ops.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
 
@@ -35,6 +36,8 @@ inbound_decision_free(struct inbound_decision **dp)
 	g_free(d->case_id);
 	g_free(d->vendor);
 	g_free(d->route);
+	g_free(d->contact);
+	g_free(d->contact_fpr);
 	form_free(&d->form);
 	if (d->changes != NULL)
 		g_ptr_array_unref(d->changes);
@@ -330,12 +333,13 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 	struct inbound_decision *d = NULL;
 	char *case_id = NULL, *route = NULL, *err = NULL, *ref_case = NULL;
 	const char *ferr = NULL;
-	int64_t ref_vendor = 0, pub;
+	int64_t ref_vendor = 0, pub, contact_id = 0;
 	guint i;
 	int rc;
 
 	(void)now;
-	rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, NULL, &err);
+	rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, &contact_id,
+	    &err);
 	if (rc == STORE_NOTFOUND) {
 		g_free(err);
 		*d_r = QUARANTINE("unknown-key", "signed by key %s, which is "
@@ -463,6 +467,14 @@ done:
 	route = NULL;
 	d->vendor = g_strdup(v->handle);
 	d->vendor_id = v->id;
+	for (i = 0; i < v->contacts->len; i++) {
+		const struct contact *ct = v->contacts->pdata[i];
+
+		if (ct->id == contact_id) {
+			d->contact = g_strdup(ct->address);
+			d->contact_fpr = g_strdup(ct->fingerprint);
+		}
+	}
 	if (d->form == NULL)
 		d->form = form;
 	else
@@ -684,6 +696,236 @@ set_message_state(struct store *st, int64_t row,
 	return STORE_OK;
 }
 
+/* Kinds answered to the signing vendor with the reason. */
+static int
+answered_to_vendor(const char *kind)
+{
+	static const char *const kinds[] = { "not-participant",
+	    "unknown-case", "wrong-vendor", "bad-form", "empty-form",
+	    "case-mismatch", "no-case", NULL };
+	int i;
+
+	for (i = 0; kinds[i] != NULL; i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+signature_problem(const char *kind)
+{
+	return strcmp(kind, "unsigned") == 0 ||
+	    strcmp(kind, "unknown-key") == 0 ||
+	    strcmp(kind, "bad-signature") == 0 ||
+	    strcmp(kind, "expired-key") == 0 ||
+	    strcmp(kind, "revoked-key") == 0 ||
+	    strcmp(kind, "expired-signature") == 0 ||
+	    strcmp(kind, "signature-error") == 0;
+}
+
+/* Base variables: the case if it exists, the reply's Message-ID. */
+static GVariantDict *
+answer_vars(const struct inbound_env *env, const char *case_id,
+    const struct vdec_result *r)
+{
+	GVariantDict *d = NULL, rd;
+	char *err = NULL;
+
+	if (case_id != NULL)
+		d = outbound_case_vars(env->out, case_id, &err);
+	g_free(err);
+	if (d == NULL) {
+		GVariantDict cd;
+
+		d = g_variant_dict_new(NULL);
+		g_variant_dict_init(&cd, NULL);
+		if (case_id != NULL)
+			g_variant_dict_insert(&cd, "id", "s", case_id);
+		g_variant_dict_insert_value(d, "case", g_variant_dict_end(&cd));
+	}
+	g_variant_dict_init(&rd, NULL);
+	if (r != NULL && r->message_id != NULL)
+		g_variant_dict_insert(&rd, "message_id", "s", r->message_id);
+	g_variant_dict_insert_value(d, "reply", g_variant_dict_end(&rd));
+	return d;
+}
+
+static int
+send_answer(const struct inbound_env *env, const char *kind,
+    const char *case_id, int64_t vendor_id, const char *address,
+    const char *fpr, const char *lang, const char *vendor_name,
+    GVariantDict *d, const struct vdec_result *r, int64_t now,
+    char **error_r)
+{
+	GVariantDict vd;
+	GVariant *v;
+	int rc, q;
+
+	g_variant_dict_init(&vd, NULL);
+	g_variant_dict_insert(&vd, "name", "s", vendor_name);
+	g_variant_dict_insert_value(d, "vendor", g_variant_dict_end(&vd));
+	v = g_variant_ref_sink(g_variant_dict_end(d));
+	rc = outbound_to_address(env->out, kind, case_id, vendor_id, address,
+	    NULL, fpr, lang, v, NULL, r ? r->message_id : NULL, 1, now, &q,
+	    error_r);
+	g_variant_unref(v);
+	return rc;
+}
+
+/* What the sender and the coordinators are told, queued in the same
+ * transaction as the decision. */
+static int
+answer(const struct inbound_env *env, const struct inbound_decision *d,
+    const struct vdec_result *r, int64_t row, int64_t now, char **error_r)
+{
+	struct vendor *v = NULL;
+	GVariantDict *vars;
+	int rc = STORE_OK;
+
+	if (env->out == NULL || d->action == INBOUND_IGNORE)
+		return STORE_OK;
+	if (strcmp(d->kind, "leak") == 0) {
+		char *text = g_strdup_printf("Message %" G_GINT64_FORMAT
+		    " (Message-ID %s) arrived in clear text and names the "
+		    "embargoed case %s. It is quarantined and was not "
+		    "answered; see 'vulturectl quarantine show %" G_GINT64_FORMAT
+		    "'.", (gint64)row, r && r->message_id ? r->message_id :
+		    "none", d->case_id, (gint64)row);
+
+		rc = outbound_alert(env->out, d->case_id, "possible leak",
+		    text, now, error_r);
+		g_free(text);
+		return rc;
+	}
+	if (d->action == INBOUND_APPLY || answered_to_vendor(d->kind)) {
+		GString *reason = NULL;
+
+		if (d->vendor == NULL || d->contact == NULL)
+			return STORE_OK;
+		if ((rc = vendor_get(env->st, d->vendor, &v, error_r)) !=
+		    STORE_OK)
+			return rc;
+		vars = answer_vars(env, d->case_id, r);
+		if (d->action == INBOUND_APPLY) {
+			GVariantBuilder cb, ub;
+			GString *dout = g_string_new(NULL);
+			char *derr = NULL;
+			int queued = 0;
+			guint i;
+
+			if (d->form->request_detail == 1 &&
+			    env->conf->auto_disclose) {
+				int drc = ops_disclose(env->out, d->case_id,
+				    d->vendor, now, dout, &derr);
+
+				if (drc == STORE_OK)
+					queued = 1;
+				else if (drc != STORE_ERR) {
+					g_string_free(dout, TRUE);
+					g_variant_dict_unref(vars);
+					vendor_free(&v);
+					*error_r = derr;
+					return drc;
+				} else {
+					/* A guard said no: the request
+					 * waits for a coordinator. */
+					rc = event_add(env->st, d->case_id, now,
+					    "intake", "detail-waiting", derr,
+					    r ? r->message_id : NULL, error_r);
+					g_free(derr);
+				}
+			}
+			g_string_free(dout, TRUE);
+			g_variant_builder_init(&cb, G_VARIANT_TYPE("as"));
+			for (i = 0; i < d->changes->len; i++)
+				g_variant_builder_add(&cb, "s",
+				    d->changes->pdata[i]);
+			g_variant_dict_insert_value(vars, "changes",
+			    g_variant_builder_end(&cb));
+			g_variant_builder_init(&ub, G_VARIANT_TYPE("aa{sv}"));
+			for (i = 0; i < d->form->unknown->len; i++) {
+				const struct form_issue *is =
+				    d->form->unknown->pdata[i];
+				GVariantDict ud;
+
+				g_variant_dict_init(&ud, NULL);
+				g_variant_dict_insert(&ud, "line", "u",
+				    is->line);
+				g_variant_dict_insert(&ud, "label", "s",
+				    is->label);
+				g_variant_builder_add_value(&ub,
+				    g_variant_dict_end(&ud));
+			}
+			g_variant_dict_insert_value(vars, "unknown",
+			    g_variant_builder_end(&ub));
+			g_variant_dict_insert(vars, "has_unknown", "b",
+			    d->form->unknown->len > 0);
+			g_variant_dict_insert(vars, "detail_queued", "b",
+			    queued);
+			if (rc == STORE_OK)
+				rc = send_answer(env, "ack", d->case_id,
+				    d->vendor_id, d->contact, d->contact_fpr,
+				    v->language, v->name, vars, r, now,
+				    error_r);
+			else
+				g_variant_dict_unref(vars);
+		} else {
+			reason = g_string_new(d->reason);
+			g_variant_dict_insert(vars, "reason", "s",
+			    reason->str);
+			g_string_free(reason, TRUE);
+			rc = send_answer(env, "rejected", d->case_id,
+			    d->vendor_id, d->contact, d->contact_fpr,
+			    v->language, v->name, vars, r, now, error_r);
+		}
+		vendor_free(&v);
+		return rc;
+	}
+	if (signature_problem(d->kind) && r != NULL && r->from_addr != NULL) {
+		/* Identity is not established: answer only a registered
+		 * contact at the From address, under its own pinned key, with
+		 * nothing but the request to sign. */
+		sqlite3_stmt *s = store_stmt(env->st, "SELECT v.handle, "
+		    "c.fingerprint FROM contacts c JOIN vendors v ON v.id = "
+		    "c.vendor_id WHERE lower(c.address) = lower(?) AND "
+		    "c.fingerprint IS NOT NULL");
+		char *handle = NULL, *fpr = NULL;
+
+		if (s == NULL)
+			return store_error(env->st, "sign request", error_r);
+		sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			handle = store_col_text(s, 0);
+			fpr = store_col_text(s, 1);
+		}
+		sqlite3_reset(s);
+		if (handle != NULL &&
+		    (rc = vendor_get(env->st, handle, &v, error_r)) ==
+		    STORE_OK) {
+			char *cid = find_id(env->conf, r->subject);
+
+			vars = answer_vars(env, NULL, r);
+			if (cid != NULL) {
+				GVariantDict cd;
+
+				g_variant_dict_init(&cd, NULL);
+				g_variant_dict_insert(&cd, "id", "s", cid);
+				g_variant_dict_insert_value(vars, "case",
+				    g_variant_dict_end(&cd));
+			}
+			g_variant_dict_insert(vars, "reason", "s", d->reason);
+			rc = send_answer(env, "sign-request", NULL, v->id,
+			    r->from_addr, fpr, v->language, v->name, vars, r,
+			    now, error_r);
+			g_free(cid);
+			vendor_free(&v);
+		}
+		g_free(handle);
+		g_free(fpr);
+	}
+	return rc;
+}
+
 int
 inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
     struct inbound_decision **d_r, char **error_r)
@@ -739,6 +981,8 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 		    "quarantined", detail, r ? r->message_id : NULL, error_r);
 		g_free(detail);
 	}
+	if (rc == STORE_OK)
+		rc = answer(env, d, r, row, now, error_r);
 	if (rc == STORE_OK)
 		rc = set_message_state(st, row, d, r, now, error_r);
 	if (rc == STORE_OK)

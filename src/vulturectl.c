@@ -42,11 +42,14 @@ static const char usage_text[] =
 "  case summary ID FILE|-\n"
 "  case detail ID FILE|- [--attach FILE]...\n"
 "  case date ID WHEN [reason TEXT]\n"
+"  case notify ID vendors H1,H2 [force] | keywords K1,K2 [force]\n"
+"  case disclose ID HANDLE\n"
 "  case list\n"
 "  case show ID\n"
 "  deliver                 (a message on standard input; for the MTA)\n"
 "  inspect FILE|-\n"
 "  quarantine list | show ID | retry ID\n"
+"  outbox list | show ID | retry ID | flush\n"
 "\n"
 "FILE '-' is standard input. WHEN is YYYY-MM-DD[THH:MM[+HH:MM]].\n"
 "--json gives listings and show as JSON.\n";
@@ -190,9 +193,47 @@ ctl_load(struct ctl *c, int need_store, int need_keys)
 	return 0;
 }
 
+int
+ctl_outbound(struct ctl *c)
+{
+	GPtrArray *errors;
+	char *err = NULL;
+	guint i;
+	int rc;
+
+	if ((rc = ctl_load(c, 1, 1)) != 0)
+		return rc;
+	if (c->notices != NULL)
+		return 0;
+	errors = g_ptr_array_new_with_free_func(g_free);
+	if (notices_load(c->conf->templates_dir, &c->notices, errors) == -1) {
+		for (i = 0; i < errors->len; i++)
+			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
+		g_ptr_array_unref(errors);
+		return EX_CONFIG;
+	}
+	g_ptr_array_unref(errors);
+	if (vkeys_find_desk(c->keys, c->conf->address,
+	    c->conf->desk_fingerprint, c->out.desk_fpr, &err) == -1) {
+		rc = ctl_fail("%s", err);
+		g_free(err);
+		return rc;
+	}
+	c->actor = ctl_actor();
+	c->out.conf = c->conf;
+	c->out.st = c->st;
+	c->out.ctx = vkeys_ctx(c->keys);
+	c->out.notices = c->notices;
+	c->out.actor = c->actor;
+	c->out.cause = NULL;
+	return 0;
+}
+
 static void
 ctl_cleanup(struct ctl *c)
 {
+	notices_free(&c->notices);
+	g_free(c->actor);
 	vkeys_close(&c->keys);
 	store_close(&c->st);
 	vconf_free(&c->conf);
@@ -302,6 +343,7 @@ static const struct {
 	{ "deliver", ctl_inbound },
 	{ "inspect", ctl_inbound },
 	{ "quarantine", ctl_inbound },
+	{ "outbox", ctl_outbox },
 };
 
 int

@@ -18,6 +18,7 @@
 #include "vulture/config.h"
 #include "vulture/decode.h"
 #include "vulture/form.h"
+#include "vulture/outbound.h"
 #include "vulture/store.h"
 
 /* What happens to a message. */
@@ -35,6 +36,8 @@ struct inbound_decision {
 	char *vendor;		/* owned: the signer's vendor handle, or NULL */
 	int64_t vendor_id;
 	char *route;		/* owned: how the case was found, or NULL */
+	char *contact;		/* owned: the signing contact's address */
+	char *contact_fpr;	/* owned: its pinned key */
 	struct form *form;	/* owned, may be NULL */
 	GPtrArray *changes;	/* owned, of char *: what applying changes */
 };
@@ -43,6 +46,10 @@ struct inbound_env {
 	const struct vconf *conf;	/* foreign */
 	struct store *st;		/* foreign */
 	gpgme_ctx_t ctx;		/* foreign: desk GNUPGHOME */
+	/* foreign, may be NULL: answers (acknowledgements, detail on
+	 * request, requests to sign, alerts) are queued through it in the
+	 * transaction that applies the message. */
+	const struct outbound *out;
 };
 
 const char *inbound_action_name(enum inbound_action a);

@@ -1,0 +1,40 @@
+/* The outbox sender: takes queued rows that are due and hands each to the
+ * SMTP server (or the local sendmail). A row is claimed ("sending") before
+ * the attempt and marked "sent" after the server accepted it; a crash in
+ * between leaves it "sending" until its lease runs out, when it is sent
+ * again: at most one duplicate, never a loss. 4xx and connection failures
+ * retry with exponential backoff up to OUTBOX_MAX_ATTEMPTS; 5xx fails the
+ * row at once. A failed row alerts the coordinators. */
+#ifndef VULTURE_OUTBOX_H
+#define VULTURE_OUTBOX_H
+
+#include <stdint.h>
+
+#include "vulture/config.h"
+#include "vulture/outbound.h"
+#include "vulture/store.h"
+
+#define OUTBOX_MAX_ATTEMPTS 12
+#define OUTBOX_BACKOFF_BASE 60		/* seconds after the first failure */
+#define OUTBOX_BACKOFF_MAX (4 * 3600)	/* the longest wait */
+#define OUTBOX_LEASE 600		/* seconds a "sending" claim lasts */
+#define OUTBOX_BATCH 100		/* rows per run */
+
+struct outbox_stats {
+	unsigned sent, deferred, failed;
+};
+
+/* Sends due rows (every queued row when force). alerts (may be NULL)
+ * queues the coordinator alert for a failed row. */
+int outbox_run(const struct vconf *conf, struct store *st,
+    const struct outbound *alerts, int64_t now, int force,
+    struct outbox_stats *stats, char **error_r);
+
+/* Puts a failed (or queued) row back to be sent at once. Caller holds the
+ * transaction. */
+int outbox_retry(struct store *st, int64_t id, int64_t now, char **error_r);
+
+/* The wait after attempts failures. */
+int64_t outbox_backoff(int attempts);
+
+#endif

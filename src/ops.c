@@ -1,0 +1,384 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "vulture/case.h"
+#include "vulture/compose.h"
+#include "vulture/ops.h"
+#include "vulture/vtime.h"
+
+#define FAIL(...) do { *error_r = g_strdup_printf(__VA_ARGS__); \
+	rc = STORE_ERR; goto out; } while (0)
+
+static const char *
+actor(const struct outbound *o)
+{
+	return o->actor != NULL ? o->actor : "vulture";
+}
+
+static struct participant *
+find_participant(struct vcase *c, const char *handle)
+{
+	guint i;
+
+	for (i = 0; i < c->participants->len; i++) {
+		struct participant *p = c->participants->pdata[i];
+
+		if (strcmp(p->handle, handle) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static int
+set_stage(struct store *st, const char *case_id, int64_t vendor_id,
+    const char *stage, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE participants SET stage = ? "
+	    "WHERE case_id = ? AND vendor_id = ?");
+
+	if (s == NULL)
+		return store_error(st, "stage", error_r);
+	sqlite3_bind_text(s, 1, stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, vendor_id);
+	return store_exec_stmt(st, s, "stage", error_r);
+}
+
+static int
+usable_key(const struct outbound *o, const struct vendor *v)
+{
+	guint i;
+
+	for (i = 0; i < v->contacts->len; i++) {
+		const struct contact *c = v->contacts->pdata[i];
+		char *why = NULL;
+
+		if (c->fingerprint == NULL)
+			continue;
+		if (compose_check_recipient(o->ctx, c->fingerprint, &why) == 0)
+			return 1;
+		g_free(why);
+	}
+	return 0;
+}
+
+/* One vendor of a notify command. skip_individual: keyword selection. */
+static int
+notify_one(const struct outbound *o, struct vcase *c, const char *handle,
+    int force, int skip_individual, int64_t now, GString *out,
+    char **error_r)
+{
+	struct vendor *v = NULL;
+	struct participant *p;
+	GVariantDict *vars = NULL;
+	GVariant *vv;
+	char *detail;
+	int rc, q;
+
+	if ((rc = vendor_get(o->st, handle, &v, error_r)) != STORE_OK)
+		return rc;
+	p = find_participant(c, handle);
+	if (p != NULL && strcmp(p->stage, "selected") != 0) {
+		g_string_append_printf(out, "%s: already notified (%s)\n",
+		    handle, p->stage);
+		goto out;
+	}
+	if (strcmp(v->state, "suspended") == 0)
+		FAIL("vendor %s is suspended", handle);
+	if (c->single_vendor && c->participants->len > 0 && p == NULL)
+		FAIL("%s is a single-vendor case: it already has %s", c->id,
+		    ((struct participant *)c->participants->pdata[0])->handle);
+	if (strcmp(v->state, "registered") != 0) {
+		/* No agreement, no key: the case id only, in clear. */
+		if ((rc = vcase_add_participant(o->st, c->id, v->id, now,
+		    error_r)) != STORE_OK ||
+		    (rc = outbound_registration_request(o, c->id, v, now,
+		    error_r)) != STORE_OK ||
+		    (rc = set_stage(o->st, c->id, v->id,
+		    "registration-requested", error_r)) != STORE_OK)
+			goto out;
+		detail = g_strdup_printf("vendor=%s state=%s: registration "
+		    "request", handle, v->state);
+		rc = event_add(o->st, c->id, now, actor(o), "registration-"
+		    "requested", detail, o->cause, error_r);
+		g_free(detail);
+		g_string_append_printf(out, "%s: %s, registration request "
+		    "sent\n", handle, v->state);
+		goto out;
+	}
+	if (strcmp(v->registration, "individual") == 0 && !c->single_vendor &&
+	    !force) {
+		if (skip_individual) {
+			g_string_append_printf(out, "%s: skipped, individual "
+			    "registration (name it with force)\n", handle);
+			goto out;
+		}
+		FAIL("%s is registered individually: it receives no "
+		    "pre-publication information of a multi-vendor case "
+		    "unless named with force", handle);
+	}
+	if (!usable_key(o, v))
+		FAIL("%s has no contact with a usable key", handle);
+	if ((rc = vcase_add_participant(o->st, c->id, v->id, now, error_r)) !=
+	    STORE_OK)
+		goto out;
+	if ((vars = outbound_case_vars(o, c->id, error_r)) == NULL) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	vv = g_variant_ref_sink(g_variant_dict_end(vars));
+	rc = outbound_to_vendor(o, "summary", c->id, v, vv, NULL, NULL, 0,
+	    now, &q, error_r);
+	g_variant_unref(vv);
+	if (rc != STORE_OK)
+		goto out;
+	if (q == 0)
+		FAIL("nothing could be sent to %s", handle);
+	if ((rc = set_stage(o->st, c->id, v->id, "summary-sent", error_r)) !=
+	    STORE_OK)
+		goto out;
+	detail = g_strdup_printf("vendor=%s messages=%d%s", handle, q,
+	    force ? " force" : "");
+	rc = event_add(o->st, c->id, now, actor(o), "notified", detail,
+	    o->cause, error_r);
+	g_free(detail);
+	g_string_append_printf(out, "%s: summary sent (%d message%s)\n",
+	    handle, q, q == 1 ? "" : "s");
+out:
+	if (vars != NULL)
+		g_variant_dict_unref(vars);
+	vendor_free(&v);
+	return rc;
+}
+
+static int
+load_open_case(const struct outbound *o, const char *case_id,
+    struct vcase **c_r, char **error_r)
+{
+	int rc = vcase_get(o->st, case_id, c_r, error_r);
+
+	if (rc != STORE_OK)
+		return rc;
+	if (strcmp((*c_r)->state, "open") != 0) {
+		*error_r = g_strdup_printf("case %s is %s", case_id,
+		    (*c_r)->state);
+		vcase_free(c_r);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+int
+ops_notify_vendors(const struct outbound *o, const char *case_id,
+    GPtrArray *handles, int force, int64_t now, GString *out,
+    char **error_r)
+{
+	struct vcase *c = NULL;
+	guint i;
+	int rc;
+
+	for (i = 0; i < handles->len; i++) {
+		/* Reload: each vendor added changes the participant list. */
+		if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+			return rc;
+		rc = notify_one(o, c, handles->pdata[i], force, 0, now, out,
+		    error_r);
+		vcase_free(&c);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+int
+ops_notify_keywords(const struct outbound *o, const char *case_id,
+    GPtrArray *keywords, int force, int64_t now, GString *out,
+    char **error_r)
+{
+	GPtrArray *handles = NULL;
+	struct vcase *c = NULL;
+	guint i;
+	int rc;
+
+	if ((rc = vendor_match_keywords(o->st, keywords, &handles, error_r)) !=
+	    STORE_OK)
+		return rc;
+	if (handles->len == 0)
+		g_string_append(out, "no vendor has these keywords\n");
+	for (i = 0; i < handles->len; i++) {
+		struct vendor *v = NULL;
+		int suspended;
+
+		if ((rc = vendor_get(o->st, handles->pdata[i], &v, error_r)) !=
+		    STORE_OK)
+			break;
+		suspended = strcmp(v->state, "suspended") == 0;
+		vendor_free(&v);
+		if (suspended) {
+			g_string_append_printf(out, "%s: skipped, suspended\n",
+			    (char *)handles->pdata[i]);
+			continue;
+		}
+		if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+			break;
+		rc = notify_one(o, c, handles->pdata[i], force, 1, now, out,
+		    error_r);
+		vcase_free(&c);
+		if (rc != STORE_OK)
+			break;
+	}
+	g_ptr_array_unref(handles);
+	return rc;
+}
+
+int
+ops_disclose(const struct outbound *o, const char *case_id,
+    const char *handle, int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	struct vendor *v = NULL;
+	struct participant *p;
+	GVariantDict *vars = NULL;
+	GPtrArray *atts = NULL;
+	GVariantBuilder ab;
+	GVariant *vv;
+	char *detail;
+	guint i;
+	int rc, q;
+
+	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	if ((p = find_participant(c, handle)) == NULL)
+		FAIL("%s is not a participant of %s", handle, case_id);
+	if ((rc = vendor_get(o->st, handle, &v, error_r)) != STORE_OK)
+		goto out;
+	if (strcmp(v->state, "registered") != 0)
+		FAIL("%s is %s: detail goes to registered vendors only",
+		    handle, v->state);
+	if (strcmp(p->stage, "detail-sent") == 0)
+		FAIL("the detail was already sent to %s", handle);
+	if (strcmp(p->stage, "detail-requested") != 0)
+		FAIL("%s has not asked for the detail (stage %s)", handle,
+		    p->stage);
+	if (c->detail == NULL || *c->detail == '\0')
+		FAIL("case %s has no detail yet", case_id);
+	if ((rc = outbound_case_attachments(o, case_id, &atts, error_r)) !=
+	    STORE_OK)
+		goto out;
+	if ((vars = outbound_case_vars(o, case_id, error_r)) == NULL) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	g_variant_builder_init(&ab, G_VARIANT_TYPE("aa{sv}"));
+	for (i = 0; i < atts->len; i++) {
+		const struct outbound_attachment *a = atts->pdata[i];
+		GVariantDict ad;
+
+		g_variant_dict_init(&ad, NULL);
+		g_variant_dict_insert(&ad, "filename", "s", a->filename);
+		g_variant_dict_insert(&ad, "size", "t",
+		    (guint64)g_bytes_get_size(a->data));
+		g_variant_builder_add_value(&ab, g_variant_dict_end(&ad));
+	}
+	g_variant_dict_insert_value(vars, "attachments",
+	    g_variant_builder_end(&ab));
+	vv = g_variant_ref_sink(g_variant_dict_end(vars));
+	rc = outbound_to_vendor(o, "detail", case_id, v, vv, atts, NULL, 0,
+	    now, &q, error_r);
+	g_variant_unref(vv);
+	if (rc != STORE_OK)
+		goto out;
+	if (q == 0)
+		FAIL("nothing could be sent to %s", handle);
+	if ((rc = set_stage(o->st, case_id, v->id, "detail-sent", error_r)) !=
+	    STORE_OK)
+		goto out;
+	detail = g_strdup_printf("vendor=%s attachments=%u", handle,
+	    atts->len);
+	rc = event_add(o->st, case_id, now, actor(o), "detail-disclosed",
+	    detail, o->cause, error_r);
+	g_free(detail);
+	g_string_append_printf(out, "%s: detail sent\n", handle);
+out:
+	if (vars != NULL)
+		g_variant_dict_unref(vars);
+	if (atts != NULL)
+		g_ptr_array_unref(atts);
+	vendor_free(&v);
+	vcase_free(&c);
+	return rc;
+}
+
+int
+ops_date(const struct outbound *o, const char *case_id, int64_t when,
+    const char *reason, int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	GVariantDict *vars = NULL, dd;
+	GVariant *vv = NULL;
+	char *old_s = NULL, *new_s = NULL, *detail;
+	guint i;
+	int rc, q, told = 0;
+
+	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	if (when <= now)
+		FAIL("the new date is in the past");
+	if (reason != NULL && (strlen(reason) > CASE_MAX_REASON ||
+	    !g_utf8_validate(reason, -1, NULL)))
+		FAIL("the reason must be UTF-8 of at most %d bytes",
+		    CASE_MAX_REASON);
+	old_s = vtime_format(c->publication, o->conf->tz);
+	if ((rc = vcase_set_publication(o->st, case_id, when, now, error_r)) !=
+	    STORE_OK)
+		goto out;
+	new_s = vtime_format(when, o->conf->tz);
+	detail = g_strdup_printf("from=%s to=%s%s%s", old_s, new_s,
+	    reason ? " reason=" : "", reason ? reason : "");
+	rc = event_add(o->st, case_id, now, actor(o), "date-changed", detail,
+	    o->cause, error_r);
+	g_free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	if ((vars = outbound_case_vars(o, case_id, error_r)) == NULL) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	g_variant_dict_init(&dd, NULL);
+	g_variant_dict_insert(&dd, "old", "s", old_s);
+	g_variant_dict_insert(&dd, "new", "s", new_s);
+	if (reason != NULL)
+		g_variant_dict_insert(&dd, "reason", "s", reason);
+	g_variant_dict_insert_value(vars, "date", g_variant_dict_end(&dd));
+	vv = g_variant_ref_sink(g_variant_dict_end(vars));
+	/* Every participant that was told about the case hears of it. */
+	for (i = 0; i < c->participants->len; i++) {
+		const struct participant *p = c->participants->pdata[i];
+		struct vendor *v = NULL;
+
+		if (strcmp(p->stage, "selected") == 0 ||
+		    strcmp(p->stage, "registration-requested") == 0)
+			continue;
+		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
+		    STORE_OK)
+			goto out;
+		rc = outbound_to_vendor(o, "date-change", case_id, v, vv, NULL,
+		    NULL, 0, now, &q, error_r);
+		vendor_free(&v);
+		if (rc != STORE_OK)
+			goto out;
+		told += q;
+	}
+	g_string_append_printf(out, "publication %s (%d participant "
+	    "message%s)\n", new_s, told, told == 1 ? "" : "s");
+out:
+	if (vv != NULL)
+		g_variant_unref(vv);
+	if (vars != NULL)
+		g_variant_dict_unref(vars);
+	g_free(old_s);
+	g_free(new_s);
+	vcase_free(&c);
+	return rc;
+}
