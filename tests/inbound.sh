@@ -26,10 +26,9 @@ vctl vendor approve acme >/dev/null
 vctl vendor approve globex >/dev/null
 ID=$(vctl case open "Overflow in FooHTTP")
 OTHER=$(vctl case open "Another case")
-# Participants (until `case notify` lands): acme and globex in $ID.
-sqlite3 "$T/vulture.db" "INSERT INTO participants (case_id, vendor_id, stage, added) SELECT '$ID', id, 'summary-sent', 0 FROM vendors WHERE handle IN ('acme','globex')"
-# A notice we sent to globex, for routing by In-Reply-To.
-sqlite3 "$T/vulture.db" "INSERT INTO outbox (created, case_id, vendor_id, kind, recipient, message_id, body, next_attempt) SELECT 0, '$ID', id, 'summary', 'sec@globex.example', 'notice-globex@cert.example', x'00', 0 FROM vendors WHERE handle = 'globex'"
+vctl case notify "$ID" vendors acme,globex > /dev/null || bad "notify"
+# The notice we sent to globex, for routing by In-Reply-To.
+NOTICE=$(sqlite3 "$T/vulture.db" "SELECT message_id FROM outbox WHERE recipient = 'sec@globex.example'")
 
 reply() {	# signer-home signer-fpr shape file [mkreply args...]
 	home=$1 fpr=$2 shape=$3 out=$4
@@ -80,7 +79,7 @@ state acme publication_date_request | grep -q '^2027-01-20T11:00:00+09:00' && ok
 
 # 4. Exchange-mangled, routed by In-Reply-To to our notice to globex.
 printf 'Status: not-affected-investigating\n' > "$T/form4.txt"
-reply globex "$GLOBEX" exchange r4 --from sec@globex.example --subject "RE: notice" --in-reply-to notice-globex@cert.example --body-file "$T/form4.txt"
+reply globex "$GLOBEX" exchange r4 --from sec@globex.example --subject "RE: notice" --in-reply-to $NOTICE --body-file "$T/form4.txt"
 expect 0 '' -- deliver r4
 [ "$(state globex status)" = not-affected-investigating ] && ok || bad "r4 status"
 
@@ -117,7 +116,7 @@ expect 0 '' -- deliver r9
 [ "$(msgs quarantined unknown-key)" = 2 ] && ok || bad "r9 $(sqlite3 "$T/vulture.db" "SELECT kind, reason FROM messages WHERE id = (SELECT max(id) FROM messages)")"
 
 # 10. acme answering globex's notice: vendor A about vendor B.
-reply acme "$ACME" combined r10 --subject "Re: notice" --in-reply-to notice-globex@cert.example --body "Status: not-affected"
+reply acme "$ACME" combined r10 --subject "Re: notice" --in-reply-to $NOTICE --body "Status: not-affected"
 expect 0 '' -- deliver r10
 [ "$(msgs quarantined wrong-vendor)" = 1 ] && ok || bad "r10"
 
@@ -196,7 +195,7 @@ expect 1 'not a message number' -- vctl quarantine retry x
 expect 1 'no message 999' -- vctl quarantine show 999
 expect 64 'quarantine: unknown subcommand' -- vctl quarantine frob
 # The stranger's key becomes hooli's; retrying re-verifies and applies.
-sqlite3 "$T/vulture.db" "INSERT INTO participants (case_id, vendor_id, stage, added) SELECT '$ID', id, 'summary-sent', 0 FROM vendors WHERE handle = 'hooli'"
+vctl case notify "$ID" vendors hooli > /dev/null || bad "notify hooli"
 vctl vendor contact hooli psirt@acme.example >/dev/null
 vctl vendor key hooli "$T/keys/stranger.asc" >/dev/null
 expect 0 "message $R8: apply \(applied\)" -- vctl quarantine retry "$R8"
@@ -205,4 +204,12 @@ expect 1 'not in quarantine' -- vctl quarantine retry "$R8"
 
 # A leak is in the case's event log for the coordinators.
 vctl case show "$ID" | grep -q 'possible-leak' && ok || bad "leak not in the event log"
+# Answers were queued: an acknowledgement per applied reply, the detail
+# refused (no detail yet) and recorded, a rejection for the bad form and
+# a request to sign for the unsigned reply to acme's registered address.
+n() { sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = '$1'"; }
+[ "$(n ack)" = 5 ] && ok || bad "acks: $(n ack)"
+[ "$(n rejected)" -ge 5 ] && ok || bad "rejections: $(n rejected)"
+[ "$(n sign-request)" -ge 1 ] && ok || bad "sign requests: $(n sign-request)"
+vctl case show "$ID" | grep -q 'detail-waiting' && ok || bad "detail request not recorded"
 finish

@@ -12,6 +12,7 @@ fails=0
 passes=0
 
 cleanup() {
+	stop_smtp 2>/dev/null || true
 	for h in "$T"/gnupg "$T"/keys/*; do
 		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent >/dev/null 2>&1
 	done
@@ -76,4 +77,42 @@ mkkey() {
 finish() {
 	echo "$passes passed, $fails failed"
 	[ "$fails" = 0 ]
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Starts aiosmtpd on a free port delivering into the Maildir $1; sets
+# SMTP_PORT and SMTP_PID. Waits until it answers.
+start_smtp() {
+	SMTP_PORT=$(free_port)
+	mkdir -p "$1/tmp" "$1/new" "$1/cur"
+	/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
+	    -c aiosmtpd.handlers.Mailbox "$1" >"$T/smtp.log" 2>&1 &
+	SMTP_PID=$!
+	for i in $(seq 50); do
+		/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1).close()" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "aiosmtpd did not start" >&2
+	return 1
+}
+stop_smtp() {
+	[ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null
+	SMTP_PID=
+}
+
+# Decrypts a received message (file) with the key ring $2; prints the
+# plaintext to stdout and the gpg status lines to $3.
+decrypt_mail() {
+	/usr/bin/python3 - "$1" <<'PY' | gpg --homedir "$2" --batch --status-fd 3 --decrypt 3>"$3" 2>/dev/null
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+for p in m.walk():
+    if p.get_content_type() == "application/octet-stream":
+        sys.stdout.buffer.write(p.get_payload(decode=True))
+        break
+PY
 }

@@ -1,0 +1,163 @@
+#!/bin/sh
+# Outbound notices end to end: notify, detail on request, acknowledgement,
+# date change, alerts, registration request; sent by `outbox flush` to a
+# real SMTP server (aiosmtpd) on loopback; what arrives verifies against
+# the desk key and decrypts with the vendor's key to the expected text, and
+# neither the wire nor the outbox carries the plaintext.
+. "$(dirname "$0")/lib.sh"
+MK="/usr/bin/python3 $top_srcdir/tests/mkreply.py"
+MAIL="$T/maildir"
+start_smtp "$MAIL" || { bad "smtp server"; finish; exit 1; }
+
+COORD=$(mkkey coord "Carol Coordinator <carol@cert.example>")
+write_conf "[coordinators]
+fingerprints = $COORD
+[smtp]
+host = 127.0.0.1
+port = $SMTP_PORT
+tls = none"
+vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
+DESK=$(awk '/desk key/ {print $3}' "$T/init.out")
+gpg --homedir "$T/gnupg" --armor --export "$DESK" > "$T/desk.asc" 2>/dev/null
+gpg --homedir "$T/gnupg" --batch --import "$T/keys/coord.asc" 2>/dev/null
+ACME=$(mkkey acme "ACME PSIRT <psirt@acme.example>")
+GLOBEX=$(mkkey globex "Globex <sec@globex.example>")
+INDIE=$(mkkey indie "Indie <dev@indie.example>")
+for k in acme globex indie coord; do
+	gpg --homedir "$T/keys/$k" --batch --import "$T/desk.asc" 2>/dev/null
+done
+vctl vendor add acme "ACME Corp" general psirt@acme.example keywords httpd >/dev/null
+vctl vendor add globex "Globex KK" general sec@globex.example keywords httpd --lang ja >/dev/null
+vctl vendor add indie "Indie Dev" individual dev@indie.example keywords httpd >/dev/null
+vctl vendor add initech "Initech" general info@initech.example keywords httpd --unregistered >/dev/null
+for v in acme globex indie; do
+	vctl vendor key $v "$T/keys/$v.asc" >/dev/null
+	vctl vendor approve $v >/dev/null
+done
+printf 'Do you ship FooHTTP? SUMMARYMARK\n' > "$T/summary.txt"
+printf 'Stack overflow in chunked decoding. DETAILMARK\n' > "$T/detail.txt"
+printf 'exploit = True  # POCMARK\n' > "$T/poc.py"
+ID=$(vctl case open "Overflow TITLEMARK" --summary "$T/summary.txt" --detail "$T/detail.txt" --attach "$T/poc.py")
+
+# notify by keywords: acme and globex get the summary, initech the
+# registration request, indie (individual, multi-vendor case) is skipped.
+expect 0 'acme: summary sent' -- vctl case notify "$ID" keywords httpd
+out=$(vctl case show "$ID")
+echo "$out" | grep -Eq 'initech +registration-requested' && ok || bad "initech stage: $out"
+echo "$out" | grep -q 'indie' && bad "indie notified without force" || ok
+expect 1 'indie is registered individually' -- vctl case notify "$ID" vendors indie
+expect 0 'indie: summary sent' -- vctl case notify "$ID" vendors indie force
+expect 0 'acme: already notified' -- vctl case notify "$ID" vendors acme
+expect 1 "no vendor 'nobody'" -- vctl case notify "$ID" vendors nobody
+expect 64 'case notify: ID vendors' -- vctl case notify "$ID" vendors
+expect 64 "vendors or keywords, not 'people'" -- vctl case notify "$ID" people acme
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE state='queued'")" = 4 ] && ok || bad "queued count"
+# The outbox holds ciphertext only.
+sqlite3 "$T/vulture.db" "SELECT quote(body) FROM outbox" > "$T/outbox.hex"
+for m in SUMMARYMARK TITLEMARK; do
+	hex=$(printf '%s' "$m" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+	grep -q "$hex" "$T/outbox.hex" && bad "$m in the outbox" || ok
+done
+expect 0 'sent 4, retrying 0, failed 0' -- vctl outbox flush
+expect 0 'sent +summary' -- vctl outbox list
+
+# What the server received.
+files=$(ls "$MAIL"/new/* 2>/dev/null | wc -l)
+[ "$files" = 4 ] && ok || bad "received $files messages"
+for f in "$MAIL"/new/*; do
+	for m in SUMMARYMARK TITLEMARK DETAILMARK; do
+		grep -q "$m" "$f" && bad "$m on the wire in $f"
+	done
+done
+ok
+find_to() { grep -l "^To: .*$1" "$MAIL"/new/* | head -1; }
+f=$(find_to psirt@acme.example)
+decrypt_mail "$f" "$T/keys/acme" "$T/st1" > "$T/acme1.txt"
+grep -q "VALIDSIG $DESK\|VALIDSIG .* $DESK" "$T/st1" && ok || bad "acme summary not signed by desk: $(cat "$T/st1")"
+grep -q SUMMARYMARK "$T/acme1.txt" && ok || bad "acme summary text"
+grep -q "Case: $ID" "$T/acme1.txt" && ok || bad "reply form in summary"
+grep -q "^Subject: \[$ID\] Vulnerability notice: Overflow TITLEMARK" "$T/acme1.txt" && ok || bad "protected subject"
+grep -q DETAILMARK "$T/acme1.txt" && bad "detail in the summary" || ok
+f=$(find_to sec@globex.example)
+decrypt_mail "$f" "$T/keys/globex" "$T/st2" > "$T/globex1.txt"
+/usr/bin/python3 - "$T/globex1.txt" <<'PY' && ok || bad "globex summary not in Japanese"
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+subj = str(email.header.make_header(email.header.decode_header(m["Subject"])))
+body = "".join(p.get_payload(decode=True).decode("utf-8") for p in m.walk() if p.get_content_type() == "text/plain")
+assert "脆弱性情報のお知らせ" in subj, subj
+assert "案件番号：" in body and "SUMMARYMARK" in body, body
+PY
+# A vendor's key cannot read another vendor's mail.
+decrypt_mail "$f" "$T/keys/acme" "$T/st3" > /dev/null
+grep -q DECRYPTION_OKAY "$T/st3" && bad "acme decrypted globex's notice" || ok
+f=$(find_to info@initech.example)
+grep -q "$ID" "$f" && ok || bad "registration request lacks the id"
+grep -q 'multipart/signed' "$f" && ok || bad "registration request not signed"
+grep -qi 'encrypted' "$f" && bad "registration request encrypted?" || ok
+rm -f "$MAIL"/new/*
+
+# acme asks for the detail: acknowledged and (auto_disclose) answered.
+printf 'Request-Detail: yes\nStatus: affected-investigating\n' > "$T/form.txt"
+$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined \
+    --protected-subject "Re: [$ID] notice" --subject "Re: [$ID]" --body-file "$T/form.txt" > "$T/r1.eml"
+expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r1.eml\""
+expect 0 'sent 2,' -- vctl outbox flush
+f=$(grep -l 'Auto-Submitted: auto-replied' "$MAIL"/new/* | head -1)
+decrypt_mail "$f" "$T/keys/acme" "$T/st4" > "$T/ack.txt"
+grep -q 'status affected-investigating' "$T/ack.txt" && ok || bad "ack content"
+grep -q '^In-Reply-To: <' "$f" && ok || bad "ack In-Reply-To"
+f=$(grep -L 'Auto-Submitted: auto-replied' "$MAIL"/new/* | head -1)
+decrypt_mail "$f" "$T/keys/acme" "$T/st5" > "$T/detail.out"
+grep -q DETAILMARK "$T/detail.out" && ok || bad "detail text"
+grep -q "filename=\"\?poc.py" "$T/detail.out" && ok || bad "detail attachment"
+/usr/bin/python3 - "$T/detail.out" <<'PY' && ok || bad "attachment bytes"
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+a = [p for p in m.walk() if p.get_filename() == "poc.py"][0]
+assert a.get_payload(decode=True) == b"exploit = True  # POCMARK\n"
+PY
+vctl case show "$ID" | grep -Eq 'acme +detail-sent +affected-investigating' && ok || bad "acme stage"
+expect 1 'already sent' -- vctl case disclose "$ID" acme
+expect 1 'has not asked for the detail' -- vctl case disclose "$ID" globex
+rm -f "$MAIL"/new/*
+
+# The date moves: every participant that knows the case hears of it.
+expect 0 "publication 2099-03-01T11:00:00\+09:00 \(3 participant messages\)" -- vctl case date "$ID" 2099-03-01 reason "vendor needs time"
+# acme's key disappears from the desk's key ring: the next notice to it
+# is not sent, the event is recorded and the coordinator alerted.
+gpg --homedir "$T/gnupg" --batch --yes --delete-keys "$ACME" 2>/dev/null
+expect 0 '\(2 participant messages\)' -- vctl case date "$ID" 2099-03-02
+vctl case show "$ID" | grep -q 'no-usable-key' && ok || bad "no-usable-key event"
+expect 0 'sent 6,' -- vctl outbox flush
+f=$(grep -l '^To: .*carol@cert.example' "$MAIL"/new/* | head -1)
+[ -n "$f" ] && ok || bad "no alert to the coordinator"
+decrypt_mail "$f" "$T/keys/coord" "$T/st6" > "$T/alert.txt"
+grep -q 'Nothing was sent to psirt@acme.example' "$T/alert.txt" && ok || bad "alert text"
+n=$(grep -l '^To: .*psirt@acme.example' "$MAIL"/new/* | wc -l)
+[ "$n" = 1 ] && ok || bad "acme got $n date changes, want 1 (the first)"
+rm -f "$MAIL"/new/*
+
+# The SMTP server goes away: nothing is lost, the row waits and retries.
+stop_smtp
+expect 0 'case-opened' -- vctl case show "$ID"
+gpg --homedir "$T/gnupg" --batch --import "$T/keys/acme.asc" 2>/dev/null
+expect 0 '' -- vctl case date "$ID" 2099-03-03
+expect 1 'sent 0, retrying 3, failed 0' -- vctl outbox flush
+vctl --json outbox list | /usr/bin/python3 -c "
+import json, sys
+l = [m for m in json.load(sys.stdin) if m['state'] == 'queued']
+assert len(l) == 3 and all(m['attempts'] == 1 and m['reason'] for m in l), l" && ok || bad "deferred rows"
+start_smtp "$MAIL"
+write_conf "[coordinators]
+fingerprints = $COORD
+[smtp]
+host = 127.0.0.1
+port = $SMTP_PORT
+tls = none"
+expect 0 'sent 3,' -- vctl outbox flush
+expect 1 'not failed or queued' -- vctl outbox retry 1
+expect 1 'no outbox message 999' -- vctl outbox show 999
+expect 64 "outbox: unknown subcommand 'eat'" -- vctl outbox eat
+vctl outbox show 1 | grep -q 'multipart/encrypted' && ok || bad "outbox show"
+finish
