@@ -243,7 +243,8 @@ subkey_alive(gpgme_subkey_t sk, time_t now)
 	    !sk->invalid && (sk->expires <= 0 || sk->expires > now);
 }
 
-/* Returns why key (listed for fpr) cannot be encrypted to, or NULL. */
+/* Returns why key (listed for fpr) cannot be encrypted to, or with
+ * for_signing cannot sign; NULL when it can. */
 static const char *
 key_unusable(gpgme_key_t key, const char *fpr, int for_signing)
 {
@@ -263,54 +264,94 @@ key_unusable(gpgme_key_t key, const char *fpr, int for_signing)
 		return "disabled";
 	if (key->invalid)
 		return "invalid";
+	/* Signing needs the secret part of a signing subkey: the key was
+	 * listed with GPGME_KEYLIST_MODE_WITH_SECRET. */
 	for (sk = key->subkeys; sk != NULL; sk = sk->next)
-		if (subkey_alive(sk, now) &&
-		    (for_signing ? sk->can_sign : sk->can_encrypt))
+		if (subkey_alive(sk, now) && (for_signing ?
+		    sk->can_sign && sk->secret : sk->can_encrypt))
 			return NULL;
 	return for_signing ? "no usable signing subkey" :
 	    "no usable encryption subkey";
 }
 
-/* Looks fpr up in the local keyring; *key_r is a new reference. */
+/* Lists the keys with the primary fingerprints fprs[0..n-1] in one gpg
+ * run (each listing is a gpg process: 2.5-5 ms here). keys_r[i] gets a new
+ * reference, or NULL with why_r[i] saying why. Returns -1 with *error_r
+ * only when the listing itself fails. */
 static int
-get_key(gpgme_ctx_t ctx, const char *fpr, int secret, gpgme_key_t *key_r,
-    const char **why_r, gpgme_error_t *err_r)
+list_keys(gpgme_ctx_t ctx, const char *const *fprs, size_t n,
+    gpgme_key_t *keys_r, const char **why_r, char **error_r)
 {
+	const char **patterns;
+	gpgme_key_t key;
+	gpgme_subkey_t sk;
 	gpgme_error_t err;
+	size_t i;
 
-	*key_r = NULL;
-	*err_r = 0;
-	err = gpgme_get_key(ctx, fpr, key_r, secret);
-	if (err == 0)
-		return 0;
-	*key_r = NULL;
-	switch (gpgme_err_code(err)) {
-	case GPG_ERR_EOF:
-		*why_r = secret ? "no secret key in the keyring" :
-		    "not in the keyring";
-		break;
-	case GPG_ERR_AMBIGUOUS_NAME:
-		*why_r = "ambiguous: several keys match";
-		break;
-	default:
-		*why_r = NULL;
-		*err_r = err;
-		break;
+	patterns = g_new0(const char *, n + 1);
+	for (i = 0; i < n; i++) {
+		keys_r[i] = NULL;
+		why_r[i] = "not in the keyring";
+		patterns[i] = fprs[i];
 	}
-	return -1;
+	err = gpgme_op_keylist_ext_start(ctx, patterns, 0, 0);
+	g_free(patterns);
+	if (err != 0) {
+		*error_r = g_strdup_printf("gpgme: listing keys: %s",
+		    gpgme_strerror(err));
+		return -1;
+	}
+	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
+		for (i = 0; i < n; i++) {
+			if (key->subkeys == NULL || key->subkeys->fpr == NULL)
+				break;
+			if (g_ascii_strcasecmp(key->subkeys->fpr,
+			    fprs[i]) == 0) {
+				if (keys_r[i] == NULL) {
+					gpgme_key_ref(key);
+					keys_r[i] = key;
+					why_r[i] = NULL;
+				}
+				continue;
+			}
+			/* gpg also finds a key by a subkey's fingerprint:
+			 * we pin primary keys, so that is not the key asked
+			 * for. */
+			for (sk = key->subkeys->next; sk != NULL; sk = sk->next)
+				if (keys_r[i] == NULL && sk->fpr != NULL &&
+				    g_ascii_strcasecmp(sk->fpr, fprs[i]) == 0)
+					why_r[i] = "the fingerprint is a "
+					    "subkey's, not a primary key's";
+		}
+		gpgme_key_unref(key);
+	}
+	if (gpgme_err_code(err) == GPG_ERR_EOF)
+		err = gpgme_op_keylist_end(ctx);
+	else
+		(void)gpgme_op_keylist_end(ctx);	/* err says why */
+	if (err != 0) {
+		*error_r = g_strdup_printf("gpgme: listing keys: %s",
+		    gpgme_strerror(err));
+		for (i = 0; i < n; i++)
+			if (keys_r[i] != NULL) {
+				gpgme_key_unref(keys_r[i]);
+				keys_r[i] = NULL;
+			}
+		return -1;
+	}
+	return 0;
 }
 
 static char *
-key_error(const char *what, const char *fpr, const char *why,
-    gpgme_error_t err)
+key_error(const char *what, const char *fpr, const char *why)
 {
-	if (why != NULL)
-		return g_strdup_printf("%s %s: %s", what, fpr, why);
-	return g_strdup_printf("%s %s: gpgme: %s", what, fpr,
-	    gpgme_strerror(err));
+	return g_strdup_printf("%s %s: %s", what, fpr, why);
 }
 
-/* Puts the context in the state compose needs; ctx_restore() undoes it. */
+static void ctx_restore(gpgme_ctx_t, struct ctx_saved *);
+
+/* Puts the context in the state compose needs; ctx_restore() undoes it
+ * (here too, when this fails half-way). */
 static int
 ctx_save(gpgme_ctx_t ctx, struct ctx_saved *s, char **error_r)
 {
@@ -330,11 +371,14 @@ ctx_save(gpgme_ctx_t ctx, struct ctx_saved *s, char **error_r)
 	gpgme_set_armor(ctx, 1);
 	gpgme_set_textmode(ctx, 0);
 	gpgme_signers_clear(ctx);
-	/* Never ask a keyserver or WKD: vulture pins keys it holds. */
-	err = gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
+	/* Never ask a keyserver or WKD: vulture pins keys it holds. With
+	 * secret: one listing tells whether the desk key can sign. */
+	err = gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL |
+	    GPGME_KEYLIST_MODE_WITH_SECRET);
 	if (err != 0) {
 		*error_r = g_strdup_printf("gpgme: setting the key listing "
 		    "mode: %s", gpgme_strerror(err));
+		ctx_restore(ctx, s);
 		return -1;
 	}
 	return 0;
@@ -345,6 +389,8 @@ ctx_restore(gpgme_ctx_t ctx, struct ctx_saved *s)
 {
 	int i;
 
+	/* Best effort: these only fail on invalid arguments, which the
+	 * values read from this same context are not. */
 	gpgme_set_armor(ctx, s->armor);
 	gpgme_set_textmode(ctx, s->textmode);
 	(void)gpgme_set_keylist_mode(ctx, s->keylist_mode);
@@ -378,9 +424,10 @@ compose_check_recipient(gpgme_ctx_t ctx, const char *fpr, char **error_r)
 		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
 		return -1;
 	}
-	if (get_key(ctx, fpr, 0, &key, &why, &err) == -1 ||
-	    (why = key_unusable(key, fpr, 0)) != NULL) {
-		*error_r = key_error("recipient key", fpr, why, err);
+	if (list_keys(ctx, &fpr, 1, &key, &why, error_r) == -1)
+		goto done;
+	if (why != NULL || (why = key_unusable(key, fpr, 0)) != NULL) {
+		*error_r = key_error("recipient key", fpr, why);
 		goto done;
 	}
 	rc = 0;
@@ -396,7 +443,7 @@ done:
 static int
 check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 {
-	size_t i;
+	size_t i, total;
 
 	if (!valid_addr(m->from_addr))
 		*error_r = g_strdup("from address is not a plain addr-spec");
@@ -428,12 +475,15 @@ check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 		*error_r = g_strdup("timezone: not a zone name");
 	else
 		*error_r = NULL;
+	if (*error_r == NULL && strlen(m->body) > COMPOSE_MAX_CONTENT)
+		*error_r = g_strdup_printf("body exceeds %d bytes",
+		    COMPOSE_MAX_CONTENT);
 	if (*error_r != NULL)
 		return -1;
 	for (i = 0; m->references != NULL && m->references[i] != NULL; i++)
 		if (!valid_msgid(m->references[i])) {
-			*error_r = g_strdup_printf("references: entry %zu is not "
-			    "a message id", i + 1);
+			*error_r = g_strdup_printf("references: entry %zu is "
+			    "not a message id", i + 1);
 			return -1;
 		}
 	if (!encrypted) {
@@ -443,6 +493,15 @@ check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 			return -1;
 		}
 		return 0;
+	}
+	total = strlen(m->body);
+	for (i = 0; i < m->n_attachments && m->attachments != NULL; i++) {
+		if (m->attachments[i].len > COMPOSE_MAX_CONTENT - total) {
+			*error_r = g_strdup_printf("body and attachments "
+			    "exceed %d bytes", COMPOSE_MAX_CONTENT);
+			return -1;
+		}
+		total += m->attachments[i].len;
 	}
 	if (m->n_attachments > COMPOSE_MAX_ATTACHMENTS ||
 	    (m->n_attachments > 0 && m->attachments == NULL)) {
@@ -825,7 +884,8 @@ check_wire(GByteArray *ba, char **error_r)
 			*error_r = g_strdup("message is not 7-bit clean");
 			return -1;
 		}
-		if (c == '\r' && (i + 1 >= ba->len || ba->data[i + 1] != '\n')) {
+		if (c == '\r' &&
+		    (i + 1 >= ba->len || ba->data[i + 1] != '\n')) {
 			*error_r = g_strdup("message has a bare CR");
 			return -1;
 		}
@@ -867,53 +927,61 @@ outer_message(const struct hdrs *outer, GMimeObject *body)
 
 /* ---- compose_encrypted. */
 
-/* Resolves the desk key (secret: it signs) and every recipient key;
- * keys_r is NULL-terminated, with new references. */
+/* Resolves the desk key (it signs, and is encrypted to) and every
+ * recipient key in one listing: keys_r is NULL-terminated, desk first,
+ * duplicates dropped; *signer_r and every entry hold a reference. */
 static int
 resolve_keys(gpgme_ctx_t ctx, const struct compose_msg *m,
     gpgme_key_t **keys_r, gpgme_key_t *signer_r, char **error_r)
 {
-	gpgme_key_t *keys, key;
-	gpgme_error_t err;
-	const char *why = NULL;
-	size_t n = 0, i, k;
+	const char *fprs[COMPOSE_MAX_RECIPIENTS + 1];
+	const char *why[COMPOSE_MAX_RECIPIENTS + 1];
+	gpgme_key_t found[COMPOSE_MAX_RECIPIENTS + 1], *keys;
+	size_t n = 0, i, j;
+	int rc = -1;
 
-	while (m->recipient_fprs[n] != NULL)
-		n++;
-	keys = g_new0(gpgme_key_t, n + 2);
-	*keys_r = keys;
+	*keys_r = NULL;
 	*signer_r = NULL;
-	if (get_key(ctx, m->desk_fpr, 1, signer_r, &why, &err) == -1 ||
-	    (why = key_unusable(*signer_r, m->desk_fpr, 1)) != NULL ||
-	    (why = key_unusable(*signer_r, m->desk_fpr, 0)) != NULL) {
-		*error_r = key_error("desk key", m->desk_fpr, why, err);
+	fprs[n++] = m->desk_fpr;
+	for (i = 0; m->recipient_fprs[i] != NULL; i++) {
+		for (j = 0; j < n; j++)
+			if (g_ascii_strcasecmp(fprs[j],
+			    m->recipient_fprs[i]) == 0)
+				break;
+		if (j == n)
+			fprs[n++] = m->recipient_fprs[i];
+	}
+	if (list_keys(ctx, fprs, n, found, why, error_r) == -1)
 		return -1;
-	}
-	gpgme_key_ref(*signer_r);
-	keys[0] = *signer_r;
-	k = 1;
 	for (i = 0; i < n; i++) {
-		const char *fpr = m->recipient_fprs[i];
-		size_t j;
-		int dup = 0;
+		const char *what = i == 0 ? "desk key" : "recipient key";
+		const char *w = why[i];
 
-		for (j = 0; j < k; j++)
-			if (g_ascii_strcasecmp(keys[j]->subkeys->fpr,
-			    fpr) == 0)
-				dup = 1;
-		if (dup)
-			continue;
-		if (get_key(ctx, fpr, 0, &key, &why, &err) == -1) {
-			*error_r = key_error("recipient key", fpr, why, err);
-			return -1;
-		}
-		keys[k++] = key;
-		if ((why = key_unusable(key, fpr, 0)) != NULL) {
-			*error_r = key_error("recipient key", fpr, why, 0);
-			return -1;
+		if (w == NULL && i == 0 && !found[0]->secret)
+			w = "no secret key in the keyring";
+		if (w == NULL && i == 0)
+			w = key_unusable(found[0], fprs[0], 1);
+		if (w == NULL)
+			w = key_unusable(found[i], fprs[i], 0);
+		if (w != NULL) {
+			*error_r = key_error(what, fprs[i], w);
+			goto done;
 		}
 	}
-	return 0;
+	keys = g_new0(gpgme_key_t, n + 1);
+	for (i = 0; i < n; i++) {
+		keys[i] = found[i];
+		found[i] = NULL;
+	}
+	gpgme_key_ref(keys[0]);
+	*signer_r = keys[0];
+	*keys_r = keys;
+	rc = 0;
+done:
+	for (i = 0; i < n; i++)
+		if (found[i] != NULL)
+			gpgme_key_unref(found[i]);
+	return rc;
 }
 
 static void
@@ -1252,9 +1320,13 @@ compose_signed_clear(gpgme_ctx_t ctx, const struct compose_msg *m,
 	if (ctx_save(ctx, &saved, error_r) == -1)
 		goto done;
 	have_saved = 1;
-	if (get_key(ctx, m->desk_fpr, 1, &signer, &why, &err) == -1 ||
-	    (why = key_unusable(signer, m->desk_fpr, 1)) != NULL) {
-		*error_r = key_error("desk key", m->desk_fpr, why, err);
+	if (list_keys(ctx, &m->desk_fpr, 1, &signer, &why, error_r) == -1)
+		goto done;
+	if (why == NULL && !signer->secret)
+		why = "no secret key in the keyring";
+	if (why != NULL || (why = key_unusable(signer, m->desk_fpr, 1)) !=
+	    NULL) {
+		*error_r = key_error("desk key", m->desk_fpr, why);
 		goto done;
 	}
 

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include <check.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -3,6 +3,8 @@
  * Tables are {input, expected}; a NULL expectation means "absent" and,
  * where noted, "reported as an error".
  */
+#include "config.h"
+
 #include <check.h>
 
 #include "check_suites.h"

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include <check.h>
 #include <glib.h>
 #include <string.h>

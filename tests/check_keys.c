@@ -1,4 +1,6 @@
 /* Key import against real gpg keys made in a throwaway GNUPGHOME. */
+#include "config.h"
+
 #include <check.h>
 #include <glib/gstdio.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* Gathers every module's Check suite. */
+#include "config.h"
+
 #include <stdlib.h>
 
 #include "check_suites.h"
@@ -14,6 +16,7 @@ main(void)
 	srunner_add_suite(sr, make_keys_suite());
 	srunner_add_suite(sr, make_form_suite());
 	srunner_add_suite(sr, make_tmpl_suite());
+	srunner_add_suite(sr, make_compose_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

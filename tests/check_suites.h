@@ -7,4 +7,5 @@ Suite *make_ids_suite(void);
 Suite *make_keys_suite(void);
 Suite *make_form_suite(void);
 Suite *make_tmpl_suite(void);
+Suite *make_compose_suite(void);
 #endif

@@ -3,6 +3,8 @@
  * or error}, then the cases a table cannot hold (limits, ownership).
  * Contexts are written in GVariant text format.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include <check.h>

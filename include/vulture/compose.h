@@ -22,6 +22,7 @@
 #define COMPOSE_MAX_RECIPIENTS	 16	/* recipient keys of one message */
 #define COMPOSE_MAX_ATTACHMENTS	 64
 #define COMPOSE_MAX_LINE	 998	/* RFC 5322 2.1.1, without CRLF */
+#define COMPOSE_MAX_CONTENT	 (100 * 1024 * 1024) /* body + attachments */
 
 struct compose_attachment {
 	const char *filename;		/* foreign: UTF-8, no path */
