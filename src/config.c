@@ -86,6 +86,7 @@ static const struct key_def keys[] = {
 	    O(command_max_age), 0, 0 },
 	{ "coordinators", "fingerprints", K_FPRLIST, "", O(coordinators), 0,
 	    0 },
+	{ "imap", "enabled", K_BOOL, "true", O(imap.enabled), 0, 0 },
 	{ "imap", "host", K_STR, "127.0.0.1", O(imap.host), 0, 0 },
 	{ "imap", "port", K_INT, "143", O(imap.port), 1, 65535 },
 	{ "imap", "tls", K_TLS, "starttls", O(imap.tls), 0, 0 },

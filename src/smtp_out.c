@@ -190,6 +190,17 @@ smtp_hello(mailsmtp *smtp, const struct smtp_target *t, const char *name,
 	return -1;
 }
 
+/* Closes the connection without QUIT (mailsmtp_free() sends one when it
+ * still has a stream). */
+static void
+drop(mailsmtp *smtp)
+{
+	if (smtp->stream != NULL) {
+		mailstream_close(smtp->stream);
+		smtp->stream = NULL;
+	}
+}
+
 /* Connection, TLS, EHLO and AUTH. Returns 0, or -1 with *err set: every
  * failure here is the setup's, so the caller's result is TEMPFAIL. */
 static int
@@ -208,7 +219,8 @@ session_open(const struct smtp_target *t, mailsmtp **smtp_r, char **err)
 		pol.host = t->host;
 	if (t->helo_name != NULL) {
 		if (!valid_addr(t->helo_name, 0) ||
-		    g_strlcpy(helo, t->helo_name, sizeof(helo)) >= sizeof(helo)) {
+		    g_strlcpy(helo, t->helo_name, sizeof(helo)) >=
+		    sizeof(helo)) {
 			*err = g_strdup("invalid helo_name");
 			return -1;
 		}
@@ -262,14 +274,20 @@ session_open(const struct smtp_target *t, mailsmtp **smtp_r, char **err)
 		smtp->response_code = 0;
 		r = mailsmtp_socket_starttls_with_callback(smtp,
 		    tlscheck_sni_callback, (void *)pol.host);
-		if (r != MAILSMTP_NO_ERROR) {
-			*err = r == MAILSMTP_ERROR_SSL ?
-			    g_strdup_printf("TLS handshake with %s failed",
-			    t->host) : step_error(smtp, r, "STARTTLS");
+		if (r == MAILSMTP_ERROR_SSL) {
+			*err = g_strdup_printf("TLS handshake with %s failed",
+			    t->host);
+			drop(smtp);	/* no cleartext QUIT mid-handshake */
 			return -1;
 		}
-		if (tlscheck_stream(smtp->stream, &pol, err) < 0)
+		if (r != MAILSMTP_NO_ERROR) {
+			*err = step_error(smtp, r, "STARTTLS");
 			return -1;
+		}
+		if (tlscheck_stream(smtp->stream, &pol, err) < 0) {
+			drop(smtp);	/* not even QUIT to an untrusted peer */
+			return -1;
+		}
 		/* RFC 3207: forget what was said before TLS. */
 		if (smtp_hello(smtp, t, helo, err) < 0)
 			return -1;
@@ -403,7 +421,10 @@ smtp_send(const struct smtp_target *t, const char *mail_from,
 		res = any_temp ? SMTP_TEMPFAIL : SMTP_PERMFAIL;
 out:
 	if (smtp != NULL) {
-		/* Sends QUIT (without waiting for the reply) and closes. */
+		/* Sends QUIT (without waiting for the reply) and closes,
+		 * unless the connection broke. */
+		if (smtp->response_code == 0)
+			drop(smtp);
 		mailsmtp_free(smtp);
 	}
 	log_debug("smtp host=%s port=%d result=%s accepted=%zu/%zu",

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "check_net.h"
 #include "check_suites.h"
 
 int
@@ -17,8 +18,13 @@ main(void)
 	srunner_add_suite(sr, make_form_suite());
 	srunner_add_suite(sr, make_tmpl_suite());
 	srunner_add_suite(sr, make_compose_suite());
+	srunner_add_suite(sr, make_tlscheck_suite());
+	srunner_add_suite(sr, make_smtp_suite());
+	srunner_add_suite(sr, make_imap_suite());
+	net_tests_init();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	net_tests_cleanup();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -13,6 +13,8 @@ passes=0
 
 cleanup() {
 	stop_smtp 2>/dev/null || true
+	stop_dovecot 2>/dev/null || true
+	[ -n "${VULTURED_PID:-}" ] && kill -9 "$VULTURED_PID" 2>/dev/null
 	for h in "$T"/gnupg "$T"/keys/*; do
 		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent >/dev/null 2>&1
 	done
@@ -116,3 +118,33 @@ for p in m.walk():
         break
 PY
 }
+
+# Starts a private Dovecot on free loopback ports (plain and implicit TLS,
+# with a test CA in $T/dovecot); user t01, password "secret". Sets
+# IMAP_PORT, IMAPS_PORT, DOVECOT_PID.
+start_dovecot() {
+	D="$T/dovecot"
+	# The mail user (nobody) must reach its home below $T.
+	chmod 711 "$T"
+	mkdir -p "$D"
+	sh "$top_srcdir/tests/servers.sh" certs "$D" >/dev/null 2>&1
+	IMAP_PORT=${IMAP_PORT:-$(free_port)}
+	IMAPS_PORT=${IMAPS_PORT:-$(free_port)}
+	sh "$top_srcdir/tests/servers.sh" dovecot-conf "$D" "$IMAP_PORT" "$IMAPS_PORT"
+	dovecot -c "$D/dovecot.conf" -F >"$D/stdout.log" 2>&1 &
+	DOVECOT_PID=$!
+	for i in $(seq 100); do
+		/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $IMAP_PORT), 1).close()" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "dovecot did not start: $(cat "$D/dovecot.log" "$D/stdout.log" 2>/dev/null)" >&2
+	return 1
+}
+stop_dovecot() {
+	# Its imap processes outlive the master: end them too, as a server
+	# restart or crash does to the clients' connections.
+	[ -n "${DOVECOT_PID:-}" ] && pkill -TERM -P "$DOVECOT_PID" 2>/dev/null
+	[ -n "${DOVECOT_PID:-}" ] && kill "$DOVECOT_PID" 2>/dev/null && wait "$DOVECOT_PID" 2>/dev/null
+	DOVECOT_PID=
+}
+imap() { /usr/bin/python3 "$top_srcdir/tests/imaptool.py" "$IMAP_PORT" t01 secret "$@"; }

@@ -1,0 +1,725 @@
+/* vultured: the daemon. One libev loop in the main thread for signals and
+ * the scheduler's timer; the IMAP intake and the outbox sender each run in
+ * a worker thread with their own database connection and GPGME context,
+ * because libetpan and GPGME block: a slow IMAP server or SMTP server never
+ * stalls the timers, and neither stalls the other. Threads talk through
+ * wake-up pipes; the database is the only shared state. */
+#include "config.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "vulture/case.h"
+#include "vulture/config.h"
+#include "vulture/decode.h"
+#include "vulture/imap_src.h"
+#include "vulture/inbound.h"
+#include "vulture/keys.h"
+#include "vulture/log.h"
+#include "vulture/notice.h"
+#include "vulture/outbound.h"
+#include "vulture/outbox.h"
+#include "vulture/sched.h"
+#include "vulture/smtp_out.h"
+#include "vulture/store.h"
+#include "vulture/vtime.h"
+
+#define SCHED_INTERVAL 60.0		/* seconds between scheduler passes */
+#define INTAKE_BATCH 50			/* messages fetched at once */
+#define IDLE_RENEW (29 * 60 * 1000)	/* ms: RFC 2177 says before 30 min */
+#define BACKOFF_MAX 300			/* seconds between reconnects */
+
+/* Everything one thread needs; each thread has its own. */
+struct wenv {
+	const struct vconf *conf;	/* foreign: shared, read-only */
+	struct store *st;		/* owned */
+	struct vkeys *keys;		/* owned */
+	struct notices *notices;	/* owned */
+	struct outbound out;
+};
+
+struct worker {
+	const char *name;
+	pthread_t thread;
+	int wake[2];			/* write a byte to wake it */
+	int running;
+};
+
+static atomic_int stopping;
+static struct vconf *conf;		/* owned by main; swapped on reload */
+static struct worker intake = { "intake", 0, { -1, -1 }, 0 };
+static struct worker sender = { "sender", 0, { -1, -1 }, 0 };
+static struct wenv mainenv;
+static const char *pidfile;
+
+static void
+wenv_close(struct wenv *w)
+{
+	notices_free(&w->notices);
+	vkeys_close(&w->keys);
+	store_close(&w->st);
+	memset(&w->out, 0, sizeof(w->out));
+}
+
+static int
+wenv_open(struct wenv *w, const struct vconf *c, char **error_r)
+{
+	GPtrArray *errs;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->conf = c;
+	if ((rc = store_open(c->database, 0, &w->st, error_r)) != STORE_OK)
+		return -1;
+	if (vkeys_open(c->gnupghome, &w->keys, error_r) == -1)
+		goto fail;
+	errs = g_ptr_array_new_with_free_func(g_free);
+	if (notices_load(c->templates_dir, &w->notices, errs) == -1) {
+		*error_r = g_strdup_printf("templates: %s", (char *)
+		    errs->pdata[0]);
+		g_ptr_array_unref(errs);
+		goto fail;
+	}
+	g_ptr_array_unref(errs);
+	if (vkeys_find_desk(w->keys, c->address, c->desk_fingerprint,
+	    w->out.desk_fpr, error_r) == -1)
+		goto fail;
+	w->out.conf = c;
+	w->out.st = w->st;
+	w->out.ctx = vkeys_ctx(w->keys);
+	w->out.notices = w->notices;
+	w->out.actor = "vultured";
+	return 0;
+fail:
+	wenv_close(w);
+	return -1;
+}
+
+static void
+wake(struct worker *wk)
+{
+	char c = 1;
+
+	if (wk->wake[1] != -1)
+		(void)!write(wk->wake[1], &c, 1);
+}
+
+/* Sleeps up to timeout_ms or until woken (or fd, if >= 0, is readable).
+ * Returns 1 if fd became readable, else 0. */
+static int
+nap(struct worker *wk, int fd, int timeout_ms)
+{
+	struct pollfd p[2];
+	char buf[64];
+	int n = 1;
+
+	p[0].fd = wk->wake[0];
+	p[0].events = POLLIN;
+	if (fd >= 0) {
+		p[1].fd = fd;
+		p[1].events = POLLIN;
+		n = 2;
+	}
+	if (poll(p, (nfds_t)n, timeout_ms) <= 0)
+		return 0;
+	if (p[0].revents & POLLIN)
+		while (read(wk->wake[0], buf, sizeof(buf)) == sizeof(buf))
+			;
+	return n == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR));
+}
+
+static void
+process_pending(struct wenv *w)
+{
+	struct inbound_env env = { w->conf, w->st, vkeys_ctx(w->keys),
+	    &w->out };
+	char *err = NULL;
+	unsigned n;
+
+	if (inbound_process_pending(&env, vtime_now(), &n, &err) != STORE_OK) {
+		log_warnx("intake: pending messages wait: %s", err);
+		g_free(err);
+	}
+	if (n > 0)
+		wake(&sender);
+}
+
+static int
+imap_state(struct store *st, const char *mailbox, uint32_t *uv_r,
+    uint32_t *last_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT uidvalidity, last_uid FROM "
+	    "imap_state WHERE mailbox = ?");
+	int found;
+
+	*uv_r = *last_r = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, mailbox, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	if (found) {
+		*uv_r = (uint32_t)sqlite3_column_int64(s, 0);
+		*last_r = (uint32_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+static int
+set_imap_state(struct store *st, const char *mailbox, uint32_t uv,
+    uint32_t last)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO imap_state (mailbox, "
+	    "uidvalidity, last_uid) VALUES (?1, ?2, ?3) ON CONFLICT(mailbox) "
+	    "DO UPDATE SET uidvalidity = ?2, last_uid = ?3");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, mailbox, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, uv);
+	sqlite3_bind_int64(s, 3, last);
+	return store_exec_stmt(st, s, "imap state", NULL) == STORE_OK ? 0 : -1;
+}
+
+/* Where a stored message goes on the server, from its state. */
+static const char *
+target_mailbox(struct wenv *w, int64_t row)
+{
+	sqlite3_stmt *s = store_stmt(w->st, "SELECT state FROM messages WHERE "
+	    "id = ?");
+	int quarantined = 0;
+
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, row);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			quarantined = strcmp((const char *)
+			    sqlite3_column_text(s, 0), "quarantined") == 0;
+		sqlite3_reset(s);
+	}
+	return quarantined ? w->conf->imap.quarantine_mailbox :
+	    w->conf->imap.processed_mailbox;
+}
+
+/* One pass over the mailbox: every new message stored, processed and
+ * moved. Returns 0, or -1 when the session broke (reconnect). */
+static int
+intake_pass(struct wenv *w, struct imap_src *s)
+{
+	const struct vconf_imap *ic = &w->conf->imap;
+	uint32_t uv = imap_src_uidvalidity(s), old_uv, last;
+	char *err = NULL;
+	int found = imap_state(w->st, ic->mailbox, &old_uv, &last);
+
+	if (found == 1 && old_uv != uv)
+		log_info("intake mailbox=%s uidvalidity %u -> %u: rescanning "
+		    "(stored messages are recognised by content)", ic->mailbox,
+		    old_uv, uv);
+	if (found != 1 || old_uv != uv) {
+		last = 0;
+		(void)set_imap_state(w->st, ic->mailbox, uv, 0);
+	}
+	while (!atomic_load(&stopping)) {
+		GPtrArray *msgs = NULL;
+		GArray *big = NULL;
+		guint i;
+
+		if (imap_src_fetch_new(s, last, w->conf->max_message_size,
+		    INTAKE_BATCH, &msgs, &big, &err) != 0) {
+			log_warnx("intake: fetch: %s", err);
+			g_free(err);
+			return -1;
+		}
+		if (msgs->len == 0 && big->len == 0) {
+			g_ptr_array_unref(msgs);
+			g_array_unref(big);
+			return 0;
+		}
+		for (i = 0; i < msgs->len && !atomic_load(&stopping); i++) {
+			const struct imap_msg *m = msgs->pdata[i];
+			struct inbound_env env = { w->conf, w->st,
+			    vkeys_ctx(w->keys), &w->out };
+			struct inbound_decision *d = NULL;
+			gsize len;
+			const char *raw = g_bytes_get_data(m->data, &len);
+			int64_t row;
+			int dup, rc;
+
+			rc = inbound_store(w->st, raw, len, "imap", vtime_now(),
+			    &row, &dup, &err);
+			if (rc != STORE_OK) {
+				/* Not stored: it stays on the server and is
+				 * fetched again. */
+				log_warnx("intake uid=%u not stored: %s", m->uid,
+				    err);
+				g_free(err);
+				g_ptr_array_unref(msgs);
+				g_array_unref(big);
+				return 0;
+			}
+			log_info("message %" G_GINT64_FORMAT " stored source=imap "
+			    "uid=%u bytes=%zu%s", (gint64)row, m->uid,
+			    (size_t)len, dup ? " duplicate" : "");
+			if (inbound_process(&env, row, vtime_now(), &d, &err) !=
+			    STORE_OK) {
+				log_warnx("intake message %" G_GINT64_FORMAT
+				    " waits: %s", (gint64)row, err);
+				g_free(err);
+				err = NULL;
+			}
+			inbound_decision_free(&d);
+			if (imap_src_move(s, m->uid, target_mailbox(w, row),
+			    &err) != 0) {
+				log_warnx("intake uid=%u: move: %s", m->uid,
+				    err);
+				g_free(err);
+				g_ptr_array_unref(msgs);
+				g_array_unref(big);
+				return -1;
+			}
+			if (m->uid > last)
+				last = m->uid;
+			(void)set_imap_state(w->st, ic->mailbox, uv, last);
+			wake(&sender);
+		}
+		for (i = 0; i < big->len; i++) {
+			uint32_t uid = g_array_index(big, uint32_t, i);
+			char *detail = g_strdup_printf("imap uid=%u over "
+			    "max_message_size: left in %s, not stored", uid,
+			    ic->quarantine_mailbox);
+
+			log_warnx("intake uid=%u over max_message_size: moved to "
+			    "%s", uid, ic->quarantine_mailbox);
+			if (imap_src_move(s, uid, ic->quarantine_mailbox,
+			    &err) != 0) {
+				log_warnx("intake uid=%u: move: %s", uid, err);
+				g_free(err);
+				g_free(detail);
+				g_ptr_array_unref(msgs);
+				g_array_unref(big);
+				return -1;
+			}
+			(void)event_add(w->st, NULL, vtime_now(), "intake",
+			    "too-big", detail, NULL, NULL);
+			g_free(detail);
+			if (uid > last)
+				last = uid;
+			(void)set_imap_state(w->st, ic->mailbox, uv, last);
+		}
+		g_ptr_array_unref(msgs);
+		g_array_unref(big);
+	}
+	return 0;
+}
+
+static int
+imap_open(struct wenv *w, struct imap_src **s_r, char **error_r)
+{
+	const struct vconf_imap *ic = &w->conf->imap;
+	struct imap_src_params p;
+	char *password = NULL;
+	int rc;
+
+	if (ic->password_file != NULL &&
+	    (password = vconf_read_secret(ic->password_file, error_r)) == NULL)
+		return IMAP_SRC_CONFIG;
+	memset(&p, 0, sizeof(p));
+	p.host = ic->host;
+	p.port = ic->port;
+	p.tls = ic->tls;
+	p.user = ic->user;
+	p.password = password ? password : "";
+	p.tlsp.host = ic->host;
+	p.tlsp.ca_file = ic->ca_file;
+	p.tlsp.pin = ic->tls_pin;
+	p.mailbox = ic->mailbox;
+	p.processed_mailbox = ic->processed_mailbox;
+	p.quarantine_mailbox = ic->quarantine_mailbox;
+	p.timeout_s = 60;
+	rc = imap_src_connect(&p, s_r, error_r);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		g_free(password);
+	}
+	return rc;
+}
+
+static void *
+intake_main(void *arg)
+{
+	struct wenv w;
+	char *err = NULL;
+	int backoff = 1;
+
+	(void)arg;
+	if (wenv_open(&w, conf, &err) == -1) {
+		log_warnx("intake: %s: stopped", err);
+		g_free(err);
+		return NULL;
+	}
+	process_pending(&w);
+	while (!atomic_load(&stopping)) {
+		struct imap_src *s = NULL;
+
+		if (!conf->imap.enabled) {
+			nap(&intake, -1, conf->imap.poll_interval * 1000);
+			process_pending(&w);
+			continue;
+		}
+		if (imap_open(&w, &s, &err) != 0) {
+			log_warnx("intake: %s: retry in %d s", err, backoff);
+			g_free(err);
+			err = NULL;
+			nap(&intake, -1, backoff * 1000);
+			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+			    backoff * 2;
+			continue;
+		}
+		log_info("intake connected host=%s mailbox=%s idle=%d",
+		    conf->imap.host, conf->imap.mailbox, imap_src_has_idle(s));
+		backoff = 1;
+		while (!atomic_load(&stopping)) {
+			int fd = -1, changed = 0, r;
+
+			if (intake_pass(&w, s) != 0)
+				break;
+			process_pending(&w);
+			if (atomic_load(&stopping))
+				break;
+			if (!imap_src_has_idle(s)) {
+				nap(&intake, -1, conf->imap.poll_interval *
+				    1000);
+				continue;
+			}
+			r = imap_src_idle_start(s, &fd, &err);
+			if (r < 0) {
+				log_warnx("intake: IDLE: %s", err);
+				g_free(err);
+				err = NULL;
+				break;
+			}
+			if (r == 0)
+				nap(&intake, fd, IDLE_RENEW);
+			if (imap_src_idle_done(s, &changed, &err) != 0) {
+				log_warnx("intake: IDLE: %s", err);
+				g_free(err);
+				err = NULL;
+				break;
+			}
+		}
+		imap_src_close(&s);
+	}
+	wenv_close(&w);
+	return NULL;
+}
+
+static int64_t
+next_due(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT min(next_attempt) FROM outbox "
+	    "WHERE state IN ('queued', 'sending')");
+	int64_t t = 0;
+
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
+		t = sqlite3_column_int64(s, 0);
+	if (s != NULL)
+		sqlite3_reset(s);
+	return t;
+}
+
+static void *
+sender_main(void *arg)
+{
+	struct wenv w;
+	char *err = NULL;
+
+	(void)arg;
+	if (wenv_open(&w, conf, &err) == -1) {
+		log_warnx("sender: %s: stopped", err);
+		g_free(err);
+		return NULL;
+	}
+	while (!atomic_load(&stopping)) {
+		struct outbox_stats stats;
+		int64_t now = vtime_now(), due;
+		int wait = 60;
+
+		if (outbox_run(conf, w.st, &w.out, now, 0, &stats, &err) !=
+		    STORE_OK) {
+			log_warnx("sender: %s", err);
+			g_free(err);
+			err = NULL;
+		}
+		due = next_due(w.st);
+		if (due > 0)
+			wait = due <= now ? 1 : due - now < 60 ? (int)(due - now)
+			    : 60;
+		nap(&sender, -1, wait * 1000);
+	}
+	wenv_close(&w);
+	return NULL;
+}
+
+static int
+start_worker(struct worker *wk, void *(*fn)(void *))
+{
+	sigset_t all, old;
+	int rc;
+
+	if (pipe2(wk->wake, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe");
+	/* Signals belong to the main thread's loop. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&wk->thread, NULL, fn, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		fatalx("pthread_create: %s", strerror(rc));
+	wk->running = 1;
+	return 0;
+}
+
+static void
+stop_worker(struct worker *wk)
+{
+	if (!wk->running)
+		return;
+	wake(wk);
+	pthread_join(wk->thread, NULL);
+	close(wk->wake[0]);
+	close(wk->wake[1]);
+	wk->wake[0] = wk->wake[1] = -1;
+	wk->running = 0;
+}
+
+static void
+start_workers(void)
+{
+	atomic_store(&stopping, 0);
+	start_worker(&intake, intake_main);
+	start_worker(&sender, sender_main);
+}
+
+static void
+stop_workers(void)
+{
+	atomic_store(&stopping, 1);
+	stop_worker(&intake);
+	stop_worker(&sender);
+}
+
+static void
+run_scheduler(void)
+{
+	struct sched_stats stats;
+	char *err = NULL;
+
+	if (sched_run(&mainenv.out, vtime_now(), &stats, &err) != STORE_OK) {
+		log_warnx("scheduler: %s", err);
+		g_free(err);
+	}
+	if (stats.followups + stats.unreachable + stats.reminders + stats.due)
+		wake(&sender);
+}
+
+static void
+sched_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	run_scheduler();
+}
+
+/* Loads a configuration and checks everything the daemon needs of it;
+ * prints every problem. */
+static struct vconf *
+load_checked(const char *path)
+{
+	GPtrArray *errs = g_ptr_array_new_with_free_func(g_free);
+	struct vconf *c = NULL;
+	struct wenv probe;
+	char *err = NULL;
+	guint i;
+
+	if (vconf_load(path, &c, errs, NULL) == 0 &&
+	    wenv_open(&probe, c, &err) == 0)
+		wenv_close(&probe);
+	else if (c != NULL) {
+		g_ptr_array_add(errs, err);
+		vconf_free(&c);
+	}
+	for (i = 0; i < errs->len; i++)
+		log_warnx("%s", (char *)errs->pdata[i]);
+	g_ptr_array_unref(errs);
+	return c;
+}
+
+static const char *config_path;
+
+static void
+signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)revents;
+	if (w->signum == SIGHUP) {
+		char *path = vconf_locate(config_path);
+		struct vconf *nc = load_checked(path);
+
+		g_free(path);
+		if (nc == NULL) {
+			log_warnx("reload refused: the new configuration has "
+			    "errors; keeping the old one");
+			return;
+		}
+		/* Workers finish the message in hand, then start again with
+		 * the new configuration and templates. */
+		stop_workers();
+		wenv_close(&mainenv);
+		vconf_free(&conf);
+		conf = nc;
+		if (wenv_open(&mainenv, conf, &path) == -1)
+			fatalx("reload: %s", path);
+		start_workers();
+		log_info("reloaded configuration and templates");
+		return;
+	}
+	log_info("signal %d: stopping", w->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static int
+run_once(void)
+{
+	struct outbox_stats ostats;
+	char *err = NULL;
+	int rc = 0;
+
+	if (conf->imap.enabled) {
+		struct imap_src *s = NULL;
+
+		if (imap_open(&mainenv, &s, &err) != 0) {
+			log_warnx("intake: %s", err);
+			g_free(err);
+			err = NULL;
+			rc = EX_TEMPFAIL;
+		} else {
+			if (intake_pass(&mainenv, s) != 0)
+				rc = EX_TEMPFAIL;
+			imap_src_close(&s);
+		}
+	}
+	process_pending(&mainenv);
+	run_scheduler();
+	if (outbox_run(conf, mainenv.st, &mainenv.out, vtime_now(), 0, &ostats,
+	    &err) != STORE_OK) {
+		log_warnx("sender: %s", err);
+		g_free(err);
+		rc = EX_TEMPFAIL;
+	}
+	if (ostats.deferred > 0)
+		rc = EX_TEMPFAIL;
+	return rc;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vultured [-c FILE] [-f] [-v] [--once] "
+	    "[-p PIDFILE]\n");
+	exit(EX_USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ev_loop *loop;
+	ev_signal sterm, sint, shup;
+	ev_timer sched;
+	int foreground = 0, once = 0, verbose = 0, i, rc;
+	char *path, *err = NULL;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			config_path = argv[++i];
+		else if (strcmp(argv[i], "-f") == 0)
+			foreground = 1;
+		else if (strcmp(argv[i], "-v") == 0)
+			verbose = 1;
+		else if (strcmp(argv[i], "--once") == 0)
+			once = 1;
+		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+			pidfile = argv[++i];
+		else
+			usage();
+	}
+	log_init("vultured", LOG_TO_STDERR, verbose);
+	vdec_init();
+	smtp_init();
+	imap_src_init();
+	path = vconf_locate(config_path);
+	conf = load_checked(path);
+	if (conf == NULL) {
+		log_warnx("%s: not started", path);
+		g_free(path);
+		return EX_CONFIG;
+	}
+	g_free(path);
+	if (wenv_open(&mainenv, conf, &err) == -1) {
+		log_warnx("%s", err);
+		return EX_CONFIG;
+	}
+	if (once) {
+		rc = run_once();
+		wenv_close(&mainenv);
+		vconf_free(&conf);
+		return rc;
+	}
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init("vultured", LOG_TO_SYSLOG, verbose);
+	}
+	if (pidfile != NULL) {
+		FILE *f = fopen(pidfile, "w");
+
+		if (f == NULL)
+			fatal("%s", pidfile);
+		fprintf(f, "%ld\n", (long)getpid());
+		fclose(f);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* Not the default loop: it would reap every child on SIGCHLD, and the
+	 * sendmail transport waits for its own. */
+	loop = ev_loop_new(EVFLAG_AUTO);
+	if (loop == NULL)
+		fatalx("ev_loop_new");
+	ev_signal_init(&sterm, signal_cb, SIGTERM);
+	ev_signal_init(&sint, signal_cb, SIGINT);
+	ev_signal_init(&shup, signal_cb, SIGHUP);
+	ev_signal_start(loop, &sterm);
+	ev_signal_start(loop, &sint);
+	ev_signal_start(loop, &shup);
+	ev_timer_init(&sched, sched_cb, 0.0, SCHED_INTERVAL);
+	ev_timer_start(loop, &sched);
+	start_workers();
+	log_info("started pid=%ld imap=%s", (long)getpid(),
+	    conf->imap.enabled ? conf->imap.host : "off");
+	ev_run(loop, 0);
+	/* SIGTERM: the workers finish the message in hand. */
+	stop_workers();
+	wenv_close(&mainenv);
+	vconf_free(&conf);
+	if (pidfile != NULL)
+		unlink(pidfile);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,131 @@
+#!/bin/sh
+# vultured against a real Dovecot and a real SMTP server on loopback:
+# replies APPENDed to the mailbox are picked up over IDLE, applied,
+# answered and moved; the IMAP server is stopped and restarted mid-run; a
+# changed UIDVALIDITY is rescanned without applying anything twice;
+# SIGHUP reloads (a bad configuration is refused), SIGTERM stops cleanly.
+. "$(dirname "$0")/lib.sh"
+MK="/usr/bin/python3 $top_srcdir/tests/mkreply.py"
+VULTURED="$top_builddir/vultured"
+MAIL="$T/maildir"
+start_smtp "$MAIL" || { bad smtp; finish; exit 1; }
+start_dovecot || { bad dovecot; finish; exit 1; }
+printf 'secret\n' > "$T/imap.secret"
+chmod 600 "$T/imap.secret"
+conf() {
+	write_conf "$1
+[imap]
+host = 127.0.0.1
+port = $IMAP_PORT
+tls = none
+user = t01
+password_file = $T/imap.secret
+[smtp]
+host = 127.0.0.1
+port = $SMTP_PORT
+tls = none"
+}
+conf ""
+vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
+DESK=$(awk '/desk key/ {print $3}' "$T/init.out")
+gpg --homedir "$T/gnupg" --armor --export "$DESK" > "$T/desk.asc" 2>/dev/null
+ACME=$(mkkey acme "ACME PSIRT <psirt@acme.example>")
+gpg --homedir "$T/keys/acme" --batch --import "$T/desk.asc" 2>/dev/null
+vctl vendor add acme "ACME Corp" general psirt@acme.example >/dev/null
+vctl vendor key acme "$T/keys/acme.asc" >/dev/null
+vctl vendor approve acme >/dev/null
+ID=$(vctl case open "Overflow in FooHTTP")
+vctl case notify "$ID" vendors acme >/dev/null
+imap append INBOX /dev/null 2>/dev/null   # creates nothing, logs in once
+
+reply() {	# name status
+	printf 'Status: %s\n' "$2" > "$T/$1.txt"
+	$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined \
+	    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/$1.txt" > "$T/$1.eml"
+}
+status() {
+	vctl --json case show "$ID" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['participants'][0]['status'])"
+}
+wait_for() {	# seconds command...: until the command succeeds
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+is_status() { [ "$(status)" = "$1" ]; }
+count_is() { [ "$(imap count "$1" 2>/dev/null)" = "$2" ]; }
+
+"$VULTURED" -f -v > "$T/vultured.log" 2>&1 &
+VULTURED_PID=$!
+wait_for 10 grep -q 'intake connected' "$T/vultured.log" && ok || bad "daemon did not connect: $(cat "$T/vultured.log")"
+# The notice queued by `case notify` goes out by itself.
+wait_for 10 sh -c "ls '$MAIL/new/' | grep -q ." && ok || bad "notice not sent"
+
+reply r1 affected-investigating
+imap append INBOX "$T/r1.eml"
+wait_for 10 is_status affected-investigating && ok || bad "r1 not applied: $(status)"
+wait_for 5 count_is Processed 1 && ok || bad "r1 not moved to Processed"
+count_is INBOX 0 && ok || bad "INBOX not empty"
+# The acknowledgement reaches the SMTP server.
+wait_for 10 sh -c "grep -l 'Auto-Submitted: auto-replied' '$MAIL'/new/* | grep -q ." && ok || bad "no ack sent"
+
+# Clear text: quarantined on the server too.
+$MK --home "$T/keys/acme" --shape plain --subject "hello" --body "hi" > "$T/plain.eml"
+imap append INBOX "$T/plain.eml"
+wait_for 10 count_is Quarantine 1 && ok || bad "plain not moved to Quarantine"
+
+# Dovecot goes away and comes back on the same port: no message lost.
+stop_dovecot
+sleep 1
+reply r2 not-affected
+start_dovecot || bad "dovecot restart"
+imap append INBOX "$T/r2.eml"
+wait_for 30 is_status not-affected && ok || bad "r2 after restart: $(status)"
+[ "$(grep -c 'intake connected' "$T/vultured.log")" -ge 2 ] && ok || bad "no reconnect logged"
+
+# UIDVALIDITY changes (Dovecot forgets its UID list while stopped) with an
+# old message (r1, already applied) and a new one: r1 is not applied again.
+wait_for 10 count_is INBOX 0
+stop_dovecot
+rm -f "$T"/dovecot/home/t01/Maildir/dovecot-uidlist "$T"/dovecot/home/t01/Maildir/dovecot.index*
+sleep 1   # UIDVALIDITY is a time stamp
+start_dovecot || bad "dovecot restart"
+reply r3 affected
+imap append INBOX "$T/r1.eml" "$T/r3.eml"
+wait_for 30 is_status affected && ok || bad "r3 after uidvalidity change: $(status)"
+wait_for 10 count_is INBOX 0 && ok || bad "INBOX not emptied after rescan"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE kind = 'vendor-reply'")" = 3 ] && ok || bad "replies applied: $(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE kind = 'vendor-reply'")"
+grep -q "uidvalidity [0-9]* -> [0-9]*: rescanning" "$T/vultured.log" && ok || bad "uidvalidity change not logged"
+
+# SIGHUP: a broken configuration is refused and the daemon keeps going.
+cp "$CONF" "$T/good.conf"
+printf '[general]\naddress = broken\n' > "$CONF"
+kill -HUP "$VULTURED_PID"
+wait_for 5 grep -q 'reload refused' "$T/vultured.log" && ok || bad "bad reload not refused"
+cp "$T/good.conf" "$CONF"
+kill -HUP "$VULTURED_PID"
+wait_for 10 grep -q 'reloaded configuration' "$T/vultured.log" && ok || bad "reload"
+reply r4 not-affected-investigating
+imap append INBOX "$T/r4.eml"
+wait_for 15 is_status not-affected-investigating && ok || bad "r4 after reload: $(status)"
+
+# SIGTERM: clean exit 0.
+kill -TERM "$VULTURED_PID"
+wait "$VULTURED_PID"
+[ $? = 0 ] && ok || bad "exit status after SIGTERM"
+VULTURED_PID=
+grep -q 'stopped' "$T/vultured.log" && ok || bad "no stop logged"
+# --once with the server down: 75 for cron, and nothing lost.
+stop_dovecot
+"$VULTURED" --once > "$T/once.log" 2>&1
+[ $? = 75 ] && ok || bad "--once without IMAP: $(cat "$T/once.log")"
+"$VULTURED" -x > /dev/null 2>&1
+[ $? = 64 ] && ok || bad "usage exit"
+printf '[general]\naddress = broken\n' > "$CONF"
+"$VULTURED" --once > /dev/null 2>&1
+[ $? = 78 ] && ok || bad "bad configuration exit"
+finish
