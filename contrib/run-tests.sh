@@ -29,9 +29,13 @@ make -j2
 run_check
 
 echo "=== valgrind memcheck"
-vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$top/tests/valgrind.supp"
-CK_FORK=no top_srcdir=$top $vg tests/check_vulture
-VCTL_WRAPPER="$vg" top_srcdir=$top top_builddir=$(pwd) sh "$top/tests/cli.sh"
+# The Check suites in one process, then every shell test with vulturectl
+# and vultured under memcheck (exit 99 on an error or a definite leak
+# fails the test that ran it).
+vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$top/tests/valgrind.supp --suppressions=$top/tests/valgrind-net.supp --child-silent-after-fork=yes"
+CK_FORK=no top_srcdir=$top VDEC_MKFIXTURES=$top/tests/mkfixtures.sh $vg tests/check_vulture 2>&1 | tail -3
+VCTL_WRAPPER="$vg" make check TESTS="tests/cli.sh tests/inbound.sh tests/outbound.sh tests/daemon.sh" >/dev/null 2>&1 || { summaries; cat tests/test-suite.log; exit 1; }
+summaries
 
 echo "=== distcheck"
 make -j2 distcheck >distcheck.log 2>&1 || { tail -50 distcheck.log; exit 1; }

@@ -366,7 +366,7 @@ add_seg(struct run *vr, char *data, size_t len, const char *charset,
 {
 	struct seg	*s = g_new0(struct seg, 1);
 
-	s->data = data;
+	s->data = data ? data : g_strdup("");	/* g_memdup2(, 0) is NULL */
 	s->len = len;
 	s->charset = charset ? g_strdup(charset) : NULL;
 	s->html = html;
@@ -746,9 +746,12 @@ walk(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags)
 		if (flags & W_COLLECT) {
 			char	*s = g_mime_object_to_string(GMIME_OBJECT(m),
 			    NULL);
+			const char *fn =
+			    g_mime_object_get_content_disposition_parameter(o,
+			    "filename");
 
-			add_attachment(vr, g_mime_object_get_content_disposition_parameter(o,
-			    "filename"), mime_type(o), s, strlen(s), flags);
+			add_attachment(vr, fn, mime_type(o), s, strlen(s),
+			    flags);
 		}
 		if (header_bytes(GMIME_OBJECT(m)) > vr->lim.max_header_bytes) {
 			vr->error = "header block exceeds "
@@ -1042,12 +1045,23 @@ out:
 }
 
 /* The form parser works on C strings with LF line ends (signed parts
- * were parsed in their canonical CRLF form).  Returns a new string. */
+ * were parsed in their canonical CRLF form), in valid UTF-8 whatever an
+ * iconv module let through.  Returns a new string. */
 static char *
 c_text(GString *in, size_t *len_r)
 {
-	char	*t = g_malloc(in->len + 1);
+	char	*t;
 	size_t	 i = 0, j;
+
+	if (!g_utf8_validate(in->str, in->len, NULL)) {
+		char	*v = g_utf8_make_valid(in->str, in->len);
+
+		explicit_bzero(in->str, in->len);
+		g_string_truncate(in, 0);
+		g_string_append(in, v);
+		vdec_zfree(v, strlen(v));
+	}
+	t = g_malloc(in->len + 1);
 
 	for (j = 0; j < in->len; j++) {
 		char	c = in->str[j];
@@ -1140,7 +1154,9 @@ outer_headers(struct vdec_result *r, GMimeMessage *m)
 	if ((v = g_mime_object_get_header(o, "References")) != NULL) {
 		GMimeReferences	*refs = g_mime_references_parse(parser_opts,
 		    v);
-		int		 i, n = refs ? g_mime_references_length(refs) : 0;
+		int		 i, n;
+
+		n = refs ? g_mime_references_length(refs) : 0;
 
 		/* Keep the newest: replies cite the centre's last mail. */
 		for (i = n > (int)VDEC_MAX_REFERENCES ?

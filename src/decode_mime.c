@@ -224,7 +224,8 @@ iconv_name(const char *cs)
 		{ "csiso2022jp", "ISO-2022-JP-2" },
 		{ "iso-2022-jp-2", "ISO-2022-JP-2" },
 		{ "euc-jp", "EUC-JP-MS" }, { "x-euc-jp", "EUC-JP-MS" },
-		{ "eucjp", "EUC-JP-MS" }, { "cseucpkdfmtjapanese", "EUC-JP-MS" },
+		{ "eucjp", "EUC-JP-MS" },
+		{ "cseucpkdfmtjapanese", "EUC-JP-MS" },
 	};
 	size_t	i;
 
@@ -238,6 +239,30 @@ static void
 put_fffd(GString *out)
 {
 	g_string_append_len(out, "\xef\xbf\xbd", 3);
+}
+
+static int
+append_utf8(const char *in, size_t len, GString *out, size_t cap)
+{
+	const char	*p = in, *end = in + len, *bad;
+
+	while (p < end) {
+		if (g_utf8_validate(p, end - p, &bad))
+			bad = end;
+		if (out->len + (size_t)(bad - p) > cap)
+			return -1;
+		g_string_append_len(out, p, bad - p);
+		if (bad == end)
+			break;
+		if (out->len + 3 > cap)
+			return -1;
+		if (*bad == '\0')
+			g_string_append_c(out, ' ');
+		else
+			put_fffd(out);
+		p = bad + 1;
+	}
+	return 0;
 }
 
 /*
@@ -255,6 +280,14 @@ convert(const char *in, size_t len, const char *cs, int strict, GString *out,
 	size_t	 il = len, base = out->len;
 	int	 ret = 0;
 
+	/* Not through iconv: glibc's UTF-8 decoder lets code points past
+	 * U+10FFFF through (found by fuzzing). */
+	if (g_ascii_strcasecmp(cs, "UTF-8") == 0 ||
+	    g_ascii_strcasecmp(cs, "UTF8") == 0) {
+		if (strict && !g_utf8_validate(in, len, NULL))
+			return -2;
+		return append_utf8(in, len, out, cap);
+	}
 	cd = g_iconv_open("UTF-8", cs);
 	if (cd == (GIConv)-1)
 		return -2;
@@ -299,33 +332,28 @@ convert(const char *in, size_t len, const char *cs, int strict, GString *out,
 			g_string_append_len(out, buf, op - buf);
 	}
 	g_iconv_close(cd);
+	/* Whatever a module let through (glibc takes "utf-&8" for UTF-8
+	 * and its decoder passes code points past U+10FFFF): the output
+	 * must be UTF-8. */
+	if (ret != -2 && !g_utf8_validate(out->str + base, out->len - base,
+	    NULL)) {
+		char	*v;
+
+		if (strict) {
+			ret = -2;
+		} else {
+			v = g_utf8_make_valid(out->str + base, out->len - base);
+			g_string_truncate(out, base);
+			if (out->len + strlen(v) > cap)
+				ret = -1;
+			else
+				g_string_append(out, v);
+			vdec_zfree(v, strlen(v));
+		}
+	}
 	if (ret == -2)
 		g_string_truncate(out, base);
 	return ret;
-}
-
-static int
-append_utf8(const char *in, size_t len, GString *out, size_t cap)
-{
-	const char	*p = in, *end = in + len, *bad;
-
-	while (p < end) {
-		if (g_utf8_validate(p, end - p, &bad))
-			bad = end;
-		if (out->len + (size_t)(bad - p) > cap)
-			return -1;
-		g_string_append_len(out, p, bad - p);
-		if (bad == end)
-			break;
-		if (out->len + 3 > cap)
-			return -1;
-		if (*bad == '\0')
-			g_string_append_c(out, ' ');
-		else
-			put_fffd(out);
-		p = bad + 1;
-	}
-	return 0;
 }
 
 int
@@ -337,6 +365,8 @@ vdec_to_utf8(const char *in, size_t len, const char *charset, GString *out,
 	size_t		 i;
 	int		 esc = 0, high = 0;
 
+	if (len == 0)
+		return 0;
 	for (i = 0; i < len; i++) {
 		if (in[i] == 0x1b)
 			esc = 1;
@@ -353,8 +383,8 @@ vdec_to_utf8(const char *in, size_t len, const char *charset, GString *out,
 		if (r != -2)
 			return r;
 		/* 8-bit text that fails its label is often UTF-8. */
-		if (high && (r = convert(in, len, "UTF-8", 1, out, cap)) != -2)
-			return r;
+		if (high && g_utf8_validate(in, len, NULL))
+			return append_utf8(in, len, out, cap);
 		/* Lossy in the label's charset; -2 only if iconv lacks it,
 		 * then guess below. */
 		r = name ? convert(in, len, name, 0, out, cap) : -2;
@@ -454,7 +484,8 @@ static int
 tag_is(const char *name, size_t n, const char *const *set)
 {
 	for (; *set; set++)
-		if (strlen(*set) == n && g_ascii_strncasecmp(name, *set, n) == 0)
+		if (strlen(*set) == n &&
+		    g_ascii_strncasecmp(name, *set, n) == 0)
 			return 1;
 	return 0;
 }
@@ -468,6 +499,7 @@ static const char *const block_tags[] = {
 static const char *const drop_tags[] = {
 	"script", "style", "title", "head", "template", "noscript", NULL
 };
+static const char *const code_tags[] = { "script", "style", NULL };
 
 /* Finds "</name" (case-insensitive) from p; returns its position or end. */
 static const char *
@@ -565,6 +597,11 @@ vdec_html_to_text(const char *in, size_t len, int skip_legacy, GString *out)
 				const char *c = find_close(p, end, name, n);
 				const char *gt;
 
+				/* An unclosed <head> or <title> must not eat
+				 * the body; unclosed <script>/<style> does, as
+				 * in a browser. */
+				if (c == end && !tag_is(name, n, code_tags))
+					continue;
 				gt = c < end ? memchr(c, '>', end - c) : NULL;
 				p = gt ? gt + 1 : end;
 				continue;
@@ -574,8 +611,9 @@ vdec_html_to_text(const char *in, size_t len, int skip_legacy, GString *out)
 			if (tag_is(name, n, block_tags)) {
 				html_newline(out);
 				space = 0;
-			} else if (n == 2 && (g_ascii_strncasecmp(name, "td",
-			    2) == 0 || g_ascii_strncasecmp(name, "th", 2) == 0)) {
+			} else if (n == 2 &&
+			    (g_ascii_strncasecmp(name, "td", 2) == 0 ||
+			    g_ascii_strncasecmp(name, "th", 2) == 0)) {
 				space = 1;
 			}
 			continue;
@@ -877,6 +915,19 @@ vdec_clean(const char *s, size_t max)
 	for (c = v; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = ' ';
+	/* Bidirectional overrides (U+202A..U+202E, U+2066..U+2069) would
+	 * let a name display as something else: "evil\u202Efdp.exe".  In
+	 * UTF-8 they are E2 80 AA..AE and E2 81 A6..A9; same length '?'. */
+	for (c = v; *c; c++) {
+		unsigned char	*u = (unsigned char *)c;
+
+		if (u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa &&
+		    u[2] <= 0xae) || (u[1] == 0x81 && u[2] >= 0xa6 &&
+		    u[2] <= 0xa9))) {
+			c[0] = c[1] = c[2] = '?';
+			c += 2;
+		}
+	}
 	g_strstrip(v);
 	n = strlen(v);
 	if (n > max) {

@@ -158,7 +158,8 @@ static void
 op_leave(gpgme_ctx_t ctx, struct op_save *os)
 {
 	gpgme_set_status_cb(ctx, os->cb, os->cb_hook);
-	gpgme_set_ctx_flag(ctx, "full-status", os->full_status);
+	/* Cannot fail: the flag was accepted by op_enter. */
+	(void)gpgme_set_ctx_flag(ctx, "full-status", os->full_status);
 	g_free(os->full_status);
 	gpgme_set_offline(ctx, os->offline);
 }
@@ -231,6 +232,11 @@ take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
 	if (s->fpr)
 		copy_upper(p->sig_fpr, s->fpr);
 	p->sig = classify(sum, status);
+	if (p->sig == VDEC_SIG_GOOD && s->wrong_key_usage) {
+		/* Made with a key not flagged for signing. */
+		p->sig = VDEC_SIG_ERROR;
+		p->verify_error = g_strdup("wrong key usage");
+	}
 	if (p->sig != VDEC_SIG_GOOD)
 		p->verify_error = g_strdup(status ?
 		    gpgme_strerror(status) : vdec_sig_name(p->sig));

@@ -8,4 +8,5 @@ Suite *make_keys_suite(void);
 Suite *make_form_suite(void);
 Suite *make_tmpl_suite(void);
 Suite *make_compose_suite(void);
+Suite *make_decode_suite(void);
 #endif

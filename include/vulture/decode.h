@@ -19,7 +19,8 @@
 #define VDEC_MAX_MESSAGE	(50u * 1024 * 1024)	/* raw bytes */
 #define VDEC_MAX_DECRYPTED	(64u * 1024 * 1024)	/* plaintext after
 							   decompression */
-#define VDEC_MAX_DEPTH		16u	/* MIME nesting, decrypted part included */
+#define VDEC_MAX_DEPTH		16u	/* MIME nesting, decrypted parts
+					   included */
 #define VDEC_MAX_PARTS		256u	/* entities, decrypted ones included */
 #define VDEC_MAX_HEADER_BYTES	(256u * 1024)	/* header block per entity */
 #define VDEC_MAX_TEXT		(4u * 1024 * 1024)	/* UTF-8 body text */
@@ -84,9 +85,11 @@ struct vdec_result {
 	GPtrArray	*recipients;	/* owned; char *, 16 hex key ids the
 					   message was encrypted to */
 
-	/* First signature; n_sigs counts all of them. */
+	/* First signature; n_sigs counts all of them.  It covers text and
+	 * the attachments marked is_protected, nothing else. */
 	enum vdec_sig	 sig;
-	char		*verify_error;	/* owned; why sig is not GOOD, or NULL */
+	char		*verify_error;	/* owned; why sig is not GOOD, or
+					   NULL */
 	unsigned	 n_sigs;
 	char		 signer_fpr[41];	/* primary key, upper-case hex;
 						   "" when the key is unknown */
@@ -102,14 +105,15 @@ struct vdec_result {
 	char		*in_reply_to;	/* first msg-id, without <> */
 	GPtrArray	*references;	/* char *, without <>, oldest first */
 	char		*from;		/* display form, RFC 2047 decoded */
-	char		*from_addr;	/* addr-spec of the first From mailbox */
+	char		*from_addr;	/* addr-spec of the first From
+					   mailbox */
 	char		*to;
 	char		*subject_outer;
 	char		*date;
 	gint64		 date_time;	/* parsed Date, Unix time; 0 */
 	char		*auto_submitted;
 	char		*precedence;
-	char		*return_path;
+	char		*return_path;	/* without <>; "" for a null path */
 	char		*list_id;
 	char		*loop;		/* X-Vulture-Loop */
 
@@ -125,8 +129,9 @@ struct vdec_result {
 	int		 subject_protected;
 
 	/* Body text for the form parser: only the decrypted or signed
-	 * payload when there is one, else every inline text part.  Owned,
-	 * NUL-terminated UTF-8, zeroed before it is freed. */
+	 * payload when there is one, else every inline text part (HTML
+	 * reduced, multipart/alternative: text/plain).  Owned, never NULL,
+	 * UTF-8 with LF line ends and no NUL, zeroed before it is freed. */
 	char		*text;
 	size_t		 text_len;
 	/* Text of a crypto message found outside its payload (an unsigned
@@ -158,9 +163,12 @@ const char *vdec_sig_name(enum vdec_sig sig);
 /*
  * Decode raw RFC 5322 bytes (CRLF or LF; an mbox "From " line is
  * skipped).  ctx is foreign: an OpenPGP context on the desk's GNUPGHOME.
- * It is used for at most one decryption and one verification (plus key
- * look-ups) and is left offline-flag unchanged; its last results are
- * overwritten.  lim may be NULL for the defaults.
+ * It is used for at most one decryption and one verification (plus a key
+ * look-up when gpg gave no VALIDSIG), run offline; its offline flag,
+ * status callback and "full-status" flag are put back, its last results
+ * are overwritten.  lim may be NULL for the defaults.  Only
+ * multipart/signed at the root of the message or of the decrypted part
+ * is verified: a signed part beside unsigned ones is plain mail.
  *
  * Returns 0 with *res_r (free with vdec_result_free) when the message was
  * parsed, even if decryption or verification failed: that is in the

@@ -1,0 +1,816 @@
+/*
+ * check_decode: the decode module against messages made at test time by
+ * gpg (tests/mkfixtures.sh) and, when it can be driven, neomutt; plus
+ * table tests of the byte-level helpers.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "check_suites.h"
+#include <glib.h>
+#include <gpgme.h>
+
+#include "../src/decode_p.h"
+#include "vulture/decode.h"
+
+#ifndef MKFIXTURES
+#define MKFIXTURES "tests/mkfixtures.sh"
+#endif
+
+static char		*fx_dir;	/* the corpus */
+static GHashTable	*fx_env;	/* DIR/env: name -> value */
+static gpgme_ctx_t	 fx_ctx;	/* on the desk's GNUPGHOME */
+
+static const char *
+env(const char *name)
+{
+	const char	*v = fx_env ? g_hash_table_lookup(fx_env, name) : NULL;
+
+	return v ? v : "";
+}
+
+static void
+kill_agent(const char *home)
+{
+	gchar	*argv[] = { "gpgconf", "--homedir", (gchar *)home, "--kill",
+	    "gpg-agent", NULL };
+
+	if (home && *home)
+		g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
+		    G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+		    NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static void
+rm_rf(const char *dir)
+{
+	gchar	*argv[] = { "rm", "-rf", (gchar *)dir, NULL };
+
+	if (dir && *dir && g_str_has_prefix(dir, "/tmp/"))
+		g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+		    NULL, NULL, NULL, NULL, NULL);
+}
+
+static void	fx_teardown(void);
+
+static void
+fx_setup(void)
+{
+	const char	*script = getenv("VDEC_MKFIXTURES");
+	gchar		*log = NULL, *out = NULL, *argv[4], *envtext = NULL;
+	gchar		**lines, **l;
+	gint		 status = -1;
+	gpgme_error_t	 err;
+
+	if (script == NULL)
+		script = MKFIXTURES;
+	ck_assert(vdec_init() == 0);
+	fx_dir = g_strdup("/tmp/vdt.XXXXXX");
+	ck_assert_ptr_nonnull(g_mkdtemp(fx_dir));
+	argv[0] = "sh";
+	argv[1] = (gchar *)script;
+	argv[2] = fx_dir;
+	argv[3] = NULL;
+	/* gpg chatter goes to a log, shown only when the script fails. */
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+	    &out, &log, &status, NULL) || !g_spawn_check_wait_status(status,
+	    NULL)) {
+		fprintf(stderr, "mkfixtures.sh failed:\n%s%s\n",
+		    out ? out : "", log ? log : "");
+		rm_rf(fx_dir);
+		ck_abort_msg("mkfixtures.sh failed");
+	}
+	if (log && strstr(log, "mkfixtures:"))
+		fprintf(stderr, "%s", strstr(log, "mkfixtures:"));
+	g_free(out);
+	g_free(log);
+
+	fx_env = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	{
+		gchar	*p = g_build_filename(fx_dir, "env", NULL);
+
+		if (!g_file_get_contents(p, &envtext, NULL, NULL)) {
+			rm_rf(fx_dir);
+			ck_abort_msg("no %s", p);
+		}
+		g_free(p);
+	}
+	lines = g_strsplit(envtext, "\n", -1);
+	for (l = lines; *l; l++) {
+		gchar	*eq = strchr(*l, '=');
+
+		if (eq)
+			g_hash_table_insert(fx_env, g_strndup(*l, eq - *l),
+			    g_strdup(eq + 1));
+	}
+	g_strfreev(lines);
+	g_free(envtext);
+
+	/* A failed unchecked setup gets no teardown: clean up first. */
+	if ((err = gpgme_new(&fx_ctx)) != 0 ||
+	    (err = gpgme_set_protocol(fx_ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (err = gpgme_ctx_set_engine_info(fx_ctx, GPGME_PROTOCOL_OpenPGP,
+	    NULL, env("GNUPGHOME_DESK"))) != 0) {
+		fx_teardown();
+		ck_abort_msg("gpgme: %s", gpgme_strerror(err));
+	}
+}
+
+static void
+fx_teardown(void)
+{
+	if (fx_ctx)
+		gpgme_release(fx_ctx);
+	fx_ctx = NULL;
+	kill_agent(env("GNUPGHOME_DESK"));
+	kill_agent(env("GNUPGHOME_SND"));
+	rm_rf(env("GNUPGHOME_DESK"));
+	rm_rf(env("GNUPGHOME_SND"));
+	if (fx_dir && getenv("VDEC_KEEP_FIXTURES") == NULL)
+		rm_rf(fx_dir);
+	g_free(fx_dir);
+	fx_dir = NULL;
+	if (fx_env)
+		g_hash_table_destroy(fx_env);
+	fx_env = NULL;
+}
+
+/* Decodes DIR/name; returns vdec_decode's value. */
+static int
+decode_file(const char *name, const struct vdec_limits *lim,
+    struct vdec_result **r, const char **error)
+{
+	gchar	*path = g_build_filename(fx_dir, name, NULL), *buf;
+	gsize	 len;
+	int	 ret;
+
+	ck_assert_msg(g_file_get_contents(path, &buf, &len, NULL),
+	    "cannot read %s", path);
+	ret = vdec_decode(fx_ctx, buf, len, lim, r, error);
+	g_free(buf);
+	g_free(path);
+	return ret;
+}
+
+/* Per-file expectations. */
+struct expect {
+	const char	*file;
+	enum vdec_shape	 shape;
+	int		 encrypted, decrypted;
+	enum vdec_sig	 sig;
+	const char	*signer;	/* env name of the expected primary
+					   fingerprint, NULL: none */
+	const char	*subject;
+	int		 subject_protected;
+	const char	*text;		/* substring of text */
+	const char	*not_text;	/* must not be in text */
+	unsigned	 n_att;
+	const char	*att0;		/* first attachment name */
+};
+
+static const struct expect expects[] = {
+	{ "combined.eml", VDEC_PGPMIME_COMBINED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] notice", 0,
+	  "Comment: 修正版を準備中です。", NULL, 2, "poc.pdf" },
+	{ "nested.eml", VDEC_PGPMIME_NESTED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] nested", 0,
+	  "Status: not-affected\nComment: nested ok", NULL, 0, NULL },
+	{ "signed.eml", VDEC_PGPMIME_SIGNED, 0, 0, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] signed", 0,
+	  "Comment: nested ok", NULL, 0, NULL },
+	{ "inline.eml", VDEC_INLINE_ENCRYPTED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] inline", 0,
+	  "Status: affected-investigating\nComment: 修正版を準備中です。",
+	  "BEGIN PGP", 0, NULL },
+	{ "inline_html.eml", VDEC_INLINE_ENCRYPTED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] inline html", 0,
+	  "Comment: 修正版を準備中です。", "<br>", 0, NULL },
+	{ "clearsigned.eml", VDEC_INLINE_CLEARSIGNED, 0, 0, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] clearsigned", 0,
+	  "Comment: 修正版を準備中です。", "BEGIN PGP", 0, NULL },
+	{ "inline_signed.eml", VDEC_INLINE_SIGNED, 0, 0, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] opaque", 0,
+	  "Status: affected-investigating", NULL, 0, NULL },
+	{ "exchange.eml", VDEC_EXCHANGE, 1, 1, VDEC_SIG_GOOD, "VENDOR_FPR",
+	  "Re: [JVNVU#12345678] exchange", 0, "Comment: 修正版を準備中です。",
+	  NULL, 2, "poc.pdf" },
+	{ "prot_9788.eml", VDEC_PGPMIME_COMBINED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "[JVNVU#12345678] secret title", 1,
+	  "Case: JVNVU#12345678\nStatus: affected", "Subject:", 0, NULL },
+	{ "prot_v1.eml", VDEC_PGPMIME_COMBINED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "【要対応】 [JVNVU#12345678]", 1,
+	  "Status: unknown", "Subject:", 0, NULL },
+	{ "prot_v1_line.eml", VDEC_PGPMIME_NESTED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] line style", 1,
+	  "Status: not-affected-investigating", "Subject:", 0, NULL },
+	{ "charset_shift_jis.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "お知らせ shift_jis", 0, "脆弱性の調査結果をお知らせします。",
+	  NULL, 0, NULL },
+	{ "charset_iso-2022-jp.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "お知らせ iso-2022-jp", 0, "脆弱性の調査結果をお知らせします。",
+	  NULL, 0, NULL },
+	{ "charset_euc-jp.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "お知らせ euc-jp", 0, "脆弱性の調査結果をお知らせします。",
+	  NULL, 0, NULL },
+	{ "charset_undeclared.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "undeclared", 0, "脆弱性の調査結果をお知らせします。", NULL, 0,
+	  NULL },
+	{ "charset_latin1.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "latin1", 0, "Comment: café naïve", NULL, 0, NULL },
+	{ "html.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL, "html only", 0,
+	  "Comment: a <b> & ああ \"q\"\nline two", "SCRIPT", 0, NULL },
+	{ "alternative.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "alternative", 0, "PLAIN VERSION", "HTML VERSION", 0, NULL },
+	{ "plain.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "Re: [JVNVU#12345678] plain", 0, "The details are public now.",
+	  NULL, 0, NULL },
+	/* Negatives that still decode. */
+	{ "wrapped.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL,
+	  "Re: [JVNVU#12345678] wrapped", 0, "publish now", NULL, 0, NULL },
+	{ "enc_empty.eml", VDEC_PGPMIME_COMBINED, 1, 1, VDEC_SIG_GOOD,
+	  "VENDOR_FPR", "empty", 0, NULL, "\n", 0, NULL },
+	{ "enc_unsigned.eml", VDEC_PGPMIME_ENCRYPTED, 1, 1, VDEC_SIG_NONE,
+	  NULL, "unsigned", 0, "Comment: nested ok", NULL, 0, NULL },
+	{ "unknown_signer.eml", VDEC_PGPMIME_COMBINED, 1, 1,
+	  VDEC_SIG_KEY_MISSING, NULL, "unknown signer", 0,
+	  "Comment: nested ok", NULL, 0, NULL },
+	{ "expired.eml", VDEC_PGPMIME_SIGNED, 0, 0, VDEC_SIG_KEY_EXPIRED,
+	  "EXPIRED_FPR", "expired", 0, "nested ok", NULL, 0, NULL },
+	{ "revoked.eml", VDEC_PGPMIME_COMBINED, 1, 1, VDEC_SIG_KEY_REVOKED,
+	  "REVOKED_FPR", "revoked", 0, "nested ok", NULL, 0, NULL },
+	{ "bad_sig.eml", VDEC_PGPMIME_SIGNED, 0, 0, VDEC_SIG_BAD,
+	  "VENDOR_FPR", "Re: [JVNVU#12345678] signed", 0, "Status: affected",
+	  NULL, 0, NULL },
+	{ "other_key.eml", VDEC_PGPMIME_ENCRYPTED, 1, 0, VDEC_SIG_NONE, NULL,
+	  "other key", 0, NULL, "nested", 0, NULL },
+	{ "truncated.eml", VDEC_PGPMIME_ENCRYPTED, 1, 0, VDEC_SIG_NONE, NULL,
+	  "truncated", 0, NULL, "Case:", 0, NULL },
+};
+
+START_TEST(test_shapes)
+{
+	const struct expect	*x = &expects[_i];
+	struct vdec_result	*r = NULL;
+	const char		*error = NULL;
+
+	ck_assert_msg(decode_file(x->file, NULL, &r, &error) == 0,
+	    "%s: %s", x->file, error);
+	ck_assert_msg(r->shape == x->shape, "%s: shape %s", x->file,
+	    vdec_shape_name(r->shape));
+	ck_assert_int_eq(r->encrypted, x->encrypted);
+	ck_assert_int_eq(r->decrypted, x->decrypted);
+	ck_assert_msg(r->sig == x->sig, "%s: sig %s (%s)", x->file,
+	    vdec_sig_name(r->sig), r->verify_error ? r->verify_error : "");
+	if (x->signer)
+		ck_assert_str_eq(r->signer_fpr, env(x->signer));
+	else
+		ck_assert_str_eq(r->signer_fpr, "");
+	if (x->sig != VDEC_SIG_NONE) {
+		ck_assert_uint_eq(r->n_sigs, 1);
+		ck_assert_uint_eq(strlen(r->signed_hash), 64);
+		ck_assert(r->sig_time > 0 || x->sig == VDEC_SIG_BAD);
+	} else {
+		ck_assert_str_eq(r->signed_hash, "");
+	}
+	if (x->sig == VDEC_SIG_GOOD)
+		ck_assert_ptr_null(r->verify_error);
+	else if (x->sig != VDEC_SIG_NONE)
+		ck_assert_ptr_nonnull(r->verify_error);
+	if (x->encrypted && !x->decrypted)
+		ck_assert_ptr_nonnull(r->decrypt_error);
+	else
+		ck_assert_ptr_null(r->decrypt_error);
+	ck_assert_str_eq(r->subject, x->subject);
+	ck_assert_int_eq(r->subject_protected, x->subject_protected);
+	ck_assert_ptr_nonnull(r->text);
+	ck_assert_uint_eq(strlen(r->text), r->text_len);
+	ck_assert(g_utf8_validate(r->text, -1, NULL));
+	if (x->text)
+		ck_assert_msg(strstr(r->text, x->text) != NULL,
+		    "%s: text lacks \"%s\"", x->file, x->text);
+	if (x->not_text)
+		ck_assert_msg(strstr(r->text, x->not_text) == NULL,
+		    "%s: text has \"%s\"", x->file, x->not_text);
+	ck_assert_uint_eq(r->attachments->len, x->n_att);
+	if (x->att0) {
+		struct vdec_attachment *a = g_ptr_array_index(r->attachments,
+		    0);
+
+		ck_assert_str_eq(a->filename, x->att0);
+	}
+	ck_assert_uint_eq(r->unprotected_parts, 0);
+	ck_assert_str_eq(r->clear_text, "");
+	ck_assert(r->structure->len > 0);
+	if (x->encrypted)
+		ck_assert_uint_ge(r->recipients->len, 1);
+	vdec_result_free(&r);
+	ck_assert_ptr_null(r);
+}
+END_TEST
+
+START_TEST(test_attachments)
+{
+	struct vdec_result	*r = NULL;
+	struct vdec_attachment	*a;
+	const char		*error;
+	static const char	 pdf[] = "%PDF-1.4\n\000\001\002\377 proof of "
+	    "concept\n";
+	gsize			 n;
+	const void		*d;
+
+	ck_assert(decode_file("combined.eml", NULL, &r, &error) == 0);
+	a = g_ptr_array_index(r->attachments, 0);
+	ck_assert_str_eq(a->content_type, "application/pdf");
+	ck_assert(a->is_protected);
+	d = g_bytes_get_data(a->data, &n);
+	ck_assert_uint_eq(n, sizeof(pdf) - 1);
+	ck_assert(memcmp(d, pdf, n) == 0);
+	a = g_ptr_array_index(r->attachments, 1);
+	ck_assert_str_eq(a->filename, "detail");
+	ck_assert_str_eq(a->content_type, "text/plain");
+	d = g_bytes_get_data(a->data, &n);
+	ck_assert_uint_eq(n, 17);
+	ck_assert(memcmp(d, "Technical detail.", 17) == 0);
+	/* The detail attachment is not part of the form text. */
+	ck_assert_ptr_null(strstr(r->text, "Technical detail"));
+	ck_assert_ptr_nonnull(strstr(r->structure->str, "(decrypted)"));
+	ck_assert_ptr_nonnull(strstr(r->structure->str,
+	    "application/pdf name=\"poc.pdf\""));
+	ck_assert_ptr_null(strstr(r->structure->str, "Case:"));
+	vdec_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_headers)
+{
+	struct vdec_result	*r = NULL;
+	const char		*error;
+
+	ck_assert(decode_file("plain.eml", NULL, &r, &error) == 0);
+	ck_assert_str_eq(r->message_id, "plain@acme.example");
+	ck_assert_str_eq(r->in_reply_to, "notice-1@cert.example");
+	ck_assert_uint_eq(r->references->len, 2);
+	ck_assert_str_eq(g_ptr_array_index(r->references, 0),
+	    "a@cert.example");
+	ck_assert_str_eq(g_ptr_array_index(r->references, 1),
+	    "notice-1@cert.example");
+	ck_assert_str_eq(r->from, "ACME PSIRT <psirt@acme.example>");
+	ck_assert_str_eq(r->from_addr, "psirt@acme.example");
+	ck_assert_str_eq(r->to, "Vulture Desk <vultures@cert.example>");
+	ck_assert_str_eq(r->subject_outer, "Re: [JVNVU#12345678] plain");
+	ck_assert_str_eq(r->date, "Tue, 01 Dec 2026 10:00:00 +0900");
+	ck_assert_int_eq(r->date_time, 1796086800);
+	ck_assert_str_eq(r->auto_submitted, "auto-replied");
+	ck_assert_str_eq(r->precedence, "bulk");
+	ck_assert_str_eq(r->return_path, "psirt@acme.example");
+	ck_assert_str_eq(r->list_id, "ACME PSIRT <psirt.acme.example>");
+	ck_assert_str_eq(r->loop, "vultures@cert.example");
+	ck_assert_ptr_null(r->subject_prot);
+	ck_assert_int_eq(r->encrypted, 0);
+	ck_assert_int_eq(r->sig, VDEC_SIG_NONE);
+	vdec_result_free(&r);
+
+	ck_assert(decode_file("prot_9788.eml", NULL, &r, &error) == 0);
+	ck_assert_str_eq(r->subject_outer, "[...]");
+	ck_assert_str_eq(r->subject_prot, "[JVNVU#12345678] secret title");
+	ck_assert_str_eq(r->from_prot, "ACME PSIRT <psirt@acme.example>");
+	ck_assert_str_eq(r->to_prot, "Vulture Desk <vultures@cert.example>");
+	ck_assert_str_eq(r->text, "Case: JVNVU#12345678\nStatus: affected");
+	vdec_result_free(&r);
+}
+END_TEST
+
+/* The signed hash identifies the signed bytes, whatever wraps them. */
+START_TEST(test_signed_hash)
+{
+	struct vdec_result	*a = NULL, *b = NULL;
+	const char		*error;
+
+	ck_assert(decode_file("nested.eml", NULL, &a, &error) == 0);
+	ck_assert(decode_file("signed.eml", NULL, &b, &error) == 0);
+	ck_assert_str_eq(a->signed_hash, b->signed_hash);
+	vdec_result_free(&b);
+	ck_assert(decode_file("bad_sig.eml", NULL, &b, &error) == 0);
+	ck_assert_str_ne(a->signed_hash, b->signed_hash);
+	vdec_result_free(&b);
+	vdec_result_free(&a);
+	ck_assert(decode_file("inline.eml", NULL, &b, &error) == 0);
+	ck_assert(decode_file("clearsigned.eml", NULL, &a, &error) == 0);
+	/* Same plaintext, signed twice: same hash. */
+	ck_assert_str_eq(a->signed_hash, b->signed_hash);
+	vdec_result_free(&a);
+	vdec_result_free(&b);
+}
+END_TEST
+
+/* Words around an inline block are clear text: kept apart. */
+START_TEST(test_clear_text)
+{
+	struct vdec_result	*r = NULL;
+	const char		*error;
+
+	ck_assert(decode_file("inline_mixed.eml", NULL, &r, &error) == 0);
+	ck_assert_int_eq(r->shape, VDEC_INLINE_ENCRYPTED);
+	ck_assert_int_eq(r->sig, VDEC_SIG_GOOD);
+	ck_assert_ptr_nonnull(strstr(r->text,
+	    "Status: affected-investigating"));
+	ck_assert_ptr_null(strstr(r->text, "Hello"));
+	ck_assert_ptr_null(strstr(r->text, "ACME PSIRT"));
+	ck_assert_uint_eq(r->unprotected_parts, 1);
+	ck_assert_ptr_nonnull(strstr(r->clear_text,
+	    "Hello, about JVNVU#12345678:"));
+	ck_assert_ptr_nonnull(strstr(r->clear_text, "ACME PSIRT"));
+	ck_assert_ptr_null(strstr(r->clear_text, "BEGIN PGP"));
+	vdec_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_decrypt_errors)
+{
+	struct vdec_result	*r = NULL;
+	const char		*error;
+
+	ck_assert(decode_file("other_key.eml", NULL, &r, &error) == 0);
+	ck_assert_str_eq(r->decrypt_error, "no secret key for any recipient");
+	ck_assert_uint_eq(r->recipients->len, 1);
+	/* The key id of the encryption subkey, not of the primary. */
+	ck_assert_str_eq(g_ptr_array_index(r->recipients, 0),
+	    env("OTHER_ENC_KEYID"));
+	vdec_result_free(&r);
+}
+END_TEST
+
+struct limit_case {
+	const char	*file;
+	const char	*error;		/* substring */
+	size_t		 max_message, max_decrypted, max_text;
+};
+
+static const struct limit_case limit_cases[] = {
+	{ "bomb.eml", "VDEC_MAX_DECRYPTED", 0, 0, 0 },
+	{ "bomb.eml", "VDEC_MAX_DECRYPTED", 0, 1024 * 1024, 0 },
+	{ "deep.eml", "VDEC_MAX_DEPTH", 0, 0, 0 },
+	{ "many_parts.eml", "VDEC_MAX_PARTS", 0, 0, 0 },
+	{ "big_header.eml", "VDEC_MAX_HEADER_BYTES", 0, 0, 0 },
+	{ "not_mail.eml", "not a mail message", 0, 0, 0 },
+	{ "combined.eml", "max_message_size", 1000, 0, 0 },
+	{ "plain.eml", "VDEC_MAX_TEXT", 0, 0, 20 },
+	{ "inline.eml", "VDEC_MAX_TEXT", 0, 0, 20 },
+	{ "combined.eml", "VDEC_MAX_DECRYPTED", 0, 100, 0 },
+};
+
+START_TEST(test_limits)
+{
+	const struct limit_case	*x = &limit_cases[_i];
+	struct vdec_limits	 lim;
+	struct vdec_result	*r = NULL;
+	const char		*error = NULL;
+	gint64			 t0 = g_get_monotonic_time();
+
+	vdec_limits_default(&lim);
+	if (x->max_message)
+		lim.max_message = x->max_message;
+	if (x->max_decrypted)
+		lim.max_decrypted = x->max_decrypted;
+	if (x->max_text)
+		lim.max_text = x->max_text;
+	ck_assert_int_eq(decode_file(x->file, &lim, &r, &error), -1);
+	ck_assert_ptr_null(r);
+	ck_assert_ptr_nonnull(error);
+	ck_assert_msg(strstr(error, x->error) != NULL, "%s: \"%s\"", x->file,
+	    error);
+	/* A bomb is cut off, not swallowed. */
+	ck_assert_int_lt(g_get_monotonic_time() - t0, 20 * G_USEC_PER_SEC);
+}
+END_TEST
+
+/* After a cut-off bomb the same context still works. */
+START_TEST(test_ctx_reuse)
+{
+	struct vdec_result	*r = NULL;
+	const char		*error;
+
+	ck_assert_int_eq(decode_file("bomb.eml", NULL, &r, &error), -1);
+	ck_assert(decode_file("combined.eml", NULL, &r, &error) == 0);
+	ck_assert_int_eq(r->sig, VDEC_SIG_GOOD);
+	ck_assert_str_eq(r->signer_fpr, env("VENDOR_FPR"));
+	vdec_result_free(&r);
+	ck_assert_int_eq(gpgme_get_offline(fx_ctx), 0);
+}
+END_TEST
+
+START_TEST(test_neomutt)
+{
+	struct vdec_result	*r = NULL;
+	const char		*error;
+	gchar			*p = g_build_filename(fx_dir, "neomutt.eml",
+	    NULL);
+
+	if (!g_file_test(p, G_FILE_TEST_EXISTS)) {
+		fprintf(stderr, "check_decode: neomutt.eml not made "
+		    "(neomutt/tmux missing or failed): skipped\n");
+		g_free(p);
+		return;
+	}
+	g_free(p);
+	ck_assert_msg(decode_file("neomutt.eml", NULL, &r, &error) == 0,
+	    "%s", error);
+	ck_assert_int_eq(r->shape, VDEC_PGPMIME_COMBINED);
+	ck_assert_int_eq(r->decrypted, 1);
+	ck_assert_int_eq(r->sig, VDEC_SIG_GOOD);
+	ck_assert_str_eq(r->signer_fpr, env("VENDOR_FPR"));
+	ck_assert_str_eq(r->subject, "Re: [JVNVU#12345678] from neomutt");
+	ck_assert_int_eq(r->subject_protected, 1);
+	ck_assert_str_ne(r->subject_outer, r->subject);
+	ck_assert_ptr_nonnull(strstr(r->text, "Status: affected"));
+	ck_assert_ptr_nonnull(strstr(r->text, "修正版"));
+	vdec_result_free(&r);
+}
+END_TEST
+
+/* Helpers, table driven. */
+
+static const struct {
+	const char	*html, *text;
+} html_cases[] = {
+	{ "<p>a</p><p>b</p>", "a\n\nb\n" },
+	{ "a<br>b<BR/>c", "a\nb\nc\n" },
+	{ "x &amp;&lt;&gt;&quot;&#65;&#x42;&#0;&#xD800;&#99999999999; y",
+	  "x &<>\"AB\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd y\n" },
+	{ "<script>alert(1)</script>ok<style>p{}</style>", "ok\n" },
+	{ "<SCRIPT>never closed", "" },
+	{ "a  \n  b", "a b\n" },
+	{ "<pre>  keep\n  this</pre>", "  keep\n  this\n" },
+	{ "<!-- c -->v<!-- open", "v\n" },
+	{ "1 < 2 &unknown; &", "1 < 2 &unknown; &\n" },
+	{ "<a href=\"x>y\">link</a>", "link\n" },
+	{ "<div class=\"header-protection-legacy-display\"><pre>Subject: s"
+	  "</pre></div><div>body</div>", "body\n" },
+	{ "<td>a</td><td>b</td>", "a b\n" },
+	{ "<head><title>t</title>body", "body\n" },
+	{ "<head>no end of head", "no end of head\n" },
+	{ "<title>no end of title<p>x", "no end of title\nx\n" },
+	{ "", "" },
+	{ "<", "<\n" },
+};
+
+START_TEST(test_html)
+{
+	GString	*out = g_string_new(NULL);
+	int	 legacy = strstr(html_cases[_i].html, "legacy") != NULL;
+
+	vdec_html_to_text(html_cases[_i].html, strlen(html_cases[_i].html),
+	    legacy, out);
+	ck_assert_str_eq(out->str, html_cases[_i].text);
+	g_string_free(out, TRUE);
+}
+END_TEST
+
+static const struct {
+	const char	*in;
+	const char	*charset;
+	const char	*out;
+} utf8_cases[] = {
+	{ "abc", NULL, "abc" },
+	{ "caf\xe9", "iso-8859-1", "café" },
+	{ "caf\xe9", NULL, "café" },			/* guessed */
+	{ "\x93\xfa\x96\x7b", "shift_jis", "日本" },
+	{ "\x93\xfa\x96\x7b", "us-ascii", "日本" },	/* mislabelled */
+	{ "\xc6\xfc\xcb\xdc", "euc-jp", "日本" },
+	{ "\x1b$BF|K\\\x1b(B", "iso-2022-jp", "日本" },
+	{ "\x1b$BF|K\\\x1b(B", NULL, "日本" },
+	{ "\xe6\x97\xa5\xff", "utf-8", "日\xef\xbf\xbd" },
+	{ "a\0b", "utf-8", "a b" },
+	{ "x", "no-such-charset", "x" },
+	{ "", "utf-8", "" },
+	{ "\x82\xa0", "x-unknown", "あ" },
+};
+
+START_TEST(test_utf8)
+{
+	GString	*out = g_string_new(NULL);
+	size_t	 len = _i == 9 ? 3 : strlen(utf8_cases[_i].in);
+
+	ck_assert_int_eq(vdec_to_utf8(utf8_cases[_i].in, len,
+	    utf8_cases[_i].charset, out, 1000), 0);
+	ck_assert_str_eq(out->str, utf8_cases[_i].out);
+	g_string_truncate(out, 0);
+	/* The cap holds. */
+	ck_assert_int_eq(vdec_to_utf8("0123456789", 10, "iso-8859-1", out,
+	    4), -1);
+	ck_assert_uint_le(out->len, 4);
+	g_string_free(out, TRUE);
+}
+END_TEST
+
+START_TEST(test_armor)
+{
+	static const char	 msg[] = "hello\n"
+	    "  -----BEGIN PGP MESSAGE-----  \r\n"
+	    "Version: X\r\n"
+	    "Charset: ISO-2022-JP\r\n"
+	    "\r\n"
+	    "\r\n"
+	    "  aGVsbG8=  \r\n"
+	    "\r\n"
+	    "=abcd\r\n"
+	    "-----END PGP MESSAGE-----\r\n"
+	    "tail\n";
+	size_t			 s, e;
+	char			*cs;
+	GString			*n;
+
+	ck_assert_int_eq(vdec_find_armor(msg, strlen(msg), &s, &e),
+	    VDEC_ARMOR_MESSAGE);
+	ck_assert_uint_eq(s, 6);
+	ck_assert_str_eq(msg + e, "tail\n");
+	n = vdec_armor_normalize(msg + s, e - s, &cs);
+	ck_assert_str_eq(n->str, "-----BEGIN PGP MESSAGE-----\n"
+	    "Version: X\nCharset: ISO-2022-JP\n\naGVsbG8=\n=abcd\n"
+	    "-----END PGP MESSAGE-----\n");
+	ck_assert_str_eq(cs, "ISO-2022-JP");
+	g_free(cs);
+	g_string_free(n, TRUE);
+	ck_assert_int_eq(vdec_find_armor("x -----BEGIN PGP MESSAGE-----\n",
+	    30, &s, &e), VDEC_ARMOR_NONE);
+	ck_assert_int_eq(vdec_find_armor("-----BEGIN PGP SIGNED MESSAGE-----"
+	    "\nHash: SHA256\n\nx\n", 50, &s, &e), VDEC_ARMOR_SIGNED);
+	ck_assert_uint_eq(e, 50);	/* no END line: up to the end */
+}
+END_TEST
+
+static const struct {
+	const char	*raw;
+	int		 ret;
+	const char	*part;
+} span_cases[] = {
+	{ "Content-Type: multipart/signed; boundary=b\n\npre\n--b\n"
+	  "Content-Type: text/plain\n\nhi\n--b\nsig\n--b--\n", 0,
+	  "Content-Type: text/plain\n\nhi" },
+	{ "H: x\r\n\r\n--b  \r\nA: 1\r\n\r\nbody\r\n\r\n--b\r\n", 0,
+	  "A: 1\r\n\r\nbody\r\n" },
+	{ "H: x\n\n--bb\n--b\n\n--b--\n", 0, "" },	/* --bb is not it */
+	{ "H: x\n\n--b--\n", -1, NULL },
+	{ "H: x\n\n--b\nno end\n", -1, NULL },
+	{ "--b\n", -1, NULL },
+};
+
+START_TEST(test_signed_span)
+{
+	size_t	s = 0, e = 0;
+	int	ret;
+
+	ret = vdec_signed_span(span_cases[_i].raw, strlen(span_cases[_i].raw),
+	    "b", &s, &e);
+	ck_assert_int_eq(ret, span_cases[_i].ret);
+	if (ret == 0) {
+		ck_assert_uint_eq(e - s, strlen(span_cases[_i].part));
+		ck_assert(memcmp(span_cases[_i].raw + s, span_cases[_i].part,
+		    e - s) == 0);
+	}
+}
+END_TEST
+
+START_TEST(test_small_helpers)
+{
+	char	*c;
+	size_t	 n;
+
+	c = vdec_crlf("a\nb\r\nc\n", 7, &n);
+	ck_assert_str_eq(c, "a\r\nb\r\nc\r\n");
+	ck_assert_uint_eq(n, 9);
+	g_free(c);
+
+	ck_assert_uint_eq(vdec_legacy_display_len("Subject: s\n\nbody", 16,
+	    "s", 1), 12);
+	ck_assert_uint_eq(vdec_legacy_display_len("Subject: t\n\nbody", 16,
+	    "s", 1), 0);
+	ck_assert_uint_eq(vdec_legacy_display_len("Subject: t\nTo: x\n\nb",
+	    19, NULL, 0), 18);
+	ck_assert_uint_eq(vdec_legacy_display_len("Case: X\nStatus: y", 17,
+	    NULL, 0), 0);
+	ck_assert_uint_eq(vdec_legacy_display_len("not a header\n\nb", 15,
+	    NULL, 0), 0);
+
+	c = vdec_clean_filename("../../etc/passwd");
+	ck_assert_str_eq(c, "passwd");
+	g_free(c);
+	c = vdec_clean_filename("C:\\dir\\a\tb.txt");
+	ck_assert_str_eq(c, "a b.txt");
+	g_free(c);
+	ck_assert_ptr_null(vdec_clean_filename(".."));
+	ck_assert_ptr_null(vdec_clean_filename("dir/"));
+	ck_assert_ptr_null(vdec_clean_filename(NULL));
+	c = vdec_clean("evil\xe2\x80\xae" "fdp.exe", 100);
+	ck_assert_str_eq(c, "evil???fdp.exe");
+	g_free(c);
+	c = vdec_clean("\xe6\x97\xa5\xe6\x97\xa5", 4);	/* cut on a char */
+	ck_assert_str_eq(c, "日");
+	g_free(c);
+
+	{
+		/* Regression (fuzz): an empty decrypted part reached the
+		 * converter as (NULL, 0). */
+		GString	*o = g_string_new(NULL);
+
+		ck_assert_int_eq(vdec_to_utf8(NULL, 0, NULL, o, 10), 0);
+		ck_assert_uint_eq(o->len, 0);
+		/* Regression (fuzz): an unknown label made the converter try
+		 * iconv UTF-8, which passes code points past U+10FFFF. */
+		ck_assert_int_eq(vdec_to_utf8("a\xf6\x8d\x8c\x96\xf5\xbc\x90\x91",
+		    9, "utf-&8", o, 100), 0);
+		ck_assert(g_utf8_validate(o->str, o->len, NULL));
+		g_string_free(o, TRUE);
+	}
+	ck_assert_str_eq(vdec_shape_name(VDEC_EXCHANGE), "exchange");
+	ck_assert_str_eq(vdec_sig_name(VDEC_SIG_KEY_REVOKED), "key-revoked");
+}
+END_TEST
+
+START_TEST(test_prescan)
+{
+	struct vdec_limits	 lim;
+	const char		*err = NULL;
+	size_t			 start;
+	GString			*m = g_string_new("From x@y Mon\nSubject: s\n"
+	    "Content-Type: multipart/mixed; boundary=\"q\"\n\n");
+	int			 i;
+
+	vdec_limits_default(&lim);
+	ck_assert_int_eq(vdec_prescan(m->str, m->len, &lim, &start, &err), 0);
+	ck_assert_uint_eq(start, 13);
+	ck_assert_int_eq(vdec_prescan("", 0, &lim, &start, &err), -1);
+	ck_assert_int_eq(vdec_prescan("no colon here\n", 14, &lim, &start,
+	    &err), -1);
+	/* A million empty parts would cost GMime a gigabyte: refused
+	 * before parsing. */
+	for (i = 0; i < 100000; i++)
+		g_string_append(m, "--q\n\n");
+	ck_assert_int_eq(vdec_prescan(m->str, m->len, &lim, &start, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "VDEC_MAX_PARTS"));
+	/* Dash lines that match no boundary are fine. */
+	g_string_assign(m, "Subject: s\n\n");
+	for (i = 0; i < 100000; i++)
+		g_string_append(m, "-- quoted sql comment\n");
+	ck_assert_int_eq(vdec_prescan(m->str, m->len, &lim, &start, &err), 0);
+	/* Many nested boundaries times many dash lines: quadratic in GMime,
+	 * refused. */
+	g_string_assign(m, "Subject: s\n\n");
+	for (i = 0; i < 200; i++)
+		g_string_append_printf(m, "Content-Type: multipart/mixed; "
+		    "boundary=b%d\n\n--b%d\n", i, i);
+	for (i = 0; i < 400000; i++)
+		g_string_append(m, "--x\n");
+	ck_assert_int_eq(vdec_prescan(m->str, m->len, &lim, &start, &err),
+	    -1);
+	g_string_free(m, TRUE);
+}
+END_TEST
+
+static void
+helpers_setup(void)
+{
+	ck_assert(vdec_init() == 0);
+}
+
+Suite *
+make_decode_suite(void)
+{
+	Suite	*s = suite_create("decode");
+	TCase	*tc;
+
+	tc = tcase_create("helpers");
+	/* GMime's charset tables. */
+	tcase_add_unchecked_fixture(tc, helpers_setup, NULL);
+	tcase_add_loop_test(tc, test_html, 0, G_N_ELEMENTS(html_cases));
+	tcase_add_loop_test(tc, test_utf8, 0, G_N_ELEMENTS(utf8_cases));
+	tcase_add_test(tc, test_armor);
+	tcase_add_loop_test(tc, test_signed_span, 0,
+	    G_N_ELEMENTS(span_cases));
+	tcase_add_test(tc, test_small_helpers);
+	tcase_add_test(tc, test_prescan);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("messages");
+	/* One corpus for the whole case: keys and mail are made once. */
+	tcase_add_unchecked_fixture(tc, fx_setup, fx_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_shapes, 0, G_N_ELEMENTS(expects));
+	tcase_add_test(tc, test_attachments);
+	tcase_add_test(tc, test_headers);
+	tcase_add_test(tc, test_signed_hash);
+	tcase_add_test(tc, test_decrypt_errors);
+	tcase_add_test(tc, test_clear_text);
+	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(limit_cases));
+	tcase_add_test(tc, test_ctx_reuse);
+	tcase_add_test(tc, test_neomutt);
+	suite_add_tcase(s, tc);
+	return s;
+}
