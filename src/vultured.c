@@ -38,6 +38,7 @@
 #define INTAKE_BATCH 50			/* messages fetched at once */
 #define IDLE_RENEW (29 * 60 * 1000)	/* ms: RFC 2177 says before 30 min */
 #define BACKOFF_MAX 300			/* seconds between reconnects */
+#define SENDER_POLL 5			/* seconds between outbox looks */
 
 /* Everything one thread needs; each thread has its own. */
 struct wenv {
@@ -451,7 +452,9 @@ sender_main(void *arg)
 	while (!atomic_load(&stopping)) {
 		struct outbox_stats stats;
 		int64_t now = vtime_now(), due;
-		int wait = 60;
+		/* vulturectl queues mail too, from another process: look
+		 * again every few seconds (a cheap indexed query). */
+		int wait = SENDER_POLL;
 
 		if (outbox_run(conf, w.st, &w.out, now, 0, &stats, &err) !=
 		    STORE_OK) {
@@ -461,8 +464,8 @@ sender_main(void *arg)
 		}
 		due = next_due(w.st);
 		if (due > 0)
-			wait = due <= now ? 1 : due - now < 60 ? (int)(due - now)
-			    : 60;
+			wait = due <= now ? 1 : due - now < SENDER_POLL ?
+			    (int)(due - now) : SENDER_POLL;
 		nap(&sender, -1, wait * 1000);
 	}
 	wenv_close(&w);
