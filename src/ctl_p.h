@@ -20,6 +20,7 @@ struct ctl {
 	struct notices *notices;	/* owned */
 	struct outbound out;		/* set up by ctl_outbound() */
 	char *actor;			/* owned */
+	GString *outbuf;		/* owned while a command runs */
 };
 
 /* Loads store, keys, templates and the desk key into c->out. Returns 0 or

@@ -8,6 +8,7 @@
 #include "ctl_p.h"
 #include "vulture/case.h"
 #include "vulture/json.h"
+#include "vulture/ops.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
 
@@ -82,89 +83,28 @@ vendor_text(GString *o, const struct vendor *v, GTimeZone *tz)
 	}
 }
 
-/* Runs the change fn inside one transaction with one event. */
+/* The registry changes go through ops_vendor_*: one transaction each. */
 static int
-finish(struct ctl *c, int rc, char *err, const char *kind,
-    const char *detail)
+setup(struct ctl *c, int keys, struct outbound *o)
 {
-	char *actor;
+	char *err = NULL;
+	int rc;
 
-	if (rc != STORE_OK) {
-		store_rollback(c->st);
+	if ((rc = ctl_load(c, 1, keys)) != 0)
+		return rc;
+	if (c->actor == NULL)
+		c->actor = ctl_actor();
+	memset(o, 0, sizeof(*o));
+	o->conf = c->conf;
+	o->st = c->st;
+	o->ctx = keys ? vkeys_ctx(c->keys) : NULL;
+	o->actor = c->actor;
+	if ((rc = store_begin(c->st, &err)) != STORE_OK)
 		return ctl_store_fail(rc, err);
-	}
-	actor = ctl_actor();
-	rc = event_add(c->st, NULL, vtime_now(), actor, kind, detail, NULL,
-	    &err);
-	g_free(actor);
-	if (rc != STORE_OK || (rc = store_commit(c->st, &err)) != STORE_OK) {
-		store_rollback(c->st);
-		return ctl_store_fail(rc, err);
-	}
+	c->outbuf = g_string_new(NULL);
 	return 0;
 }
 
-static int
-begin(struct ctl *c)
-{
-	char *err = NULL;
-	int rc = store_begin(c->st, &err);
-
-	return rc == STORE_OK ? 0 : ctl_store_fail(rc, err);
-}
-
-static int
-vendor_add_cmd(struct ctl *c, int argc, char **argv)
-{
-	const char *lang = NULL, *cname = NULL, *phone = NULL;
-	int unregistered = 0, rc;
-	struct ctl_opt opts[] = {
-		{ "--lang", 1, &lang, NULL, NULL },
-		{ "--contact-name", 1, &cname, NULL, NULL },
-		{ "--phone", 1, &phone, NULL, NULL },
-		{ "--unregistered", 0, NULL, &unregistered, NULL },
-		{ NULL, 0, NULL, NULL, NULL },
-	};
-	GPtrArray *pos = g_ptr_array_new(), *kw = NULL;
-	char *err = NULL, *detail;
-
-	if ((rc = ctl_parse_opts(argc, argv, 2, opts, pos)) != 0)
-		goto out;
-	/* HANDLE NAME REGISTRATION ADDRESS [keywords LIST] */
-	if (pos->len != 4 && !(pos->len == 6 &&
-	    strcmp(pos->pdata[4], "keywords") == 0)) {
-		rc = ctl_usage("vendor add: HANDLE NAME general|individual "
-		    "ADDRESS [keywords LIST]");
-		goto out;
-	}
-	kw = vendor_parse_keywords(pos->len == 6 ? pos->pdata[5] : "", &err);
-	if (kw == NULL) {
-		rc = ctl_fail("vendor add: %s", err);
-		goto out;
-	}
-	if ((rc = ctl_load(c, 1, 0)) != 0 || (rc = begin(c)) != 0)
-		goto out;
-	rc = vendor_add(c->st, pos->pdata[0], pos->pdata[1], pos->pdata[2],
-	    unregistered ? "unregistered" : "pending", lang ? lang : "en",
-	    pos->pdata[3], cname, phone, kw, vtime_now(), &err);
-	err = rc == STORE_OK ? NULL : err;
-	detail = g_strdup_printf("vendor=%s registration=%s",
-	    (char *)pos->pdata[0], (char *)pos->pdata[2]);
-	rc = finish(c, rc, err, "vendor-added", detail);
-	err = NULL;
-	g_free(detail);
-	if (rc == 0)
-		printf("vendor %s added (%s)\n", (char *)pos->pdata[0],
-		    unregistered ? "unregistered" : "pending");
-out:
-	g_free(err);
-	if (kw != NULL)
-		g_ptr_array_unref(kw);
-	g_ptr_array_unref(pos);
-	return rc;
-}
-
-/* Loads the vendor named by argv or prints why not. */
 static int
 load_vendor(struct ctl *c, const char *handle, struct vendor **v_r)
 {
@@ -180,6 +120,68 @@ load_vendor(struct ctl *c, const char *handle, struct vendor **v_r)
 }
 
 static int
+done(struct ctl *c, int rc, GString *out, char *err)
+{
+	if (rc == STORE_OK)
+		rc = store_commit(c->st, &err);
+	else
+		store_rollback(c->st);
+	if (rc != STORE_OK) {
+		g_string_free(out, TRUE);
+		return ctl_store_fail(rc, err);
+	}
+	fputs(out->str, stdout);
+	g_string_free(out, TRUE);
+	return 0;
+}
+
+static int
+vendor_add_cmd(struct ctl *c, int argc, char **argv)
+{
+	const char *lang = NULL, *cname = NULL, *phone = NULL;
+	int unregistered = 0, rc;
+	struct ctl_opt opts[] = {
+		{ "--lang", 1, &lang, NULL, NULL },
+		{ "--contact-name", 1, &cname, NULL, NULL },
+		{ "--phone", 1, &phone, NULL, NULL },
+		{ "--unregistered", 0, NULL, &unregistered, NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	GPtrArray *pos = g_ptr_array_new(), *kw;
+	struct outbound o;
+	char *err = NULL;
+
+	if ((rc = ctl_parse_opts(argc, argv, 2, opts, pos)) != 0)
+		goto out;
+	/* HANDLE NAME REGISTRATION ADDRESS [keywords LIST] */
+	if (pos->len != 4 && !(pos->len == 6 &&
+	    strcmp(pos->pdata[4], "keywords") == 0)) {
+		rc = ctl_usage("vendor add: HANDLE NAME general|individual "
+		    "ADDRESS [keywords LIST]");
+		goto out;
+	}
+	/* Bad keywords are a usage-level error: before the database. */
+	if ((kw = vendor_parse_keywords(pos->len == 6 ? pos->pdata[5] : "",
+	    &err)) == NULL) {
+		rc = ctl_fail("vendor add: %s", err);
+		g_free(err);
+		goto out;
+	}
+	g_ptr_array_unref(kw);
+	if ((rc = setup(c, 0, &o)) != 0)
+		goto out;
+	rc = ops_vendor_add(&o, pos->pdata[0], pos->pdata[1], pos->pdata[2],
+	    unregistered, lang, pos->pdata[3], cname, phone,
+	    pos->len == 6 ? pos->pdata[5] : NULL, vtime_now(), c->outbuf,
+	    &err);
+	rc = done(c, rc, c->outbuf, err);
+	c->outbuf = NULL;
+out:
+	g_ptr_array_unref(pos);
+	return rc;
+}
+
+static int
 vendor_contact_cmd(struct ctl *c, int argc, char **argv)
 {
 	const char *name = NULL, *phone = NULL;
@@ -189,8 +191,8 @@ vendor_contact_cmd(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	GPtrArray *pos = g_ptr_array_new();
-	struct vendor *v = NULL;
-	char *err = NULL, *detail;
+	struct outbound o;
+	char *err = NULL;
 	int rc;
 
 	if ((rc = ctl_parse_opts(argc, argv, 2, opts, pos)) != 0)
@@ -199,59 +201,15 @@ vendor_contact_cmd(struct ctl *c, int argc, char **argv)
 		rc = ctl_usage("vendor contact: HANDLE ADDRESS");
 		goto out;
 	}
-	if ((rc = ctl_load(c, 1, 0)) != 0 || (rc = begin(c)) != 0)
+	if ((rc = setup(c, 0, &o)) != 0)
 		goto out;
-	if ((rc = load_vendor(c, pos->pdata[0], &v)) != 0) {
-		store_rollback(c->st);
-		goto out;
-	}
-	rc = vendor_add_contact(c->st, v, pos->pdata[1], name, phone, &err);
-	detail = g_strdup_printf("vendor=%s contact=%s", v->handle,
-	    (char *)pos->pdata[1]);
-	rc = finish(c, rc, err, "vendor-contact", detail);
-	g_free(detail);
-	if (rc == 0)
-		printf("contact %s added to %s\n", (char *)pos->pdata[1],
-		    v->handle);
+	rc = ops_vendor_contact(&o, pos->pdata[0], pos->pdata[1], name, phone,
+	    vtime_now(), c->outbuf, &err);
+	rc = done(c, rc, c->outbuf, err);
+	c->outbuf = NULL;
 out:
-	vendor_free(&v);
 	g_ptr_array_unref(pos);
 	return rc;
-}
-
-/* The contact a key belongs to: named, or the one whose address is in the
- * key's user ids, or the only one. */
-static struct contact *
-pick_contact(struct vendor *v, const struct vkey_info *info,
-    const char *named, char **why)
-{
-	struct contact *found = NULL;
-	guint i, j;
-
-	for (i = 0; i < v->contacts->len; i++) {
-		struct contact *ct = v->contacts->pdata[i];
-
-		if (named != NULL) {
-			if (g_ascii_strcasecmp(ct->address, named) == 0)
-				return ct;
-			continue;
-		}
-		for (j = 0; j < info->emails->len; j++)
-			if (g_ascii_strcasecmp(ct->address,
-			    info->emails->pdata[j]) == 0)
-				return ct;
-	}
-	if (named != NULL) {
-		*why = g_strdup_printf("%s is not a contact of %s", named,
-		    v->handle);
-		return NULL;
-	}
-	if (v->contacts->len == 1)
-		found = v->contacts->pdata[0];
-	else
-		*why = g_strdup_printf("no contact of %s matches the key's "
-		    "user ids: name one with --contact ADDRESS", v->handle);
-	return found;
 }
 
 static int
@@ -263,64 +221,35 @@ vendor_key_cmd(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	GPtrArray *pos = g_ptr_array_new();
-	struct vendor *v = NULL;
-	struct vkey_info info;
-	struct contact *ct;
-	char *data = NULL, *err = NULL, *detail, *old = NULL;
+	struct outbound o;
+	char *data = NULL, *err = NULL;
 	size_t len;
 	int rc;
 
-	memset(&info, 0, sizeof(info));
 	if ((rc = ctl_parse_opts(argc, argv, 2, opts, pos)) != 0)
 		goto out;
 	if (pos->len != 2) {
 		rc = ctl_usage("vendor key: HANDLE FILE|-");
 		goto out;
 	}
-	if ((rc = ctl_load(c, 1, 1)) != 0)
-		goto out;
-	if ((rc = load_vendor(c, pos->pdata[0], &v)) != 0)
-		goto out;
 	if ((rc = ctl_read_input(pos->pdata[1], VKEYS_MAX_FILE, &data,
 	    &len)) != 0)
 		goto out;
-	if (vkeys_check(c->keys, data, len,
-	    &info, &err) == -1) {
-		rc = ctl_fail("%s: %s", (char *)pos->pdata[1], err);
+	if ((rc = setup(c, 1, &o)) != 0)
 		goto out;
+	rc = ops_vendor_key(&o, pos->pdata[0], data, len, named, vtime_now(),
+	    c->outbuf, &err);
+	if (rc == STORE_ERR && err != NULL && strncmp(err, "key ", 4) != 0 &&
+	    strstr(err, "contact") == NULL && strstr(err, "vendor") == NULL) {
+		char *e = g_strdup_printf("%s: %s", (char *)pos->pdata[1], err);
+
+		g_free(err);
+		err = e;
 	}
-	if ((ct = pick_contact(v, &info, named, &err)) == NULL) {
-		rc = ctl_fail("vendor key: %s", err);
-		goto out;
-	}
-	old = g_strdup(ct->fingerprint);
-	vkey_info_clear(&info);
-	if (vkeys_import(c->keys, data, len, &info, &err) == -1) {
-		rc = ctl_fail("%s: %s", (char *)pos->pdata[1], err);
-		goto out;
-	}
-	if ((rc = begin(c)) != 0)
-		goto out;
-	rc = vendor_pin_key(c->st, ct, info.fpr, info.expires, &err);
-	if (old != NULL && strcmp(old, info.fpr) != 0)
-		detail = g_strdup_printf("vendor=%s contact=%s fpr=%s "
-		    "replaces=%s", v->handle, ct->address, info.fpr, old);
-	else
-		detail = g_strdup_printf("vendor=%s contact=%s fpr=%s",
-		    v->handle, ct->address, info.fpr);
-	rc = finish(c, rc, err, "vendor-key", detail);
-	err = NULL;
-	g_free(detail);
-	if (rc == 0)
-		printf("key %s pinned for %s <%s>\n", info.fpr, v->handle,
-		    ct->address);
+	rc = done(c, rc, c->outbuf, err);
+	c->outbuf = NULL;
 out:
-	g_free(err);
-	g_free(old);
-	if (data != NULL)
-		g_free(data);
-	vkey_info_clear(&info);
-	vendor_free(&v);
+	g_free(data);
 	g_ptr_array_unref(pos);
 	return rc;
 }
@@ -328,9 +257,9 @@ out:
 static int
 vendor_keywords_cmd(struct ctl *c, int argc, char **argv)
 {
-	struct vendor *v = NULL;
+	struct outbound o;
 	GPtrArray *kw;
-	char *err = NULL, *detail;
+	char *err = NULL;
 	int rc;
 
 	if (argc != 4)
@@ -340,100 +269,49 @@ vendor_keywords_cmd(struct ctl *c, int argc, char **argv)
 		g_free(err);
 		return rc;
 	}
-	if ((rc = ctl_load(c, 1, 0)) != 0 || (rc = begin(c)) != 0)
-		goto out;
-	if ((rc = load_vendor(c, argv[2], &v)) != 0) {
-		store_rollback(c->st);
-		goto out;
-	}
-	rc = vendor_set_keywords(c->st, v, kw, vtime_now(), &err);
-	detail = g_strdup_printf("vendor=%s keywords=%s", v->handle, argv[3]);
-	rc = finish(c, rc, err, "vendor-keywords", detail);
-	g_free(detail);
-	if (rc == 0)
-		printf("keywords of %s set (%u)\n", v->handle, kw->len);
-out:
 	g_ptr_array_unref(kw);
-	vendor_free(&v);
+	if ((rc = setup(c, 0, &o)) != 0)
+		return rc;
+	rc = ops_vendor_keywords(&o, argv[2], argv[3], vtime_now(), c->outbuf,
+	    &err);
+	rc = done(c, rc, c->outbuf, err);
+	c->outbuf = NULL;
 	return rc;
 }
 
 static int
 vendor_lang_cmd(struct ctl *c, int argc, char **argv)
 {
-	struct vendor *v = NULL;
-	char *err = NULL, *detail;
+	struct outbound o;
+	char *err = NULL;
 	int rc;
 
 	if (argc != 4)
 		return ctl_usage("vendor lang: HANDLE en|ja");
-	if ((rc = ctl_load(c, 1, 0)) != 0 || (rc = begin(c)) != 0)
+	if ((rc = setup(c, 0, &o)) != 0)
 		return rc;
-	if ((rc = load_vendor(c, argv[2], &v)) != 0) {
-		store_rollback(c->st);
-		return rc;
-	}
-	rc = vendor_set_language(c->st, v, argv[3], vtime_now(), &err);
-	detail = g_strdup_printf("vendor=%s language=%s", v->handle, argv[3]);
-	rc = finish(c, rc, err, "vendor-language", detail);
-	g_free(detail);
-	if (rc == 0)
-		printf("language of %s set to %s\n", v->handle, argv[3]);
-	vendor_free(&v);
+	rc = ops_vendor_lang(&o, argv[2], argv[3], vtime_now(), c->outbuf,
+	    &err);
+	rc = done(c, rc, c->outbuf, err);
+	c->outbuf = NULL;
 	return rc;
 }
 
-/* approve and suspend, with the rules of registration. */
 static int
 vendor_state_cmd(struct ctl *c, int argc, char **argv)
 {
-	struct vendor *v = NULL;
-	const char *to, *kind;
-	char *err = NULL, *detail;
-	guint i;
-	int rc, keyed = 0;
+	struct outbound o;
+	char *err = NULL;
+	int rc;
 
 	if (argc != 3)
 		return ctl_usage("vendor %s: HANDLE", argv[1]);
-	if (strcmp(argv[1], "approve") == 0) {
-		to = "registered";
-		kind = "vendor-approved";
-	} else {
-		to = "suspended";
-		kind = "vendor-suspended";
-	}
-	if ((rc = ctl_load(c, 1, 0)) != 0 || (rc = begin(c)) != 0)
+	if ((rc = setup(c, 0, &o)) != 0)
 		return rc;
-	if ((rc = load_vendor(c, argv[2], &v)) != 0) {
-		store_rollback(c->st);
-		return rc;
-	}
-	for (i = 0; i < v->contacts->len; i++)
-		if (((struct contact *)v->contacts->pdata[i])->fingerprint)
-			keyed = 1;
-	if (strcmp(v->state, to) == 0) {
-		store_rollback(c->st);
-		rc = ctl_fail("vendor %s is already %s", v->handle, to);
-	} else if (strcmp(to, "registered") == 0 && !keyed) {
-		store_rollback(c->st);
-		rc = ctl_fail("vendor %s has no contact with a pinned key: "
-		    "'vulturectl vendor key %s FILE' first", v->handle,
-		    v->handle);
-	} else if (strcmp(to, "suspended") == 0 &&
-	    strcmp(v->state, "unregistered") == 0) {
-		store_rollback(c->st);
-		rc = ctl_fail("vendor %s is unregistered: nothing to suspend",
-		    v->handle);
-	} else {
-		detail = g_strdup_printf("vendor=%s from=%s to=%s", v->handle,
-		    v->state, to);
-		rc = vendor_set_state(c->st, v, to, vtime_now(), &err);
-		rc = finish(c, rc, err, kind, detail);
-		g_free(detail);
-		if (rc == 0)
-			printf("vendor %s %s\n", v->handle, to);
-	}
-	vendor_free(&v);
+	rc = ops_vendor_state(&o, argv[2], strcmp(argv[1], "approve") == 0,
+	    vtime_now(), c->outbuf, &err);
+	rc = done(c, rc, c->outbuf, err);
+	c->outbuf = NULL;
 	return rc;
 }
 

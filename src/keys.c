@@ -145,7 +145,7 @@ judge_key(gpgme_key_t key, struct vkey_info *info, char **error_r)
 }
 
 int
-vkeys_check(struct vkeys *k, const void *data, size_t len,
+vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r)
 {
 	gpgme_data_t d = NULL;
@@ -164,19 +164,19 @@ vkeys_check(struct vkeys *k, const void *data, size_t len,
 		return -1;
 	}
 	/* Lists the keys in the data without importing them. */
-	err = gpgme_op_keylist_from_data_start(k->ctx, d, 0);
+	err = gpgme_op_keylist_from_data_start(ctx, d, 0);
 	if (err != 0) {
 		*error_r = g_strdup_printf("cannot read keys: %s",
 		    gpgme_strerror(err));
 		goto done;
 	}
-	while ((err = gpgme_op_keylist_next(k->ctx, &key)) == 0) {
+	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
 		if (n++ == 0)
 			first = key;
 		else
 			gpgme_key_unref(key);
 	}
-	(void)gpgme_op_keylist_end(k->ctx);
+	(void)gpgme_op_keylist_end(ctx);
 	if (n == 0) {
 		*error_r = g_strdup("no OpenPGP public key found in the data");
 		goto done;
@@ -204,7 +204,7 @@ done:
 }
 
 int
-vkeys_import(struct vkeys *k, const void *data, size_t len,
+vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r)
 {
 	gpgme_data_t d = NULL;
@@ -212,21 +212,21 @@ vkeys_import(struct vkeys *k, const void *data, size_t len,
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
 
-	if (vkeys_check(k, data, len, info, error_r) == -1)
+	if (vkeys_check(ctx, data, len, info, error_r) == -1)
 		return -1;
 	if ((err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0 ||
-	    (err = gpgme_op_import(k->ctx, d)) != 0) {
+	    (err = gpgme_op_import(ctx, d)) != 0) {
 		*error_r = g_strdup_printf("import: %s", gpgme_strerror(err));
 		goto fail;
 	}
-	res = gpgme_op_import_result(k->ctx);
+	res = gpgme_op_import_result(ctx);
 	if (res == NULL || (res->imported + res->unchanged) < 1) {
 		*error_r = g_strdup("import: gpg imported no key");
 		goto fail;
 	}
 	/* What the keyring now holds may be the merge with an older copy:
 	 * judge that, not only the file. */
-	if ((err = gpgme_get_key(k->ctx, info->fpr, &key, 0)) != 0) {
+	if ((err = gpgme_get_key(ctx, info->fpr, &key, 0)) != 0) {
 		*error_r = g_strdup_printf("import: key %s not in keyring: %s",
 		    info->fpr, gpgme_strerror(err));
 		goto fail;

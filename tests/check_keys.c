@@ -66,7 +66,7 @@ START_TEST(test_good_key)
 	    &fpr), *err = NULL;
 	struct vkey_info info;
 
-	ck_assert_int_eq(vkeys_check(k, data, strlen(data), &info, &err), 0);
+	ck_assert_int_eq(vkeys_check(vkeys_ctx(k), data, strlen(data), &info, &err), 0);
 	ck_assert_str_eq(info.fpr, fpr);
 	ck_assert_uint_eq(info.emails->len, 1);
 	ck_assert_str_eq(info.emails->pdata[0], "psirt@acme.example");
@@ -74,7 +74,7 @@ START_TEST(test_good_key)
 	/* Checking imports nothing; importing does. */
 	ck_assert_int_ne(tu_sh("gpg --homedir '%s' --list-keys %s >/dev/null "
 	    "2>&1", desk, fpr), 0);
-	ck_assert_int_eq(vkeys_import(k, data, strlen(data), &info, &err), 0);
+	ck_assert_int_eq(vkeys_import(vkeys_ctx(k), data, strlen(data), &info, &err), 0);
 	ck_assert_str_eq(info.fpr, fpr);
 	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --list-keys %s >/dev/null "
 	    "2>&1", desk, fpr), 0);
@@ -90,12 +90,12 @@ expect_refused(const char *data, size_t len, const char *why)
 	struct vkey_info info;
 	char *err = NULL;
 
-	ck_assert_int_eq(vkeys_check(k, data, len, &info, &err), -1);
+	ck_assert_int_eq(vkeys_check(vkeys_ctx(k), data, len, &info, &err), -1);
 	ck_assert_msg(err != NULL && strstr(err, why) != NULL,
 	    "want '%s' in '%s'", why, err ? err : "(null)");
 	g_free(err);
 	err = NULL;
-	ck_assert_int_eq(vkeys_import(k, data, len, &info, &err), -1);
+	ck_assert_int_eq(vkeys_import(vkeys_ctx(k), data, len, &info, &err), -1);
 	g_free(err);
 }
 

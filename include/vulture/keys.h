@@ -30,11 +30,12 @@ gpgme_ctx_t vkeys_ctx(struct vkeys *k);		/* foreign */
 
 /* Checks that data (armored or binary) holds exactly one public key that is
  * neither expired nor revoked nor disabled and has a usable encryption
- * subkey and signing capability, without importing it. */
-int vkeys_check(struct vkeys *k, const void *data, size_t len,
+ * subkey and signing capability, without importing it. ctx: the desk's
+ * context (vkeys_ctx), foreign. */
+int vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r);
 /* vkeys_check, then import into the keyring. */
-int vkeys_import(struct vkeys *k, const void *data, size_t len,
+int vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r);
 
 /* Finds the desk key: the configured fingerprint, or else the one secret key

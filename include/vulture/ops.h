@@ -30,4 +30,25 @@ int ops_disclose(const struct outbound *o, const char *case_id,
 int ops_date(const struct outbound *o, const char *case_id, int64_t when,
     const char *reason, int64_t now, GString *out, char **error_r);
 
+/* The vendor registry (o->st, o->ctx, o->actor, o->cause are used). */
+int ops_vendor_add(const struct outbound *o, const char *handle,
+    const char *name, const char *registration, int unregistered,
+    const char *lang, const char *address, const char *contact_name,
+    const char *phone, const char *keywords, int64_t now, GString *out,
+    char **error_r);
+int ops_vendor_contact(const struct outbound *o, const char *handle,
+    const char *address, const char *name, const char *phone, int64_t now,
+    GString *out, char **error_r);
+/* Checks (one usable key, not expired or revoked...), imports and pins. */
+int ops_vendor_key(const struct outbound *o, const char *handle,
+    const void *data, size_t len, const char *contact, int64_t now,
+    GString *out, char **error_r);
+int ops_vendor_keywords(const struct outbound *o, const char *handle,
+    const char *list, int64_t now, GString *out, char **error_r);
+int ops_vendor_lang(const struct outbound *o, const char *handle,
+    const char *lang, int64_t now, GString *out, char **error_r);
+/* approve: to registered (needs a pinned key); else suspend. */
+int ops_vendor_state(const struct outbound *o, const char *handle,
+    int approve, int64_t now, GString *out, char **error_r);
+
 #endif
