@@ -33,18 +33,6 @@ valid_case_id(struct ctl *c, const char *id)
 }
 
 static int
-add_event(struct ctl *c, const char *id, const char *kind,
-    const char *detail, char **err)
-{
-	char *actor = ctl_actor();
-	int rc = event_add(c->st, id, vtime_now(), actor, kind, detail, NULL,
-	    err);
-
-	g_free(actor);
-	return rc;
-}
-
-static int
 commit_or_fail(struct ctl *c, int rc, char *err)
 {
 	if (rc == STORE_OK)
@@ -99,35 +87,47 @@ read_text(const char *what, const char *path, char **text_r)
 	return 0;
 }
 
+/* Reads --attach files into outbound attachments. */
 static int
-attach_files(struct ctl *c, const char *id, GPtrArray *files, char **err)
+read_attachments(GPtrArray *files, GPtrArray **list_r)
 {
+	GPtrArray *l = g_ptr_array_new_with_free_func(outbound_attachment_free);
 	guint i;
-	int rc;
 
+	*list_r = NULL;
 	for (i = 0; i < files->len; i++) {
 		const char *path = files->pdata[i];
-		char *data, *base, *detail;
+		struct outbound_attachment *a;
+		char *data;
 		size_t len;
+		int rc;
 
-		if (ctl_read_input(path, CASE_MAX_ATTACHMENT, &data, &len) != 0)
-			return STORE_ERR;
-		base = g_path_get_basename(strcmp(path, "-") == 0 ?
-		    "stdin.bin" : path);
-		rc = vcase_add_attachment(c->st, id, base, guess_type(base),
-		    data, len, vtime_now(), err);
-		g_free(data);
-		if (rc == STORE_OK) {
-			detail = g_strdup_printf("file=%s bytes=%zu", base,
-			    len);
-			rc = add_event(c, id, "attachment-added", detail, err);
-			g_free(detail);
-		}
-		g_free(base);
-		if (rc != STORE_OK)
+		if ((rc = ctl_read_input(path, CASE_MAX_ATTACHMENT, &data,
+		    &len)) != 0) {
+			g_ptr_array_unref(l);
 			return rc;
+		}
+		a = g_new0(struct outbound_attachment, 1);
+		a->filename = g_path_get_basename(strcmp(path, "-") == 0 ?
+		    "stdin.bin" : path);
+		a->content_type = g_strdup(guess_type(a->filename));
+		a->data = g_bytes_new_take(data, len);
+		g_ptr_array_add(l, a);
 	}
-	return STORE_OK;
+	*list_r = l;
+	return 0;
+}
+
+/* The part of struct outbound that changes without mail. */
+static void
+plain_out(struct ctl *c, struct outbound *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (c->actor == NULL)
+		c->actor = ctl_actor();
+	o->conf = c->conf;
+	o->st = c->st;
+	o->actor = c->actor;
 }
 
 static int
@@ -147,7 +147,9 @@ case_open_cmd(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	char *summary = NULL, *detail = NULL, *id = NULL, *err = NULL;
-	char *ev = NULL, *pub_s = NULL;
+	GPtrArray *atts = NULL;
+	GString *opout = NULL;
+	struct outbound o;
 	int64_t t0, pub;
 	guint i, stdin_uses = 0;
 
@@ -183,31 +185,22 @@ case_open_cmd(struct ctl *c, int argc, char **argv)
 	if ((summary_f && (rc = read_text("summary", summary_f, &summary))) ||
 	    (detail_f && (rc = read_text("detail", detail_f, &detail))))
 		goto out;
+	if ((rc = read_attachments(attach, &atts)) != 0)
+		goto out;
 	if ((rc = begin(c)) != 0)
 		goto out;
-	rc = vcase_open(c->st, single ? c->conf->single_vendor_id_format :
-	    c->conf->id_format, pos->pdata[0], summary, detail, reporter,
-	    single, t0, pub, &id, &err);
-	if (rc == STORE_OK) {
-		pub_s = vtime_format(pub, c->conf->tz);
-		ev = g_strdup_printf("publication=%s single_vendor=%d", pub_s,
-		    single);
-		rc = add_event(c, id, "case-opened", ev, &err);
-	}
-	if (rc == STORE_OK)
-		rc = attach_files(c, id, attach, &err);
-	if (rc != STORE_OK && err == NULL) {
-		store_rollback(c->st);
-		rc = 1;
-		goto out;
-	}
+	plain_out(c, &o);
+	opout = g_string_new(NULL);
+	rc = ops_case_open(&o, pos->pdata[0], summary, detail, reporter,
+	    single, date != NULL ? pub : 0, atts, t0, opout, &id, &err);
 	if ((rc = commit_or_fail(c, rc, err)) == 0)
 		printf("%s\n", id);
 	err = NULL;
 out:
-	g_free(err);
-	g_free(ev);
-	g_free(pub_s);
+	if (opout != NULL)
+		g_string_free(opout, TRUE);
+	if (atts != NULL)
+		g_ptr_array_unref(atts);
 	g_free(id);
 	g_free(summary);
 	g_free(detail);
@@ -226,7 +219,10 @@ case_text_cmd(struct ctl *c, const char *id, int argc, char **argv,
 		{ NULL, 0, NULL, NULL, NULL },
 	};
 	struct ctl_opt opts_summary[] = { { NULL, 0, NULL, NULL, NULL } };
-	char *text = NULL, *err = NULL, *ev = NULL;
+	char *text = NULL, *err = NULL;
+	GPtrArray *atts = NULL;
+	GString *opout = NULL;
+	struct outbound o;
 	int rc;
 
 	rc = ctl_parse_opts(argc, argv, 3, strcmp(field, "detail") == 0 ?
@@ -239,27 +235,22 @@ case_text_cmd(struct ctl *c, const char *id, int argc, char **argv,
 	}
 	if ((rc = read_text(field, pos->pdata[0], &text)) != 0)
 		goto out;
+	if ((rc = read_attachments(attach, &atts)) != 0)
+		goto out;
 	if ((rc = begin(c)) != 0)
 		goto out;
-	rc = vcase_set_text(c->st, id, field, text, vtime_now(), &err);
-	if (rc == STORE_OK) {
-		ev = g_strdup_printf("bytes=%zu", strlen(text));
-		rc = add_event(c, id, strcmp(field, "summary") == 0 ?
-		    "summary-set" : "detail-set", ev, &err);
-	}
-	if (rc == STORE_OK)
-		rc = attach_files(c, id, attach, &err);
-	if (rc != STORE_OK && err == NULL) {
-		store_rollback(c->st);
-		rc = 1;
-		goto out;
-	}
+	plain_out(c, &o);
+	opout = g_string_new(NULL);
+	rc = ops_case_text(&o, id, field, text, atts, vtime_now(), opout,
+	    &err);
 	if ((rc = commit_or_fail(c, rc, err)) == 0)
-		printf("%s %s set\n", id, field);
+		fputs(opout->str, stdout);
 	err = NULL;
 out:
-	g_free(err);
-	g_free(ev);
+	if (opout != NULL)
+		g_string_free(opout, TRUE);
+	if (atts != NULL)
+		g_ptr_array_unref(atts);
 	g_free(text);
 	g_ptr_array_unref(attach);
 	g_ptr_array_unref(pos);

@@ -382,3 +382,265 @@ out:
 	vcase_free(&c);
 	return rc;
 }
+
+/* Attachments of a case: added to the case, with one event each. */
+static int
+add_attachments(const struct outbound *o, const char *case_id,
+    GPtrArray *attachments, int64_t now, char **error_r)
+{
+	guint i;
+	int rc;
+
+	for (i = 0; attachments != NULL && i < attachments->len; i++) {
+		const struct outbound_attachment *a = attachments->pdata[i];
+		gsize len;
+		const void *data = g_bytes_get_data(a->data, &len);
+		char *detail;
+
+		if ((rc = vcase_add_attachment(o->st, case_id, a->filename,
+		    a->content_type ? a->content_type :
+		    "application/octet-stream", data, len, now, error_r)) !=
+		    STORE_OK)
+			return rc;
+		detail = g_strdup_printf("file=%s bytes=%zu", a->filename,
+		    (size_t)len);
+		rc = event_add(o->st, case_id, now, actor(o), "attachment-added",
+		    detail, o->cause, error_r);
+		g_free(detail);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+int
+ops_case_open(const struct outbound *o, const char *title,
+    const char *summary, const char *detail, const char *reporter,
+    int single_vendor, int64_t publication, GPtrArray *attachments,
+    int64_t now, GString *out, char **id_r, char **error_r)
+{
+	const struct vconf *conf = o->conf;
+	char *pub_s, *ev;
+	int rc;
+
+	*id_r = NULL;
+	if (publication == 0)
+		publication = vtime_add_days(now, conf->default_embargo_days,
+		    conf->tz);
+	else if (publication <= now) {
+		*error_r = g_strdup("the publication date is in the past");
+		return STORE_ERR;
+	}
+	rc = vcase_open(o->st, single_vendor ? conf->single_vendor_id_format :
+	    conf->id_format, title, summary, detail, reporter, single_vendor,
+	    now, publication, id_r, error_r);
+	if (rc != STORE_OK)
+		return rc;
+	pub_s = vtime_format(publication, conf->tz);
+	ev = g_strdup_printf("publication=%s single_vendor=%d", pub_s,
+	    single_vendor != 0);
+	rc = event_add(o->st, *id_r, now, actor(o), "case-opened", ev,
+	    o->cause, error_r);
+	g_free(ev);
+	if (rc == STORE_OK)
+		rc = add_attachments(o, *id_r, attachments, now, error_r);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "%s opened, publication %s\n",
+		    *id_r, pub_s);
+	g_free(pub_s);
+	return rc;
+}
+
+int
+ops_case_text(const struct outbound *o, const char *case_id,
+    const char *field, const char *text, GPtrArray *attachments,
+    int64_t now, GString *out, char **error_r)
+{
+	char *ev;
+	int rc;
+
+	if ((rc = vcase_set_text(o->st, case_id, field, text, now, error_r)) !=
+	    STORE_OK)
+		return rc;
+	ev = g_strdup_printf("bytes=%zu", strlen(text));
+	rc = event_add(o->st, case_id, now, actor(o), strcmp(field,
+	    "summary") == 0 ? "summary-set" : "detail-set", ev, o->cause,
+	    error_r);
+	g_free(ev);
+	if (rc == STORE_OK)
+		rc = add_attachments(o, case_id, attachments, now, error_r);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "%s %s set\n", case_id, field);
+	return rc;
+}
+
+static int
+participant_id(const struct outbound *o, struct vcase *c, const char *handle,
+    int64_t *vendor_id_r, char **error_r)
+{
+	struct vendor *v = NULL;
+	int rc;
+
+	if (find_participant(c, handle) == NULL) {
+		*error_r = g_strdup_printf("%s is not a participant of %s",
+		    handle, c->id);
+		return STORE_ERR;
+	}
+	if ((rc = vendor_get(o->st, handle, &v, error_r)) != STORE_OK)
+		return rc;
+	*vendor_id_r = v->id;
+	vendor_free(&v);
+	return STORE_OK;
+}
+
+int
+ops_case_status(const struct outbound *o, const char *case_id,
+    const char *handle, const char *status, const char *comment,
+    int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	sqlite3_stmt *s;
+	int64_t vid;
+	char *ev;
+	int rc;
+
+	if ((rc = vcase_get(o->st, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	if ((rc = participant_id(o, c, handle, &vid, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(o->st, "UPDATE participants SET status = ?, comment = "
+	    "COALESCE(?, comment) WHERE case_id = ? AND vendor_id = ?");
+	if (s == NULL) {
+		rc = store_error(o->st, "status", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, comment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, vid);
+	if ((rc = store_exec_stmt(o->st, s, "status", error_r)) != STORE_OK) {
+		if (strstr(*error_r, "CHECK") != NULL) {
+			g_free(*error_r);
+			*error_r = g_strdup_printf("'%s' is not a status",
+			    status);
+		}
+		goto out;
+	}
+	ev = g_strdup_printf("vendor=%s status=%s%s", handle, status,
+	    comment ? " comment" : "");
+	rc = event_add(o->st, case_id, now, actor(o), "status-set", ev,
+	    o->cause, error_r);
+	g_free(ev);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "%s: status %s\n", handle, status);
+out:
+	vcase_free(&c);
+	return rc;
+}
+
+int
+ops_case_unreachable(const struct outbound *o, const char *case_id,
+    const char *handle, int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	sqlite3_stmt *s;
+	int64_t vid;
+	char *ev;
+	int rc;
+
+	if ((rc = vcase_get(o->st, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	if ((rc = participant_id(o, c, handle, &vid, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(o->st, "UPDATE participants SET unreachable = 1, "
+	    "first_attempt = COALESCE(first_attempt, ?) WHERE case_id = ? AND "
+	    "vendor_id = ?");
+	if (s == NULL) {
+		rc = store_error(o->st, "unreachable", error_r);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, vid);
+	if ((rc = store_exec_stmt(o->st, s, "unreachable", error_r)) !=
+	    STORE_OK)
+		goto out;
+	ev = g_strdup_printf("vendor=%s by coordinator", handle);
+	rc = event_add(o->st, case_id, now, actor(o), "unreachable", ev,
+	    o->cause, error_r);
+	g_free(ev);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "%s: marked unreachable\n",
+		    handle);
+out:
+	vcase_free(&c);
+	return rc;
+}
+
+int
+ops_case_leak(const struct outbound *o, const char *case_id,
+    const char *reason, int64_t proposed, int64_t now, GString *out,
+    char **error_r)
+{
+	struct vcase *c = NULL;
+	GVariantDict *vars = NULL, ld, dd;
+	GVariant *vv = NULL;
+	char *ev, *prop_s = NULL;
+	guint i;
+	int rc, q, told = 0;
+
+	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	if (proposed != 0 && (proposed <= now || proposed >= c->publication))
+		FAIL("the proposed date must be between now and the planned "
+		    "publication");
+	if (proposed != 0)
+		prop_s = vtime_format(proposed, o->conf->tz);
+	ev = g_strdup_printf("reason=%s%s%s", reason, prop_s ?
+	    " proposed=" : "", prop_s ? prop_s : "");
+	rc = event_add(o->st, case_id, now, actor(o), "leak", ev, o->cause,
+	    error_r);
+	g_free(ev);
+	if (rc != STORE_OK)
+		goto out;
+	if ((vars = outbound_case_vars(o, case_id, error_r)) == NULL) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	g_variant_dict_init(&ld, NULL);
+	g_variant_dict_insert(&ld, "reason", "s", reason);
+	g_variant_dict_insert_value(vars, "leak", g_variant_dict_end(&ld));
+	g_variant_dict_init(&dd, NULL);
+	if (prop_s != NULL)
+		g_variant_dict_insert(&dd, "new", "s", prop_s);
+	g_variant_dict_insert_value(vars, "date", g_variant_dict_end(&dd));
+	vv = g_variant_ref_sink(g_variant_dict_end(vars));
+	for (i = 0; i < c->participants->len; i++) {
+		const struct participant *p = c->participants->pdata[i];
+		struct vendor *v = NULL;
+
+		if (strcmp(p->stage, "selected") == 0 ||
+		    strcmp(p->stage, "registration-requested") == 0)
+			continue;
+		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
+		    STORE_OK)
+			goto out;
+		rc = outbound_to_vendor(o, "leak", case_id, v, vv, NULL, NULL,
+		    0, now, &q, error_r);
+		vendor_free(&v);
+		if (rc != STORE_OK)
+			goto out;
+		told += q;
+	}
+	g_string_append_printf(out, "leak recorded, %d participant message%s"
+	    "%s%s\n", told, told == 1 ? "" : "s", prop_s ? ", proposed "
+	    "date " : "", prop_s ? prop_s : "");
+out:
+	if (vv != NULL)
+		g_variant_unref(vv);
+	if (vars != NULL)
+		g_variant_dict_unref(vars);
+	g_free(prop_s);
+	vcase_free(&c);
+	return rc;
+}

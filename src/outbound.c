@@ -16,8 +16,8 @@ counts_as_attempt(const char *kind)
 	    strcmp(kind, "registration-request") == 0;
 }
 
-static void
-attachment_free(gpointer p)
+void
+outbound_attachment_free(gpointer p)
 {
 	struct outbound_attachment *a = p;
 
@@ -399,7 +399,7 @@ outbound_case_attachments(const struct outbound *o, const char *case_id,
 	if (s == NULL)
 		return store_error(o->st, "attachments", error_r);
 	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	l = g_ptr_array_new_with_free_func(attachment_free);
+	l = g_ptr_array_new_with_free_func(outbound_attachment_free);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct outbound_attachment *a = g_new0(struct
 		    outbound_attachment, 1);

@@ -30,6 +30,28 @@ int ops_disclose(const struct outbound *o, const char *case_id,
 int ops_date(const struct outbound *o, const char *case_id, int64_t when,
     const char *reason, int64_t now, GString *out, char **error_r);
 
+/* Opens a case (publication 0: the default embargo) with attachments
+ * (of struct outbound_attachment *, may be NULL); *id_r newly allocated. */
+int ops_case_open(const struct outbound *o, const char *title,
+    const char *summary, const char *detail, const char *reporter,
+    int single_vendor, int64_t publication, GPtrArray *attachments,
+    int64_t now, GString *out, char **id_r, char **error_r);
+/* field: "summary" or "detail"; attachments join the case. */
+int ops_case_text(const struct outbound *o, const char *case_id,
+    const char *field, const char *text, GPtrArray *attachments,
+    int64_t now, GString *out, char **error_r);
+/* A coordinator's override of a participant's status (and comment). */
+int ops_case_status(const struct outbound *o, const char *case_id,
+    const char *handle, const char *status, const char *comment,
+    int64_t now, GString *out, char **error_r);
+int ops_case_unreachable(const struct outbound *o, const char *case_id,
+    const char *handle, int64_t now, GString *out, char **error_r);
+/* Records a leak and tells every participant at once, proposing the
+ * earlier date (0: none). */
+int ops_case_leak(const struct outbound *o, const char *case_id,
+    const char *reason, int64_t proposed, int64_t now, GString *out,
+    char **error_r);
+
 /* The vendor registry (o->st, o->ctx, o->actor, o->cause are used). */
 int ops_vendor_add(const struct outbound *o, const char *handle,
     const char *name, const char *registration, int unregistered,

@@ -33,6 +33,8 @@ struct outbound_attachment {
 	GBytes *data;			/* owned (ref) */
 };
 
+void outbound_attachment_free(gpointer a);
+
 /* Queues notice kind about case_id (may be NULL) to every contact of v
  * with a pinned key; vars (a{sv}, borrowed) gives the template's
  * variables, "vendor" and "recipient" are added. attachments (of struct
