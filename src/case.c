@@ -4,6 +4,7 @@
 
 #include "vulture/case.h"
 #include "vulture/ids.h"
+#include "vulture/vtime.h"
 
 #define CASE_ID_TRIES 64
 
@@ -463,3 +464,69 @@ event_list(struct store *st, const char *case_id, GPtrArray **list_r,
 	*list_r = list;
 	return STORE_OK;
 }
+
+static void
+indented(GString *o, const char *text)
+{
+	gchar **lines = g_strsplit(text, "\n", -1);
+	int i;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		if (lines[i + 1] == NULL && lines[i][0] == '\0')
+			break;
+		g_string_append_printf(o, "    %s\n", lines[i]);
+	}
+	g_strfreev(lines);
+}
+
+void
+vcase_format(GString *o, const struct vcase *k, GPtrArray *events,
+    GTimeZone *tz)
+{
+	char *t0 = vtime_format(k->t0, tz);
+	char *pub = vtime_format(k->publication, tz);
+	guint i;
+
+	g_string_append_printf(o, "%s  %s\n", k->id, k->title);
+	g_string_append_printf(o, "  state:        %s%s\n", k->state,
+	    k->single_vendor ? " (single vendor)" : "");
+	g_string_append_printf(o, "  started:      %s\n", t0);
+	g_string_append_printf(o, "  publication:  %s\n", pub);
+	if (k->reporter_ref != NULL)
+		g_string_append_printf(o, "  reporter:     %s\n",
+		    k->reporter_ref);
+	g_string_append(o, "  summary:\n");
+	indented(o, k->summary ? k->summary : "(none)");
+	g_string_append(o, "  detail:\n");
+	indented(o, k->detail ? k->detail : "(none)");
+	for (i = 0; i < k->attachments->len; i++) {
+		const struct attachment_info *a = k->attachments->pdata[i];
+
+		g_string_append_printf(o, "  attachment:   %s (%s, %" G_GINT64_FORMAT
+		    " bytes)\n", a->filename, a->content_type, (gint64)a->size);
+	}
+	g_string_append_printf(o, "  participants: %u\n",
+	    k->participants->len);
+	for (i = 0; i < k->participants->len; i++) {
+		const struct participant *p = k->participants->pdata[i];
+
+		g_string_append_printf(o, "    %-16s %-22s %-26s attempts=%d%s\n",
+		    p->handle, p->stage, p->status, p->attempts,
+		    p->unreachable ? " UNREACHABLE" : "");
+		if (p->comment != NULL)
+			g_string_append_printf(o, "      comment: %s\n",
+			    p->comment);
+	}
+	g_string_append(o, "  events:\n");
+	for (i = 0; i < events->len; i++) {
+		const struct event *e = events->pdata[i];
+		char *at = vtime_format(e->at, tz);
+
+		g_string_append_printf(o, "    %s %s %s %s\n", at, e->actor,
+		    e->kind, e->detail);
+		g_free(at);
+	}
+	g_free(t0);
+	g_free(pub);
+}
+

@@ -9,6 +9,8 @@
 #include "vulture/case.h"
 #include "vulture/ids.h"
 #include "vulture/json.h"
+#include "vulture/cmd.h"
+#include "vulture/cmdrun.h"
 #include "vulture/ops.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
@@ -436,71 +438,6 @@ case_json(struct jw *w, const struct vcase *k, GPtrArray *events,
 #undef JTIME
 }
 
-static void
-indented(GString *o, const char *text)
-{
-	gchar **lines = g_strsplit(text, "\n", -1);
-	int i;
-
-	for (i = 0; lines[i] != NULL; i++) {
-		if (lines[i + 1] == NULL && lines[i][0] == '\0')
-			break;
-		g_string_append_printf(o, "    %s\n", lines[i]);
-	}
-	g_strfreev(lines);
-}
-
-static void
-case_text(GString *o, const struct vcase *k, GPtrArray *events,
-    GTimeZone *tz)
-{
-	char *t0 = vtime_format(k->t0, tz);
-	char *pub = vtime_format(k->publication, tz);
-	guint i;
-
-	g_string_append_printf(o, "%s  %s\n", k->id, k->title);
-	g_string_append_printf(o, "  state:        %s%s\n", k->state,
-	    k->single_vendor ? " (single vendor)" : "");
-	g_string_append_printf(o, "  started:      %s\n", t0);
-	g_string_append_printf(o, "  publication:  %s\n", pub);
-	if (k->reporter_ref != NULL)
-		g_string_append_printf(o, "  reporter:     %s\n",
-		    k->reporter_ref);
-	g_string_append(o, "  summary:\n");
-	indented(o, k->summary ? k->summary : "(none)");
-	g_string_append(o, "  detail:\n");
-	indented(o, k->detail ? k->detail : "(none)");
-	for (i = 0; i < k->attachments->len; i++) {
-		const struct attachment_info *a = k->attachments->pdata[i];
-
-		g_string_append_printf(o, "  attachment:   %s (%s, %" G_GINT64_FORMAT
-		    " bytes)\n", a->filename, a->content_type, (gint64)a->size);
-	}
-	g_string_append_printf(o, "  participants: %u\n",
-	    k->participants->len);
-	for (i = 0; i < k->participants->len; i++) {
-		const struct participant *p = k->participants->pdata[i];
-
-		g_string_append_printf(o, "    %-16s %-22s %-26s attempts=%d%s\n",
-		    p->handle, p->stage, p->status, p->attempts,
-		    p->unreachable ? " UNREACHABLE" : "");
-		if (p->comment != NULL)
-			g_string_append_printf(o, "      comment: %s\n",
-			    p->comment);
-	}
-	g_string_append(o, "  events:\n");
-	for (i = 0; i < events->len; i++) {
-		const struct event *e = events->pdata[i];
-		char *at = vtime_format(e->at, tz);
-
-		g_string_append_printf(o, "    %s %s %s %s\n", at, e->actor,
-		    e->kind, e->detail);
-		g_free(at);
-	}
-	g_free(t0);
-	g_free(pub);
-}
-
 static int
 case_show_cmd(struct ctl *c, const char *id, int argc)
 {
@@ -526,7 +463,7 @@ case_show_cmd(struct ctl *c, const char *id, int argc)
 		case_json(&w, k, events, c->conf->tz);
 		g_string_append_c(o, '\n');
 	} else
-		case_text(o, k, events, c->conf->tz);
+		vcase_format(o, k, events, c->conf->tz);
 	fputs(o->str, stdout);
 	g_string_free(o, TRUE);
 	g_ptr_array_unref(events);
@@ -614,5 +551,47 @@ ctl_case(struct ctl *c, int argc, char **argv)
 		return case_notify_cmd(c, id, argc, argv);
 	if (strcmp(verb, "disclose") == 0)
 		return case_disclose_cmd(c, id, argc, argv);
+	if (strcmp(verb, "status") == 0 || strcmp(verb, "leak") == 0 ||
+	    strcmp(verb, "unreachable") == 0 || strcmp(verb, "early") == 0 ||
+	    strcmp(verb, "share") == 0 || strcmp(verb, "publish") == 0)
+		return ctl_run_grammar(c, argc, argv);
 	return ctl_usage("case: unknown subcommand '%s'", verb);
+}
+
+/* Commands that exist only in the mail grammar's form: parsed by the same
+ * parser and run by the same executor as coordinator mail. */
+int
+ctl_run_grammar(struct ctl *c, int argc, char **argv)
+{
+	struct cmd_block *b = NULL;
+	const char *perr = NULL;
+	GString *out;
+	unsigned errors = 0;
+	char *err = NULL;
+	int rc;
+
+	if (cmd_parse_argv(argc, argv, cmdrun_is_case_id, (void *)c->conf, &b,
+	    &perr) == -1)
+		return ctl_fail("%s", perr);
+	if (b->errors->len > 0) {
+		const struct cmd_error *e = b->errors->pdata[0];
+
+		rc = ctl_usage("%s", e->message);
+		cmd_block_free(&b);
+		return rc;
+	}
+	if ((rc = ctl_outbound(c)) != 0 || (rc = begin(c)) != 0) {
+		cmd_block_free(&b);
+		return rc;
+	}
+	out = g_string_new(NULL);
+	rc = cmdrun_block(&c->out, b, NULL, vtime_now(), out, &errors, &err);
+	cmd_block_free(&b);
+	if (rc == STORE_OK && errors > 0) {
+		store_rollback(c->st);
+		fputs(out->str, stderr);
+		g_string_free(out, TRUE);
+		return 1;
+	}
+	return finish_op(c, rc, out, err);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vulture/case.h"
+#include "vulture/cmdrun.h"
 #include "vulture/ids.h"
 #include "vulture/inbound.h"
 #include "vulture/log.h"
@@ -12,6 +13,8 @@
 
 /* A publication date requested without a time of day means this hour. */
 #define INBOUND_DEFAULT_HOUR 11
+/* Seconds a command's signature may be dated ahead of our clock. */
+#define COMMAND_MAX_SKEW 300
 
 const char *
 inbound_action_name(enum inbound_action a)
@@ -20,6 +23,7 @@ inbound_action_name(enum inbound_action a)
 	case INBOUND_APPLY: return "apply";
 	case INBOUND_QUARANTINE: return "quarantine";
 	case INBOUND_IGNORE: return "ignore";
+	case INBOUND_COMMAND: return "command";
 	}
 	return "?";
 }
@@ -39,6 +43,7 @@ inbound_decision_free(struct inbound_decision **dp)
 	g_free(d->contact);
 	g_free(d->contact_fpr);
 	form_free(&d->form);
+	cmd_block_free(&d->block);
 	if (d->changes != NULL)
 		g_ptr_array_unref(d->changes);
 	g_free(d);
@@ -492,6 +497,67 @@ fail:
 	return rc;
 }
 
+/* 1 if the message was addressed to the desk (outer or protected To). */
+static int
+to_desk(const struct vdec_result *r, const char *desk)
+{
+	return (r->to != NULL && strcasestr(r->to, desk) != NULL) ||
+	    (r->to_prot != NULL && strcasestr(r->to_prot, desk) != NULL);
+}
+
+/* A coordinator's block: authenticated by the caller (encrypted, good
+ * signature by a listed fingerprint); here the replay rules. */
+static int
+decide_command(const struct inbound_env *env, const struct vdec_result *r,
+    int64_t now, struct inbound_decision **d_r, char **error_r)
+{
+	const struct vconf *conf = env->conf;
+	struct inbound_decision *d;
+	const char *perr = NULL;
+	sqlite3_stmt *s;
+	int seen;
+
+	if (!to_desk(r, conf->address)) {
+		*d_r = QUARANTINE("not-to-desk", "a coordinator's message not "
+		    "addressed to %s", conf->address);
+		return STORE_OK;
+	}
+	if (r->sig_time == 0 || r->sig_time < now - conf->command_max_age ||
+	    r->sig_time > now + COMMAND_MAX_SKEW) {
+		char *t = vtime_format(r->sig_time, conf->tz);
+
+		*d_r = QUARANTINE("replay", "the signature was made %s, outside "
+		    "command_max_age: nothing was run", t ? t : "(no time)");
+		g_free(t);
+		return STORE_OK;
+	}
+	s = store_stmt(env->st, "SELECT 1 FROM seen_commands WHERE signer = ? "
+	    "AND sig_time = ? AND data_hash = ?");
+	if (s == NULL)
+		return store_error(env->st, "seen commands", error_r);
+	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, r->sig_time);
+	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
+	seen = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (seen) {
+		*d_r = QUARANTINE("replay", "this signed block was already run: "
+		    "nothing was run again");
+		return STORE_OK;
+	}
+	d = decision(INBOUND_COMMAND, "command", g_strdup_printf("commands "
+	    "signed by coordinator %s", r->signer_fpr));
+	if (cmd_parse(r->text ? r->text : "", r->text_len, cmdrun_is_case_id,
+	    (void *)conf, &d->block, &perr) == -1) {
+		inbound_decision_free(&d);
+		*d_r = QUARANTINE("bad-command", "the command block was "
+		    "refused: %s", perr);
+		return STORE_OK;
+	}
+	*d_r = d;
+	return STORE_OK;
+}
+
 int
 inbound_decide(const struct inbound_env *env, const char *raw, size_t len,
     int64_t now, struct vdec_result **dec_r, struct inbound_decision **d_r,
@@ -558,9 +624,7 @@ inbound_decide(const struct inbound_env *env, const char *raw, size_t len,
 		goto out;
 	}
 	if (is_coordinator(env->conf, r->signer_fpr)) {
-		*d_r = QUARANTINE("command", "signed by coordinator %s: "
-		    "coordinator commands by mail are not yet carried out",
-		    r->signer_fpr);
+		rc = decide_command(env, r, now, d_r, error_r);
 		goto out;
 	}
 	rc = decide_reply(env, r, now, d_r, error_r);
@@ -667,7 +731,8 @@ set_message_state(struct store *st, int64_t row,
 	sqlite3_stmt *s = store_stmt(st, "UPDATE messages SET state = ?, "
 	    "kind = ?, reason = ?, case_id = ?, vendor = ?, signer = ?, "
 	    "message_id = ?, processed_at = ? WHERE id = ? AND state = 'new'");
-	const char *state = d->action == INBOUND_APPLY ? "processed" :
+	const char *state = d->action == INBOUND_APPLY ||
+	    d->action == INBOUND_COMMAND ? "processed" :
 	    d->action == INBOUND_IGNORE ? "ignored" : "quarantined";
 	int rc;
 
@@ -694,6 +759,84 @@ set_message_state(struct store *st, int64_t row,
 		return STORE_TEMP;
 	}
 	return STORE_OK;
+}
+
+/* The transcript (or the refusal of a replay) to the coordinator. */
+static int
+send_transcript(const struct inbound_env *env, const struct vdec_result *r,
+    const char *text, unsigned errors, int64_t now, char **error_r)
+{
+	GVariantDict *d = g_variant_dict_new(NULL);
+	char *addr = outbound_key_address(env->ctx, r->signer_fpr);
+	GVariant *v;
+	int rc, q;
+
+	if (addr == NULL)
+		addr = g_strdup(r->from_addr);
+	g_variant_dict_insert(d, "subject", "s", r->subject ? r->subject :
+	    "commands");
+	g_variant_dict_insert(d, "errors", "u", errors);
+	g_variant_dict_insert(d, "transcript", "s", text);
+	v = g_variant_ref_sink(g_variant_dict_end(d));
+	g_variant_dict_unref(d);
+	rc = outbound_to_address(env->out, "transcript", NULL, 0, addr, NULL,
+	    r->signer_fpr, "en", v, NULL, r->message_id, 1, now, &q, error_r);
+	g_variant_unref(v);
+	g_free(addr);
+	return rc;
+}
+
+static int
+run_commands(const struct inbound_env *env, struct inbound_decision *d,
+    const struct vdec_result *r, int64_t now, char **error_r)
+{
+	struct outbound o;
+	GString *t = g_string_new(NULL);
+	sqlite3_stmt *s;
+	unsigned errors = 0;
+	int rc;
+
+	/* Seen in the same transaction that runs it: a replay of this very
+	 * signature can never run, and a crash runs it again from scratch. */
+	s = store_stmt(env->st, "INSERT INTO seen_commands (signer, sig_time, "
+	    "data_hash, seen_at) VALUES (?, ?, ?, ?)");
+	if (s == NULL) {
+		g_string_free(t, TRUE);
+		return store_error(env->st, "seen commands", error_r);
+	}
+	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, r->sig_time);
+	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, now);
+	if ((rc = store_exec_stmt(env->st, s, "seen commands", error_r)) !=
+	    STORE_OK) {
+		g_string_free(t, TRUE);
+		return rc;
+	}
+	if (env->out == NULL) {
+		g_string_free(t, TRUE);
+		*error_r = g_strdup("commands need the outbound setup");
+		return STORE_TEMP;
+	}
+	o = *env->out;
+	o.actor = "coordinator";
+	o.cause = r->message_id;
+	rc = cmdrun_block(&o, d->block, r->attachments, now, t, &errors,
+	    error_r);
+	if (rc == STORE_OK) {
+		char *detail = g_strdup_printf("%u command(s), %u error(s)",
+		    d->block->cmds->len, errors);
+
+		if (errors > 0)
+			d->kind = "command-errors";
+		rc = event_add(env->st, NULL, now, r->signer_fpr, "commands",
+		    detail, r->message_id, error_r);
+		g_free(detail);
+	}
+	if (rc == STORE_OK)
+		rc = send_transcript(env, r, t->str, errors, now, error_r);
+	g_string_free(t, TRUE);
+	return rc;
 }
 
 /* Kinds answered to the signing vendor with the reason. */
@@ -765,6 +908,7 @@ send_answer(const struct inbound_env *env, const char *kind,
 	g_variant_dict_insert(&vd, "name", "s", vendor_name);
 	g_variant_dict_insert_value(d, "vendor", g_variant_dict_end(&vd));
 	v = g_variant_ref_sink(g_variant_dict_end(d));
+	g_variant_dict_unref(d);
 	rc = outbound_to_address(env->out, kind, case_id, vendor_id, address,
 	    NULL, fpr, lang, v, NULL, r ? r->message_id : NULL, 1, now, &q,
 	    error_r);
@@ -782,8 +926,16 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 	GVariantDict *vars;
 	int rc = STORE_OK;
 
-	if (env->out == NULL || d->action == INBOUND_IGNORE)
+	if (env->out == NULL || d->action == INBOUND_IGNORE ||
+	    d->action == INBOUND_COMMAND)
 		return STORE_OK;
+	if (strcmp(d->kind, "replay") == 0 && r != NULL) {
+		char *text = g_strdup_printf("ERROR %s\n", d->reason);
+
+		rc = send_transcript(env, r, text, 1, now, error_r);
+		g_free(text);
+		return rc;
+	}
 	if (strcmp(d->kind, "leak") == 0) {
 		char *text = g_strdup_printf("Message %" G_GINT64_FORMAT
 		    " (Message-ID %s) arrived in clear text and names the "
@@ -972,6 +1124,8 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 	if (d->action == INBOUND_APPLY)
 		rc = apply_reply(env, d, r ? r->message_id : NULL, now,
 		    error_r);
+	else if (d->action == INBOUND_COMMAND)
+		rc = run_commands(env, d, r, now, error_r);
 	else {
 		detail = g_strdup_printf("message=%" G_GINT64_FORMAT " %s: %s",
 		    (gint64)row, d->kind, d->reason);

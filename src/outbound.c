@@ -296,9 +296,8 @@ out:
 	return rc;
 }
 
-/* The first user id address of a coordinator's key. */
-static char *
-key_address(gpgme_ctx_t ctx, const char *fpr)
+char *
+outbound_key_address(gpgme_ctx_t ctx, const char *fpr)
 {
 	gpgme_key_t key = NULL;
 	gpgme_user_id_t uid;
@@ -321,7 +320,7 @@ outbound_alert(const struct outbound *o, const char *case_id,
 	int rc, q;
 
 	for (c = o->conf->coordinators; c != NULL && *c != NULL; c++) {
-		char *addr = key_address(o->ctx, *c);
+		char *addr = outbound_key_address(o->ctx, *c);
 		GVariantDict *d = g_variant_dict_new(NULL), a, cs;
 		GVariant *v;
 

@@ -262,6 +262,33 @@ store_rollback(struct store *st)
 	st->in_tx = 0;
 }
 
+int
+store_in_transaction(struct store *st)
+{
+	return st->in_tx;
+}
+
+int
+store_savepoint(struct store *st, char **error_r)
+{
+	if (!st->in_tx)
+		fatalx("store_savepoint: no transaction");
+	return exec(st, "SAVEPOINT sp", error_r);
+}
+
+int
+store_release(struct store *st, char **error_r)
+{
+	return exec(st, "RELEASE sp", error_r);
+}
+
+void
+store_rollback_to(struct store *st)
+{
+	(void)sqlite3_exec(st->db, "ROLLBACK TO sp; RELEASE sp", NULL, NULL,
+	    NULL);
+}
+
 sqlite3_stmt *
 store_stmt(struct store *st, const char *sql)
 {

@@ -23,8 +23,12 @@ from email.mime.text import MIMEText
 POL = email.policy.SMTP
 
 
+GPG_EXTRA = []
+
+
 def gpg(home, args, data):
-    p = subprocess.run(["gpg", "--homedir", home, "--batch", "--yes",
+    p = subprocess.run(["gpg", "--homedir", home, "--batch", "--yes"] +
+                       GPG_EXTRA + [
                         "--pinentry-mode", "loopback", "--passphrase", "",
                         "--trust-model", "always", "--armor"] + args,
                        input=data, capture_output=True)
@@ -50,7 +54,14 @@ def inner_part(a):
             mixed["Subject"] = hdr(a.protected_subject)
             del part["Subject"]
         mixed.attach(part)
-        att = MIMEApplication(open(path, "rb").read())
+        data = open(path, "rb").read()
+        if path.endswith(".asc"):
+            att = MIMEApplication(data, "pgp-keys",
+                                  email.encoders.encode_7or8bit)
+        elif path.endswith(".txt"):
+            att = MIMEText(data.decode("utf-8"), "plain", "utf-8")
+        else:
+            att = MIMEApplication(data)
         att.add_header("Content-Disposition", "attachment",
                        filename=path.rsplit("/", 1)[-1])
         mixed.attach(att)
@@ -88,7 +99,10 @@ def main():
     ap.add_argument("--charset", default="utf-8")
     ap.add_argument("--attach", action="append")
     ap.add_argument("--header", action="append", default=[])
+    ap.add_argument("--gpg-arg", action="append", default=[],
+                    help="extra gpg option, e.g. --faked-system-time=...")
     a = ap.parse_args()
+    GPG_EXTRA.extend(a.gpg_arg)
 
     rcpt = []
     for r in a.recipient:

@@ -90,4 +90,8 @@ int event_add(struct store *st, const char *case_id, int64_t at,
 int event_list(struct store *st, const char *case_id, GPtrArray **list_r,
     char **error_r);
 
+/* The case as text for people (vulturectl case show, the transcript). */
+void vcase_format(GString *o, const struct vcase *k, GPtrArray *events,
+    GTimeZone *tz);
+
 #endif

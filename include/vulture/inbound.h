@@ -17,6 +17,7 @@
 
 #include "vulture/config.h"
 #include "vulture/decode.h"
+#include "vulture/cmd.h"
 #include "vulture/form.h"
 #include "vulture/outbound.h"
 #include "vulture/store.h"
@@ -26,6 +27,7 @@ enum inbound_action {
 	INBOUND_APPLY,		/* a vendor reply: changes the case */
 	INBOUND_QUARANTINE,	/* kept with a reason; nothing changes */
 	INBOUND_IGNORE,		/* auto-reply or bounce: recorded only */
+	INBOUND_COMMAND,	/* a coordinator's command block */
 };
 
 struct inbound_decision {
@@ -39,6 +41,7 @@ struct inbound_decision {
 	char *contact;		/* owned: the signing contact's address */
 	char *contact_fpr;	/* owned: its pinned key */
 	struct form *form;	/* owned, may be NULL */
+	struct cmd_block *block;	/* owned: INBOUND_COMMAND's commands */
 	GPtrArray *changes;	/* owned, of char *: what applying changes */
 };
 

@@ -64,6 +64,10 @@ int outbound_registration_request(const struct outbound *o,
 int outbound_alert(const struct outbound *o, const char *case_id,
     const char *title, const char *text, int64_t now, char **error_r);
 
+/* The first user id address of the key fpr (a coordinator's), newly
+ * allocated, or NULL. */
+char *outbound_key_address(gpgme_ctx_t ctx, const char *fpr);
+
 /* Builds the common template variables of a case ("case": id, title,
  * summary, detail, publication...). Returns a floating a{sv}-building dict
  * as a new GVariantDict (g_variant_dict_unref), or NULL if no case. */

@@ -38,6 +38,13 @@ int store_begin(struct store *st, char **error_r);
 int store_commit(struct store *st, char **error_r);
 void store_rollback(struct store *st);
 
+/* A savepoint inside the caller's transaction: release keeps its work,
+ * rollback_to undoes it (the transaction goes on). */
+int store_savepoint(struct store *st, char **error_r);
+int store_release(struct store *st, char **error_r);
+void store_rollback_to(struct store *st);
+int store_in_transaction(struct store *st);
+
 /* Returns the cached, reset statement for sql (a string literal), or NULL
  * with the error logged. The statement is owned by the store. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Coordinator commands by signed, encrypted mail (through `vulturectl
+# deliver`, as the MTA pipes them): the whole lifecycle of a multi-vendor
+# case run by mail; all-or-nothing blocks; replays, stale signatures,
+# wrong signers and clear text run nothing. The same commands through
+# vulturectl.
+. "$(dirname "$0")/lib.sh"
+MK="/usr/bin/python3 $top_srcdir/tests/mkreply.py"
+COORD=$(mkkey carol "Carol Coordinator <carol@cert.example>")
+write_conf "[coordinators]
+fingerprints = $COORD"
+vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
+DESK=$(awk '/desk key/ {print $3}' "$T/init.out")
+gpg --homedir "$T/gnupg" --armor --export "$DESK" > "$T/desk.asc" 2>/dev/null
+gpg --homedir "$T/gnupg" --batch --import "$T/keys/carol.asc" 2>/dev/null
+for v in acme globex; do
+	mkkey $v "$v PSIRT <psirt@$v.example>" > "$T/$v.fpr"
+	gpg --homedir "$T/keys/$v" --batch --import "$T/desk.asc" 2>/dev/null
+done
+gpg --homedir "$T/keys/carol" --batch --import "$T/desk.asc" 2>/dev/null
+n=0
+# mail_block FILE-WITH-COMMANDS [mkreply args...]: a block mailed by Carol.
+mail_block() {
+	n=$((n + 1))
+	f=$1
+	shift
+	$MK --home "$T/keys/carol" --signer "$COORD" --recipient "$DESK" --shape combined \
+	    --from carol@cert.example --protected-subject "block $n" --subject "..." \
+	    --body-file "$f" "$@" > "$T/c$n.eml" || bad "mkreply c$n"
+	"$VCTL_BIN" deliver < "$T/c$n.eml" || bad "deliver c$n"
+}
+# The last transcript Carol received, decrypted with her key.
+transcript() {
+	row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'transcript' ORDER BY id DESC LIMIT 1")
+	vctl outbox show "$row" > "$T/t.eml"
+	decrypt_mail "$T/t.eml" "$T/keys/carol" "$T/t.status" | /usr/bin/python3 -c "
+import email, sys
+m = email.message_from_binary_file(sys.stdin.buffer)
+print('Subject:', m['Subject'])
+for p in m.walk():
+    if p.get_content_type() == 'text/plain':
+        print(p.get_payload(decode=True).decode())
+        break"
+}
+vendors() { vctl vendor list; }
+
+# 1. Register two vendors with their keys, attached to the mail.
+cat > "$T/b1.txt" <<'B'
+# registrations
+vendor add acme "ACME Corp" general psirt@acme.example keywords httpd,tls
+vendor key acme
+vendor approve acme
+thanks
+vendor add ignored "Not run" general x@ignored.example
+B
+mail_block "$T/b1.txt" --attach "$T/keys/acme.asc"
+transcript > "$T/t1"
+grep -q '^Subject: Processed: block 1' "$T/t1" && ok || bad "subject: $(head -1 "$T/t1")"
+grep -q '^OK vendor acme added (pending)' "$T/t1" && ok || bad "t1: $(cat "$T/t1")"
+grep -q "^OK key $(cat "$T/acme.fpr") pinned for acme" "$T/t1" && ok || bad "key by mail"
+vendors | grep -Eq '^acme +registered' && ok || bad "acme not registered"
+vendors | grep -q ignored && bad "ran past thanks" || ok
+
+# 2. An unknown verb: nothing of the block runs.
+printf 'vendor add globex "Globex" general psirt@globex.example keywords httpd\nvendor dance globex\n' > "$T/b2.txt"
+mail_block "$T/b2.txt"
+transcript > "$T/t2"
+grep -q '^Subject: Processed (with 1 errors): block 2' "$T/t2" && ok || bad "t2 subject: $(head -1 "$T/t2")"
+grep -q '^ERROR line 2' "$T/t2" && ok || bad "t2: $(cat "$T/t2")"
+vendors | grep -q globex && bad "half a block ran" || ok
+
+# 3. A failed guard undoes the commands before it.
+printf 'vendor add globex "Globex" general psirt@globex.example keywords httpd\nvendor approve globex\n' > "$T/b3.txt"
+mail_block "$T/b3.txt"
+transcript > "$T/t3"
+grep -q '^OK (undone) vendor globex added' "$T/t3" && ok || bad "t3: $(cat "$T/t3")"
+grep -q '^ERROR vendor globex has no contact with a pinned key' "$T/t3" && ok || bad "t3 error"
+vendors | grep -q globex && bad "guard failure left globex" || ok
+printf 'vendor add globex "Globex KK" general psirt@globex.example keywords httpd lang ja\nvendor key globex\nvendor approve globex\n' > "$T/b3b.txt"
+mail_block "$T/b3b.txt" --attach "$T/keys/globex.asc"
+vendors | grep -Eq '^globex +registered +general +ja' && ok || bad "globex by mail: $(vendors)"
+
+# 4. A multi-vendor case from open to scheduled, all by mail.
+printf 'Do you ship FooHTTP?\n' > "$T/summary.txt"
+printf 'Overflow in the chunk parser.\n' > "$T/detail.txt"
+printf 'case open "Overflow in FooHTTP" reporter IPA#77\n' > "$T/b4.txt"
+mail_block "$T/b4.txt" --attach "$T/summary.txt" --attach "$T/detail.txt" --attach "$top_srcdir/tests/lib.sh"
+transcript > "$T/t4"
+ID=$(grep -o 'JVNVU#[0-9]\{8\}' "$T/t4" | head -1)
+[ -n "$ID" ] && ok || bad "no case id in: $(cat "$T/t4")"
+vctl case show "$ID" | grep -q 'Do you ship FooHTTP' && ok || bad "summary attachment"
+vctl case show "$ID" | grep -q 'attachment: *lib.sh' && ok || bad "detail attachment"
+cat > "$T/b5.txt" <<B
+case $ID notify keywords httpd
+case $ID date 2099-02-01 reason "both vendors agreed"
+case $ID status globex not-affected comment "checked by the coordinator"
+case show $ID
+B
+mail_block "$T/b5.txt"
+transcript > "$T/t5"
+grep -q '^Subject: Processed: block 5' "$T/t5" && ok || bad "t5: $(cat "$T/t5")"
+grep -q 'acme: summary sent' "$T/t5" && ok || bad "notify by mail"
+grep -q 'publication 2099-02-01T11:00:00+09:00' "$T/t5" && ok || bad "date by mail"
+grep -Eq 'globex +summary-sent +not-affected' "$T/t5" && ok || bad "show in transcript"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind IN ('summary','date-change')")" = 4 ] && ok || bad "notices queued"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE case_id = '$ID' AND message_id IS NOT NULL AND actor = 'coordinator'")" -ge 3 ] && ok || bad "events name the causing Message-ID"
+# Here-documents carry multi-line values.
+cat > "$T/b6.txt" <<B
+case $ID detail <<END
+Line one of the new detail.
+# not a comment inside a here-document
+END
+B
+mail_block "$T/b6.txt"
+vctl case show "$ID" | grep -q '# not a comment inside' && ok || bad "here-document"
+
+# 5. Replays: the same signed block in a new envelope runs nothing.
+sed 's/^Message-ID: <\(.*\)>/Message-ID: <again.\1>/' "$T/c5.eml" > "$T/replay.eml"
+"$VCTL_BIN" deliver < "$T/replay.eml" || bad "deliver replay"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages WHERE kind = 'replay'")" = 1 ] && ok || bad "replay not detected"
+transcript | grep -q 'ERROR this signed block was already run' && ok || bad "replay answer"
+# A signature older than command_max_age (7d).
+printf 'vendor keywords acme httpd\n' > "$T/b7.txt"
+mail_block "$T/b7.txt" --gpg-arg=--faked-system-time=$(date -u -d '10 days ago' +%Y%m%dT%H%M%S)
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages WHERE kind = 'replay'")" = 2 ] && ok || bad "stale signature not refused"
+vctl vendor show acme | grep -q 'httpd,tls' && ok || bad "stale block changed keywords"
+
+# 6. Wrong signer: a vendor's key runs no command.
+$MK --home "$T/keys/acme" --signer "$(cat "$T/acme.fpr")" --recipient "$DESK" --shape combined \
+    --subject "..." --body "vendor suspend globex" > "$T/w1.eml"
+"$VCTL_BIN" deliver < "$T/w1.eml"
+vendors | grep -Eq '^globex +registered' && ok || bad "a vendor ran a command"
+# 7. Clear text from the coordinator: signed but not encrypted.
+$MK --home "$T/keys/carol" --signer "$COORD" --shape clearsigned --subject "x" --body "vendor suspend acme" > "$T/w2.eml"
+"$VCTL_BIN" deliver < "$T/w2.eml"
+vendors | grep -Eq '^acme +registered' && ok || bad "clear text ran a command"
+[ "$(sqlite3 "$T/vulture.db" "SELECT kind FROM messages ORDER BY id DESC LIMIT 1")" = not-encrypted ] && ok || bad "clear text kind"
+# 8. Not addressed to the desk.
+printf 'vendor suspend acme\n' > "$T/b8.txt"
+$MK --home "$T/keys/carol" --signer "$COORD" --recipient "$DESK" --shape combined --to someone@else.example \
+    --subject "..." --body-file "$T/b8.txt" | "$VCTL_BIN" deliver
+vendors | grep -Eq '^acme +registered' && ok || bad "command not to the desk ran"
+[ "$(sqlite3 "$T/vulture.db" "SELECT kind FROM messages ORDER BY id DESC LIMIT 1")" = not-to-desk ] && ok || bad "not-to-desk kind"
+
+# 9. The same commands through vulturectl.
+expect 0 'globex: status affected' -- vctl case status "$ID" globex affected comment "fixed in 2.0"
+expect 0 'acme: marked unreachable' -- vctl case "$ID" unreachable acme
+expect 0 'leak recorded, 2 participant messages, proposed date 2098-12-01' -- vctl case leak "$ID" "posted on a forum" date 2098-12-01
+expect 64 'case status' -- vctl case status "$ID" globex happy
+expect 1 'nobody is not a participant' -- vctl case status "$ID" nobody affected
+expect 1 'not available in this version' -- vctl case early "$ID" sectors finance
+vctl case show "$ID" | grep -Eq 'globex +summary-sent +affected ' && ok || bad "status by vulturectl"
+finish
