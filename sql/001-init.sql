@@ -8,7 +8,8 @@ CREATE TABLE vendors (
 	              CHECK (length(handle) BETWEEN 1 AND 32),
 	name          TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 256),
 	registration  TEXT NOT NULL
-	              CHECK (registration IN ('general', 'individual')),
+	              CHECK (registration IN ('general', 'individual',
+	                                      'early')),
 	state         TEXT NOT NULL
 	              CHECK (state IN ('pending', 'registered', 'suspended',
 	                               'unregistered')),
@@ -68,6 +69,18 @@ CREATE TABLE cases (
 	published_at  INTEGER,
 	created       INTEGER NOT NULL,
 	updated       INTEGER NOT NULL
+);
+
+-- The public advisory's texts, written by the coordinators before
+-- publication (case ID advisory FIELD).
+CREATE TABLE advisory_texts (
+	case_id       TEXT NOT NULL REFERENCES cases(id),
+	field         TEXT NOT NULL
+	              CHECK (field IN ('overview', 'affected', 'description',
+	                               'impact', 'solution', 'addendum',
+	                               'credits', 'references')),
+	text          TEXT NOT NULL,
+	PRIMARY KEY (case_id, field)
 );
 
 CREATE TABLE case_attachments (

@@ -342,6 +342,29 @@ case_notify_cmd(struct ctl *c, const char *id, int argc, char **argv)
 }
 
 static int
+case_advisory_cmd(struct ctl *c, const char *id, int argc, char **argv)
+{
+	struct outbound o;
+	GString *out;
+	char *text = NULL, *err = NULL;
+	int rc;
+
+	if (argc != 5)
+		return ctl_usage("case advisory: ID FIELD FILE|-");
+	if ((rc = read_text(argv[3], argv[4], &text)) != 0)
+		return rc;
+	if ((rc = begin(c)) != 0) {
+		g_free(text);
+		return rc;
+	}
+	plain_out(c, &o);
+	out = g_string_new(NULL);
+	rc = ops_case_advisory(&o, id, argv[3], text, vtime_now(), out, &err);
+	g_free(text);
+	return finish_op(c, rc, out, err);
+}
+
+static int
 case_disclose_cmd(struct ctl *c, const char *id, int argc, char **argv)
 {
 	GString *out;
@@ -547,6 +570,8 @@ ctl_case(struct ctl *c, int argc, char **argv)
 		return case_text_cmd(c, id, argc, argv, verb);
 	if (strcmp(verb, "date") == 0)
 		return case_date_cmd(c, id, argc, argv);
+	if (strcmp(verb, "advisory") == 0)
+		return case_advisory_cmd(c, id, argc, argv);
 	if (strcmp(verb, "notify") == 0)
 		return case_notify_cmd(c, id, argc, argv);
 	if (strcmp(verb, "disclose") == 0)

@@ -644,3 +644,53 @@ out:
 	vcase_free(&c);
 	return rc;
 }
+
+int
+ops_case_advisory(const struct outbound *o, const char *case_id,
+    const char *field, const char *text, int64_t now, GString *out,
+    char **error_r)
+{
+	static const char *const fields[] = { "overview", "affected",
+	    "description", "impact", "solution", "addendum", "credits",
+	    "references", NULL };
+	struct vcase *c = NULL;
+	sqlite3_stmt *s;
+	char *ev;
+	int i, rc;
+
+	for (i = 0; fields[i] != NULL; i++)
+		if (strcmp(fields[i], field) == 0)
+			break;
+	if (fields[i] == NULL) {
+		*error_r = g_strdup_printf("no advisory field '%s' (overview, "
+		    "affected, description, impact, solution, addendum, "
+		    "credits, references)", field);
+		return STORE_ERR;
+	}
+	if (strlen(text) > CASE_MAX_TEXT || !g_utf8_validate(text, -1, NULL)) {
+		*error_r = g_strdup_printf("the %s text must be UTF-8 of at "
+		    "most %d bytes", field, CASE_MAX_TEXT);
+		return STORE_ERR;
+	}
+	if ((rc = vcase_get(o->st, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	vcase_free(&c);
+	s = store_stmt(o->st, "INSERT INTO advisory_texts (case_id, field, "
+	    "text) VALUES (?1, ?2, ?3) ON CONFLICT(case_id, field) DO UPDATE "
+	    "SET text = ?3");
+	if (s == NULL)
+		return store_error(o->st, "advisory", error_r);
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
+	if ((rc = store_exec_stmt(o->st, s, "advisory", error_r)) != STORE_OK)
+		return rc;
+	ev = g_strdup_printf("field=%s bytes=%zu", field, strlen(text));
+	rc = event_add(o->st, case_id, now, actor(o), "advisory-set", ev,
+	    o->cause, error_r);
+	g_free(ev);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "%s advisory %s set\n", case_id,
+		    field);
+	return rc;
+}

@@ -44,6 +44,8 @@ static const char usage_text[] =
 "  case date ID WHEN [reason TEXT]\n"
 "  case notify ID vendors H1,H2 [force] | keywords K1,K2 [force]\n"
 "  case disclose ID HANDLE\n"
+"  case advisory ID overview|affected|description|impact|solution|\n"
+"             addendum|credits|references FILE|-\n"
 "  case status ID HANDLE STATUS [comment TEXT]\n"
 "  case leak ID REASON [date WHEN]\n"
 "  case unreachable ID HANDLE\n"

@@ -52,6 +52,12 @@ int ops_case_leak(const struct outbound *o, const char *case_id,
     const char *reason, int64_t proposed, int64_t now, GString *out,
     char **error_r);
 
+/* A text of the public advisory: overview, affected, description,
+ * impact, solution, addendum, credits or references. */
+int ops_case_advisory(const struct outbound *o, const char *case_id,
+    const char *field, const char *text, int64_t now, GString *out,
+    char **error_r);
+
 /* The vendor registry (o->st, o->ctx, o->actor, o->cause are used). */
 int ops_vendor_add(const struct outbound *o, const char *handle,
     const char *name, const char *registration, int unregistered,
