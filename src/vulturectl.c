@@ -265,6 +265,22 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 		g_free(path);
 		return temp ? EX_TEMPFAIL : EX_CONFIG;
 	}
+	/* The templates are configuration too: an operator's edit that
+	 * does not compile is reported here, not at the first notice. */
+	{
+		struct notices *n = NULL;
+
+		if (notices_load(c->conf->templates_dir, &n, errors) == -1) {
+			for (i = 0; i < errors->len; i++)
+				printf("%s\n", (char *)errors->pdata[i]);
+			printf("%s: %u template error%s\n", path, errors->len,
+			    errors->len == 1 ? "" : "s");
+			g_ptr_array_unref(errors);
+			g_free(path);
+			return EX_CONFIG;
+		}
+		notices_free(&n);
+	}
 	printf("%s: ok\n", path);
 	g_ptr_array_unref(errors);
 	g_free(path);

@@ -18,7 +18,14 @@ expect 64 "init: unknown argument '--force'" -- vctl init --force
 
 # --- configuration -----------------------------------------------------
 expect 0 ': ok$' -- vctl check-config
-expect 0 ': ok$' -- vctl -c "$top_srcdir/conf/vultured.conf" check-config
+# A broken template is a configuration error, with its file and line.
+mkdir -p "$T/tmpl" && cp -r "$top_srcdir/conf/templates/en" "$top_srcdir/conf/templates/ja" "$T/tmpl/"
+printf 'Subject: x\n\n{{#open}} never closed\n' > "$T/tmpl/ja/ack.tmpl"
+TEMPLATES="$T/tmpl" write_conf
+expect 78 'ja/ack.tmpl:3: .*' -- vctl check-config
+rm -f "$T/tmpl/en/leak.tmpl"
+expect 78 'en/leak.tmpl' -- vctl check-config
+write_conf
 expect 75 'No such file' -- vctl -c "$T/none.conf" check-config
 printf '[general]\naddress = nobody\nbogus = 1\n[imap]\ntls = ssl\n' > "$T/bad.conf"
 expect 78 "bad.conf:2: address: 'nobody' is not a mail address" -- vctl -c "$T/bad.conf" check-config

@@ -28,7 +28,7 @@ write_conf() {
 address = vultures@cert.example
 database = $T/vulture.db
 gnupghome = $T/gnupg
-templates_dir = $top_srcdir/conf/templates
+templates_dir = ${TEMPLATES:-$top_srcdir/conf/templates}
 publish_dir = $T/publish
 timezone = Asia/Tokyo
 $*
