@@ -659,9 +659,12 @@ static void
 cmd_take_text(struct cmd_ctx *c, const struct cmd_tok *t, const char *name,
     size_t max, gboolean multiline, char **dst)
 {
-	const char *s = t->s, *e = s + t->len;
+	const char *s = t->s, *e = s + t->len, *p = s;
+	size_t n;
 
-	if (cmd_ltrim(s, e) == e)
+	while ((n = cmd_ws_len(p, e)) > 0 || (p < e && *p == '\n'))
+		p += n > 0 ? n : 1;
+	if (p == e)
 		cmd_error(c, "empty %s", name);
 	else if (t->len > max)
 		cmd_error(c, "%s longer than %zu bytes", name, max);
@@ -745,6 +748,11 @@ cmd_take_list(struct cmd_ctx *c, const struct cmd_tok *t,
 		return;
 	items = g_strsplit(t->s, ",", -1);
 	nitems = g_strv_length(items);
+	if (nitems == 0) {
+		cmd_error(c, "empty LIST");
+		g_strfreev(items);
+		return;
+	}
 	if (nitems > CMD_MAX_LIST) {
 		cmd_error(c, "more than %d items in LIST", CMD_MAX_LIST);
 		g_strfreev(items);
@@ -1350,6 +1358,7 @@ cmd_tokenize(struct cmd_ctx *c, const char *s, const char *e,
 		}
 		v = g_string_new(NULL);
 		start = p;
+		toks[n].heredoc = FALSE;
 		if (*p == '"') {
 			for (p++;; p++) {
 				if (p == e) {
@@ -1430,11 +1439,13 @@ fail:
 
 /*
  * Reads the body of a here-document, up to a line that is word.  Returns
- * the body with *nlines_r set, NULL if the body is bad (reported) or the
- * terminator is missing (reported, the input is used up).
+ * the body with *nlines_r set, NULL if the body is bad or the terminator
+ * is missing (the input is then used up).  Problems of the body are
+ * reported unless skipping; a missing terminator always is.
  */
 static char *
-cmd_read_heredoc(struct cmd_ctx *c, const char *word, unsigned *nlines_r)
+cmd_read_heredoc(struct cmd_ctx *c, const char *word, gboolean skipping,
+    unsigned *nlines_r)
 {
 	struct cmd_parser *pp = c->pp;
 	GString *body = g_string_new(NULL);
@@ -1447,7 +1458,7 @@ cmd_read_heredoc(struct cmd_ctx *c, const char *word, unsigned *nlines_r)
 		t = cmd_ltrim(s, e);
 		te = cmd_rtrim(t, e);
 		if (cmd_span_is(t, te, word)) {
-			if (over)
+			if (over && !skipping)
 				cmd_error(c, "here-document longer than %d "
 				    "bytes", CMD_MAX_HEREDOC);
 			if (over || bad) {
@@ -1457,6 +1468,10 @@ cmd_read_heredoc(struct cmd_ctx *c, const char *word, unsigned *nlines_r)
 			return g_string_free(body, FALSE);
 		}
 		++*nlines_r;
+		if (skipping) {
+			bad = TRUE;
+			continue;
+		}
 		if (e - s > CMD_MAX_LINE) {
 			cmd_error(c, "here-document line %u longer than %d "
 			    "bytes", pp->lineno, CMD_MAX_LINE);
@@ -1485,7 +1500,7 @@ cmd_skip_heredoc(struct cmd_ctx *c, const char *word)
 {
 	unsigned n;
 
-	g_free(cmd_read_heredoc(c, word, &n));
+	g_free(cmd_read_heredoc(c, word, TRUE, &n));
 }
 
 /* "thanks", "Thanks!", "QUIT.", "--" (the "-- " separator, trimmed). */
@@ -1578,7 +1593,7 @@ cmd_parse_line(struct cmd_parser *pp, const char *s, const char *e)
 	c.t = toks;
 	c.n = (unsigned)n;
 	if (word != NULL) {
-		body = cmd_read_heredoc(&c, word, &nlines);
+		body = cmd_read_heredoc(&c, word, FALSE, &nlines);
 		if (body == NULL) {
 			for (i = 0; i < c.n; i++)
 				g_free(toks[i].s);

@@ -407,11 +407,12 @@ leaf(struct run *vr, GMimePart *part, unsigned flags)
 	/* The control part of multipart/encrypted carries no content. */
 	if (!(flags & W_PROT) && is_type(o, "application", "pgp-encrypted"))
 		return;
-	/* Legacy display parts repeat the protected headers. */
+	/* Legacy display parts repeat the protected headers. A text/plain
+	 * that carries the protected-headers parameter too (some clients
+	 * copy it from the root) is body text: dropping it would lose what
+	 * the sender wrote, so only text/rfc822-headers goes. */
 	if ((flags & W_PROT) && vr->prot && o != vr->payload_root &&
-	    (is_type(o, "text", "rfc822-headers") ||
-	    (is_type(o, "text", "*") &&
-	    g_mime_object_get_content_type_parameter(o, "protected-headers"))))
+	    is_type(o, "text", "rfc822-headers"))
 		return;
 	is_att = (disp && g_ascii_strcasecmp(disp, "attachment") == 0) ||
 	    fname != NULL;

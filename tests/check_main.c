@@ -19,6 +19,7 @@ main(void)
 	srunner_add_suite(sr, make_tmpl_suite());
 	srunner_add_suite(sr, make_compose_suite());
 	srunner_add_suite(sr, make_decode_suite());
+	srunner_add_suite(sr, make_cmd_suite());
 	srunner_add_suite(sr, make_tlscheck_suite());
 	srunner_add_suite(sr, make_smtp_suite());
 	srunner_add_suite(sr, make_imap_suite());

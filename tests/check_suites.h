@@ -9,4 +9,5 @@ Suite *make_form_suite(void);
 Suite *make_tmpl_suite(void);
 Suite *make_compose_suite(void);
 Suite *make_decode_suite(void);
+Suite *make_cmd_suite(void);
 #endif

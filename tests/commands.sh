@@ -6,7 +6,8 @@
 # vulturectl.
 . "$(dirname "$0")/lib.sh"
 MK="/usr/bin/python3 $top_srcdir/tests/mkreply.py"
-COORD=$(mkkey carol "Carol Coordinator <carol@cert.example>")
+# Made a month ago, so that it can sign a stale block dated 10 days ago.
+COORD=$(mkkey carol "Carol Coordinator <carol@cert.example>" full "--faked-system-time $(date -u -d '30 days ago' +%Y%m%dT%H%M%S)")
 write_conf "[coordinators]
 fingerprints = $COORD"
 vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
@@ -98,7 +99,7 @@ case show $ID
 B
 mail_block "$T/b5.txt"
 transcript > "$T/t5"
-grep -q '^Subject: Processed: block 5' "$T/t5" && ok || bad "t5: $(cat "$T/t5")"
+grep -q "^Subject: Processed: block $n" "$T/t5" && ok || bad "t5: $(cat "$T/t5")"
 grep -q 'acme: summary sent' "$T/t5" && ok || bad "notify by mail"
 grep -q 'publication 2099-02-01T11:00:00+09:00' "$T/t5" && ok || bad "date by mail"
 grep -Eq 'globex +summary-sent +not-affected' "$T/t5" && ok || bad "show in transcript"
@@ -121,7 +122,13 @@ sed 's/^Message-ID: <\(.*\)>/Message-ID: <again.\1>/' "$T/c5.eml" > "$T/replay.e
 transcript | grep -q 'ERROR this signed block was already run' && ok || bad "replay answer"
 # A signature older than command_max_age (7d).
 printf 'vendor keywords acme httpd\n' > "$T/b7.txt"
-mail_block "$T/b7.txt" --gpg-arg=--faked-system-time=$(date -u -d '10 days ago' +%Y%m%dT%H%M%S)
+# Signed 10 days ago (nested: the signature is made apart from the
+# encryption, which must use the desk key as it is today).
+n=$((n + 1))
+$MK --home "$T/keys/carol" --signer "$COORD" --recipient "$DESK" --shape nested \
+    --from carol@cert.example --subject "..." --body-file "$T/b7.txt" \
+    --sign-arg=--faked-system-time=$(date -u -d "10 days ago" +%Y%m%dT%H%M%S) > "$T/c$n.eml" || bad "mkreply stale"
+"$VCTL_BIN" deliver < "$T/c$n.eml" || bad "deliver stale"
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages WHERE kind = 'replay'")" = 2 ] && ok || bad "stale signature not refused"
 vctl vendor show acme | grep -q 'httpd,tls' && ok || bad "stale block changed keywords"
 

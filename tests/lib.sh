@@ -61,15 +61,15 @@ expect() {
 
 # Makes a vendor key (ed25519 + cv25519 unless "signonly") in its own home
 # and exports it armored to $T/keys/NAME.asc; prints the fingerprint.
-mkkey() {
-	name=$1 uid=$2 kind=${3:-full}
+mkkey() {	# name uid [full|signonly] [extra gpg options]
+	name=$1 uid=$2 kind=${3:-full} extra=${4:-}
 	h="$T/keys/$name"
 	mkdir -p "$h" && chmod 700 "$h"
-	gpg --homedir "$h" --batch --pinentry-mode loopback --passphrase '' \
+	gpg --homedir "$h" --batch --pinentry-mode loopback --passphrase '' $extra \
 	    --quick-gen-key "$uid" ed25519 sign,cert never >/dev/null 2>&1
 	fpr=$(gpg --homedir "$h" --with-colons --list-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
 	if [ "$kind" = full ]; then
-		gpg --homedir "$h" --batch --pinentry-mode loopback --passphrase '' \
+		gpg --homedir "$h" --batch --pinentry-mode loopback --passphrase '' $extra \
 		    --quick-add-key "$fpr" cv25519 encr never >/dev/null 2>&1
 	fi
 	gpg --homedir "$h" --armor --export "$fpr" > "$T/keys/$name.asc" 2>/dev/null

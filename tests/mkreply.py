@@ -100,7 +100,10 @@ def main():
     ap.add_argument("--attach", action="append")
     ap.add_argument("--header", action="append", default=[])
     ap.add_argument("--gpg-arg", action="append", default=[],
-                    help="extra gpg option, e.g. --faked-system-time=...")
+                    help="extra gpg option for every gpg run")
+    ap.add_argument("--sign-arg", action="append", default=[],
+                    help="extra gpg option for the detached signature of "
+                    "the nested shape, e.g. --faked-system-time=...")
     a = ap.parse_args()
     GPG_EXTRA.extend(a.gpg_arg)
 
@@ -133,7 +136,7 @@ def main():
             msg.attach(ver)
             msg.attach(enc)
     elif a.shape in ("nested", "signed"):
-        sig = gpg(a.home, ["--detach-sign"] + sign, inner_bytes)
+        sig = gpg(a.home, a.sign_arg + ["--detach-sign"] + sign, inner_bytes)
         signed = MIMEMultipart("signed", protocol="application/pgp-signature",
                                micalg="pgp-sha256")
         signed.attach(inner)

@@ -128,8 +128,9 @@ struct cmd {
 	   status: comment; leak: reason.  One line for a title, otherwise
 	   may hold "\n" and tab.  A here-document keeps its last "\n". */
 	char *value;
-	char *when;		/* YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM],
-				   an existing date, as written */
+	/* YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM], an
+	   existing date, as written; no offset means the caller's zone. */
+	char *when;
 	char *status;		/* case status, lower case */
 	char *reporter;		/* case open */
 	char *file;		/* argv form: vendor key, summary, detail;
