@@ -127,6 +127,8 @@ cmd_verb_name(enum cmd_verb verb)
 		return "case unreachable";
 	case CMD_CASE_PUBLISH:
 		return "case publish";
+	case CMD_CASE_ADVISORY:
+		return "case advisory";
 	case CMD_CASE_SHOW:
 		return "case show";
 	}
@@ -321,6 +323,7 @@ cmd_free(gpointer p)
 	g_free(cmd->when);
 	g_free(cmd->status);
 	g_free(cmd->reporter);
+	g_free(cmd->field);
 	g_free(cmd->file);
 	g_free(cmd->summary_file);
 	g_free(cmd->detail_file);
@@ -1065,6 +1068,41 @@ cmd_case_status(struct cmd_ctx *c)
 	}
 }
 
+/* advisory FIELD TEXT|<<EOF (FILE in the argv form): a text of the
+ * public advisory. */
+static void
+cmd_case_advisory(struct cmd_ctx *c)
+{
+	static const char *const fields[] = { "overview", "affected",
+	    "description", "impact", "solution", "addendum", "credits",
+	    "references", NULL };
+	struct cmd *cmd = c->cmd;
+	const struct cmd_tok *t;
+	int i;
+
+	if ((t = cmd_arg(c, "FIELD")) == NULL)
+		return;
+	for (i = 0; fields[i] != NULL; i++)
+		if (g_ascii_strcasecmp(t->s, fields[i]) == 0)
+			break;
+	if (fields[i] == NULL) {
+		cmd_error(c, "unknown field '%s' (overview, "
+		    "affected, description, impact, solution, addendum, "
+		    "credits, references)", t->s);
+		return;
+	}
+	cmd->field = g_strdup(fields[i]);
+	if (c->pp->argv_form) {
+		if ((t = cmd_arg(c, "FILE")) == NULL)
+			return;
+		cmd_take_file(c, t, &cmd->file);
+		return;
+	}
+	if ((t = cmd_arg(c, "TEXT (quoted or <<EOF)")) == NULL)
+		return;
+	cmd_take_text(c, t, fields[i], CMD_MAX_TEXT, TRUE, &cmd->value);
+}
+
 static void
 cmd_case_leak(struct cmd_ctx *c)
 {
@@ -1109,6 +1147,7 @@ static const struct cmd_sub cmd_case_subs[] = {
 	{ "leak", NULL, CMD_CASE_LEAK, cmd_case_leak },
 	{ "unreachable", NULL, CMD_CASE_UNREACHABLE, cmd_handle_only },
 	{ "publish", NULL, CMD_CASE_PUBLISH, cmd_case_publish },
+	{ "advisory", NULL, CMD_CASE_ADVISORY, cmd_case_advisory },
 	{ "show", NULL, CMD_CASE_SHOW, cmd_case_show },
 };
 

@@ -207,9 +207,15 @@ run_one(const struct outbound *o, const struct cmd *c, GPtrArray *atts,
 		vcase_free(&k);
 		break;
 	}
+	case CMD_CASE_ADVISORY:
+		rc = ops_case_advisory(o, c->case_id, c->field, c->value, now,
+		    res, error_r);
+		break;
+	case CMD_CASE_PUBLISH:
+		rc = ops_case_publish(o, c->case_id, c->now, now, res, error_r);
+		break;
 	case CMD_CASE_EARLY:
 	case CMD_CASE_SHARE_APPROVE:
-	case CMD_CASE_PUBLISH:
 		*error_r = g_strdup_printf("%s is not available in this "
 		    "version", cmd_verb_name(c->verb));
 		rc = STORE_ERR;

@@ -36,6 +36,8 @@ enum ktype {
 	K_TZ,
 	K_IDFMT,
 	K_PIN,		/* "sha256:HEX[,...]" or empty */
+	K_LANG,		/* en | ja */
+	K_URL,		/* http(s) URL or empty */
 };
 
 struct key_def {
@@ -80,6 +82,12 @@ static const struct key_def keys[] = {
 	    O(publish_dir), 0, 0 },
 	{ "general", "announce_address", K_ADDRESS, "announce@cert.example",
 	    O(announce_address), 0, 0 },
+	{ "general", "site_language", K_LANG, "ja", O(site_language), 0, 0 },
+	{ "general", "base_url", K_URL, "", O(base_url), 0, 0 },
+	{ "general", "publisher_name", K_STR, "Vulture desk",
+	    O(publisher_name), 0, 0 },
+	{ "general", "publisher_namespace", K_URL, "https://cert.example",
+	    O(publisher_namespace), 0, 0 },
 	{ "general", "max_message_size", K_SIZE, "52428800",
 	    O(max_message_size), 0, 0 },
 	{ "general", "command_max_age", K_DURATION, "7d",
@@ -622,6 +630,21 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		*sp = g_strdup(v);
 		return;
 	}
+	case K_LANG:
+		if (strcmp(v, "en") != 0 && strcmp(v, "ja") != 0) {
+			report(loc, k, "'%s' is not en or ja", v);
+			return;
+		}
+		*sp = g_strdup(v);
+		return;
+	case K_URL:
+		if (*v != '\0' && strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "http://", 7) != 0) {
+			report(loc, k, "'%s' is not an http(s) URL", v);
+			return;
+		}
+		*sp = g_strdup(v);
+		return;
 	case K_PIN: {
 		char *err = NULL;
 
@@ -758,6 +781,10 @@ vconf_free(struct vconf **conf)
 	g_free(c->templates_dir);
 	g_free(c->publish_dir);
 	g_free(c->announce_address);
+	g_free(c->site_language);
+	g_free(c->base_url);
+	g_free(c->publisher_name);
+	g_free(c->publisher_namespace);
 	g_strfreev(c->coordinators);
 	g_free(c->imap.host);
 	g_free(c->imap.user);

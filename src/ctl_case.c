@@ -12,6 +12,7 @@
 #include "vulture/cmd.h"
 #include "vulture/cmdrun.h"
 #include "vulture/ops.h"
+#include "vulture/site.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
 
@@ -619,4 +620,63 @@ ctl_run_grammar(struct ctl *c, int argc, char **argv)
 		return 1;
 	}
 	return finish_op(c, rc, out, err);
+}
+
+/* render ID --format text|html|csaf|rss [--lang en|ja] */
+int
+ctl_render(struct ctl *c, int argc, char **argv)
+{
+	const char *format = NULL, *lang = NULL;
+	struct ctl_opt opts[] = {
+		{ "--format", 1, &format, NULL, NULL },
+		{ "--lang", 1, &lang, NULL, NULL },
+		{ NULL, 0, NULL, NULL, NULL },
+	};
+	GPtrArray *pos = g_ptr_array_new();
+	GString *out = NULL;
+	enum pub_format f;
+	char *err = NULL;
+	int rc;
+
+	if ((rc = ctl_parse_opts(argc, argv, 1, opts, pos)) != 0)
+		goto done;
+	if (pos->len != 1 || format == NULL) {
+		rc = ctl_usage("render: ID --format text|html|csaf|rss "
+		    "[--lang en|ja]");
+		goto done;
+	}
+	if (strcmp(format, "text") == 0)
+		f = PUB_TEXT;
+	else if (strcmp(format, "html") == 0)
+		f = PUB_HTML;
+	else if (strcmp(format, "csaf") == 0)
+		f = PUB_CSAF;
+	else if (strcmp(format, "rss") == 0)
+		f = PUB_RSS;
+	else {
+		rc = ctl_usage("render: format text, html, csaf or rss, not "
+		    "'%s'", format);
+		goto done;
+	}
+	if (lang != NULL && strcmp(lang, "en") != 0 && strcmp(lang, "ja") != 0) {
+		rc = ctl_usage("render: --lang en or ja, not '%s'", lang);
+		goto done;
+	}
+	if ((rc = ctl_load(c, 1, 0)) != 0)
+		goto done;
+	if (!valid_case_id(c, pos->pdata[0])) {
+		rc = ctl_fail("'%s' is not a case id", (char *)pos->pdata[0]);
+		goto done;
+	}
+	rc = site_render(c->st, c->conf, pos->pdata[0], f, lang ? lang :
+	    c->conf->site_language, &out, &err);
+	if (rc != STORE_OK) {
+		rc = ctl_store_fail(rc, err);
+		goto done;
+	}
+	fwrite(out->str, 1, out->len, stdout);
+	g_string_free(out, TRUE);
+done:
+	g_ptr_array_unref(pos);
+	return rc;
 }

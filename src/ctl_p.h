@@ -46,6 +46,7 @@ int ctl_vendor(struct ctl *c, int argc, char **argv);
 int ctl_case(struct ctl *c, int argc, char **argv);
 int ctl_inbound(struct ctl *c, int argc, char **argv);
 int ctl_outbox(struct ctl *c, int argc, char **argv);
+int ctl_render(struct ctl *c, int argc, char **argv);
 /* Runs argv through the coordinator-command parser and executor. */
 int ctl_run_grammar(struct ctl *c, int argc, char **argv);
 

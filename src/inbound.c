@@ -720,6 +720,9 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	rc = event_add(st, d->case_id, now, d->vendor, "vendor-reply",
 	    ev->str, message_id, error_r);
 	g_string_free(ev, TRUE);
+	/* A published case's page follows its vendors' news. */
+	if (rc == STORE_OK && env->out != NULL)
+		rc = ops_site_refresh(env->out, d->case_id, error_r);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "vulture/case.h"
 #include "vulture/compose.h"
 #include "vulture/ops.h"
+#include "vulture/site.h"
 #include "vulture/vtime.h"
 
 #define FAIL(...) do { *error_r = g_strdup_printf(__VA_ARGS__); \
@@ -532,6 +533,8 @@ ops_case_status(const struct outbound *o, const char *case_id,
 	    o->cause, error_r);
 	g_free(ev);
 	if (rc == STORE_OK)
+		rc = ops_site_refresh(o, case_id, error_r);
+	if (rc == STORE_OK)
 		g_string_append_printf(out, "%s: status %s\n", handle, status);
 out:
 	vcase_free(&c);
@@ -693,4 +696,177 @@ ops_case_advisory(const struct outbound *o, const char *case_id,
 		g_string_append_printf(out, "%s advisory %s set\n", case_id,
 		    field);
 	return rc;
+}
+
+static const char *
+status_words(const char *status, const char *lang)
+{
+	static const struct {
+		const char *s, *en, *ja;
+	} t[] = {
+		{ "affected", "Affected", "該当製品あり" },
+		{ "affected-investigating", "Affected (investigating)",
+		    "該当製品あり：調査中" },
+		{ "not-affected", "Not affected", "該当製品なし" },
+		{ "not-affected-investigating", "Not affected (investigating)",
+		    "該当製品なし：調査中" },
+		{ "unknown", "Unknown", "不明" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++)
+		if (strcmp(t[i].s, status) == 0)
+			return strcmp(lang, "ja") == 0 ? t[i].ja : t[i].en;
+	return status;
+}
+
+int
+ops_case_publish(const struct outbound *o, const char *case_id,
+    int publish_now, int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	sqlite3_stmt *s;
+	GString *text = NULL;
+	char *pub_s = NULL;
+	guint i;
+	int rc, q, told = 0;
+
+	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	pub_s = vtime_format(c->publication, o->conf->tz);
+	if (!publish_now && now < c->publication)
+		FAIL("publication is planned for %s: 'publish now' publishes "
+		    "earlier", pub_s);
+	s = store_stmt(o->st, "SELECT count(*) FROM advisory_texts WHERE "
+	    "case_id = ? AND field = 'overview'");
+	if (s == NULL) {
+		rc = store_error(o->st, "publish", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc == 0)
+		FAIL("the advisory has no overview yet: 'case %s advisory "
+		    "overview' first", case_id);
+	s = store_stmt(o->st, "UPDATE cases SET state = 'published', "
+	    "published_at = ?, updated = ? WHERE id = ?");
+	if (s == NULL) {
+		rc = store_error(o->st, "publish", error_r);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, case_id, -1, SQLITE_TRANSIENT);
+	if ((rc = store_exec_stmt(o->st, s, "publish", error_r)) != STORE_OK ||
+	    (rc = event_add(o->st, case_id, now, actor(o), "published",
+	    publish_now ? "now" : "", o->cause, error_r)) != STORE_OK)
+		goto out;
+	/* Tell every participant, in its language, with the vendor table. */
+	for (i = 0; i < c->participants->len; i++) {
+		const struct participant *p = c->participants->pdata[i];
+		struct vendor *v = NULL;
+		GVariantDict *vars;
+		GVariantBuilder vb;
+		GVariant *vv;
+		guint j;
+
+		if (strcmp(p->stage, "selected") == 0 ||
+		    strcmp(p->stage, "registration-requested") == 0)
+			continue;
+		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
+		    STORE_OK)
+			goto out;
+		if ((vars = outbound_case_vars(o, case_id, error_r)) == NULL) {
+			vendor_free(&v);
+			rc = STORE_ERR;
+			goto out;
+		}
+		g_variant_builder_init(&vb, G_VARIANT_TYPE("aa{sv}"));
+		for (j = 0; j < c->participants->len; j++) {
+			const struct participant *x = c->participants->pdata[j];
+			GVariantDict xd;
+
+			g_variant_dict_init(&xd, NULL);
+			g_variant_dict_insert(&xd, "name", "s", x->vendor_name);
+			g_variant_dict_insert(&xd, "status_text", "s",
+			    x->unreachable ? (strcmp(v->language, "ja") == 0 ?
+			    "連絡不能" : "Unreachable") :
+			    status_words(x->status, v->language));
+			g_variant_builder_add_value(&vb,
+			    g_variant_dict_end(&xd));
+		}
+		g_variant_dict_insert_value(vars, "vendors",
+		    g_variant_builder_end(&vb));
+		{
+			GVariant *cv = g_variant_dict_lookup_value(vars, "case",
+			    NULL);
+			GVariantDict cd;
+			char *pa = vtime_format(now, o->conf->tz);
+
+			g_variant_dict_init(&cd, cv);
+			g_variant_unref(cv);
+			g_variant_dict_insert(&cd, "published_at", "s", pa);
+			g_free(pa);
+			if (o->conf->base_url[0] != '\0') {
+				char *slug = pub_case_slug(case_id);
+				char *url = g_strdup_printf("%s%scases/%s/",
+				    o->conf->base_url, g_str_has_suffix(
+				    o->conf->base_url, "/") ? "" : "/", slug);
+
+				g_variant_dict_insert(&cd, "url", "s", url);
+				g_free(url);
+				g_free(slug);
+			}
+			g_variant_dict_insert_value(vars, "case",
+			    g_variant_dict_end(&cd));
+		}
+		vv = g_variant_ref_sink(g_variant_dict_end(vars));
+		g_variant_dict_unref(vars);
+		rc = outbound_to_vendor(o, "publication", case_id, v, vv, NULL,
+		    NULL, 0, now, &q, error_r);
+		g_variant_unref(vv);
+		vendor_free(&v);
+		if (rc != STORE_OK)
+			goto out;
+		told += q;
+	}
+	/* The public announcement and the site itself. */
+	if ((rc = site_render(o->st, o->conf, case_id, PUB_TEXT, "en", &text,
+	    error_r)) != STORE_OK)
+		goto out;
+	{
+		char *subject = g_strdup_printf("[%s] %s", case_id, c->title);
+
+		rc = outbound_announce(o, case_id, subject, text->str, now,
+		    error_r);
+		g_free(subject);
+	}
+	if (rc == STORE_OK)
+		rc = site_write(o->st, o->conf, error_r);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "%s published (%d participant "
+		    "message%s, announcement to %s, site in %s)\n", case_id,
+		    told, told == 1 ? "" : "s", o->conf->announce_address,
+		    o->conf->publish_dir);
+out:
+	if (text != NULL)
+		g_string_free(text, TRUE);
+	g_free(pub_s);
+	vcase_free(&c);
+	return rc;
+}
+
+int
+ops_site_refresh(const struct outbound *o, const char *case_id,
+    char **error_r)
+{
+	struct vcase *c = NULL;
+	int rc, published;
+
+	if ((rc = vcase_get(o->st, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	published = strcmp(c->state, "published") == 0;
+	vcase_free(&c);
+	return published ? site_write(o->st, o->conf, error_r) : STORE_OK;
 }

@@ -417,3 +417,35 @@ outbound_case_attachments(const struct outbound *o, const char *case_id,
 	*list_r = l;
 	return STORE_OK;
 }
+
+int
+outbound_announce(const struct outbound *o, const char *case_id,
+    const char *subject, const char *body, int64_t now, char **error_r)
+{
+	struct compose_msg m;
+	char *msgid = NULL, *why = NULL;
+	GBytes *out = NULL;
+	int rc;
+
+	/* After publication the announcement is public: signed, in clear. */
+	memset(&m, 0, sizeof(m));
+	m.from_addr = o->conf->address;
+	m.from_name = "Vulture desk";
+	m.to_addr = o->conf->announce_address;
+	m.case_id = case_id;
+	m.subject = subject;
+	m.date = now;
+	m.timezone = o->conf->timezone;
+	m.body = body;
+	m.desk_fpr = o->desk_fpr;
+	if (compose_signed_clear(o->ctx, &m, &out, &msgid, &why) == -1) {
+		*error_r = g_strdup_printf("announcement: %s", why);
+		g_free(why);
+		return STORE_ERR;
+	}
+	rc = insert_row(o, "announcement", case_id, 0,
+	    o->conf->announce_address, NULL, msgid, out, now, error_r);
+	g_free(msgid);
+	g_bytes_unref(out);
+	return rc;
+}

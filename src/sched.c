@@ -4,6 +4,7 @@
 
 #include "vulture/case.h"
 #include "vulture/log.h"
+#include "vulture/ops.h"
 #include "vulture/sched.h"
 #include "vulture/vtime.h"
 
@@ -230,13 +231,40 @@ case_pass(const struct outbound *o, const char *case_id, int64_t now,
 	if (now >= c->publication && !has_event(o->st, case_id,
 	    "publication-due", "")) {
 		char *pub = vtime_format(c->publication, conf->tz);
-		char *text = g_strdup_printf("The publication time of %s (%s) "
-		    "has come (%s). %s", case_id, c->title, pub,
-		    conf->auto_publish ? "auto_publish is on, but automatic "
-		    "publication is not available in this version: publish "
-		    "it with 'case ID publish'." : "Publish it with 'case ID "
-		    "publish', or move the date.");
+		char *text = NULL, *perr = NULL;
 
+		if (conf->auto_publish) {
+			GString *res = g_string_new(NULL);
+
+			/* In a savepoint: a refusal (no overview yet) leaves
+			 * the case open and becomes the alert's text. */
+			if ((rc = store_savepoint(o->st, error_r)) != STORE_OK) {
+				g_string_free(res, TRUE);
+				g_free(pub);
+				goto out;
+			}
+			rc = ops_case_publish(o, case_id, 0, now, res, &perr);
+			if (rc == STORE_OK)
+				rc = store_release(o->st, error_r);
+			else
+				store_rollback_to(o->st);
+			if (rc == STORE_TEMP) {
+				*error_r = perr;
+				g_string_free(res, TRUE);
+				g_free(pub);
+				goto out;
+			}
+			text = rc == STORE_OK ? g_strdup_printf("%s was "
+			    "published automatically: %s", case_id, res->str) :
+			    g_strdup_printf("The publication time of %s has "
+			    "come (%s) but it could not be published "
+			    "automatically: %s", case_id, pub, perr);
+			g_free(perr);
+			g_string_free(res, TRUE);
+		} else
+			text = g_strdup_printf("The publication time of %s (%s) "
+			    "has come (%s). Publish it with 'case ID publish', "
+			    "or move the date.", case_id, c->title, pub);
 		rc = event_add(o->st, case_id, now, "scheduler",
 		    "publication-due", "", NULL, error_r);
 		if (rc == STORE_OK)

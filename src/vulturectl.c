@@ -49,12 +49,14 @@ static const char usage_text[] =
 "  case status ID HANDLE STATUS [comment TEXT]\n"
 "  case leak ID REASON [date WHEN]\n"
 "  case unreachable ID HANDLE\n"
+"  case publish ID [now]\n"
 "  case list\n"
 "  case show ID\n"
 "  deliver                 (a message on standard input; for the MTA)\n"
 "  inspect FILE|-\n"
 "  quarantine list | show ID | retry ID\n"
 "  outbox list | show ID | retry ID | flush\n"
+"  render ID --format text|html|csaf|rss [--lang en|ja]\n"
 "\n"
 "FILE '-' is standard input. WHEN is YYYY-MM-DD[THH:MM[+HH:MM]].\n"
 "--json gives listings and show as JSON.\n";
@@ -365,6 +367,7 @@ static const struct {
 	{ "inspect", ctl_inbound },
 	{ "quarantine", ctl_inbound },
 	{ "outbox", ctl_outbox },
+	{ "render", ctl_render },
 };
 
 int

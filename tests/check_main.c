@@ -4,13 +4,24 @@
 #include <stdlib.h>
 
 #include "check_net.h"
+#include "check_publish.h"
 #include "check_suites.h"
+#include <string.h>
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(make_ids_suite());
+	SRunner *sr;
 	int failed;
+
+	/* tests/browser.sh: the publication test case as a site or a page. */
+	if (argc == 3 && strcmp(argv[1], "--write-tree") == 0)
+		return publish_fixture_write(argv[2]) < 0 ? EXIT_FAILURE :
+		    EXIT_SUCCESS;
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--render") == 0)
+		return publish_fixture_render(argv[2], argc == 4 ? argv[3] :
+		    "ja") < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	sr = srunner_create(make_ids_suite());
 
 	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_store_suite());
@@ -20,6 +31,7 @@ main(void)
 	srunner_add_suite(sr, make_compose_suite());
 	srunner_add_suite(sr, make_decode_suite());
 	srunner_add_suite(sr, make_cmd_suite());
+	srunner_add_suite(sr, make_publish_suite());
 	srunner_add_suite(sr, make_tlscheck_suite());
 	srunner_add_suite(sr, make_smtp_suite());
 	srunner_add_suite(sr, make_imap_suite());

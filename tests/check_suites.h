@@ -10,4 +10,5 @@ Suite *make_tmpl_suite(void);
 Suite *make_compose_suite(void);
 Suite *make_decode_suite(void);
 Suite *make_cmd_suite(void);
+Suite *make_publish_suite(void);
 #endif

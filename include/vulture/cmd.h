@@ -102,6 +102,7 @@ enum cmd_verb {
 	CMD_CASE_UNREACHABLE,
 	CMD_CASE_PUBLISH,
 	CMD_CASE_SHOW,
+	CMD_CASE_ADVISORY,
 };
 
 /*
@@ -132,7 +133,8 @@ struct cmd {
 	   existing date, as written; no offset means the caller's zone. */
 	char *when;
 	char *status;		/* case status, lower case */
-	char *reporter;		/* case open */
+	char *reporter;
+	char *field;		/* case advisory: the text's field */		/* case open */
 	char *file;		/* argv form: vendor key, summary, detail;
 				   "-" is standard input */
 	char *summary_file;	/* argv form: case open --summary */

@@ -62,6 +62,10 @@ struct vconf {
 	char *templates_dir;		/* owned */
 	char *publish_dir;		/* owned */
 	char *announce_address;		/* owned */
+	char *site_language;		/* owned: en | ja */
+	char *base_url;			/* owned, "" when not set */
+	char *publisher_name;		/* owned */
+	char *publisher_namespace;	/* owned: https URL */
 	uint64_t max_message_size;	/* bytes */
 	int64_t command_max_age;	/* seconds */
 	char **coordinators;		/* owned, NULL-terminated, 40 hex */

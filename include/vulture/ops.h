@@ -58,6 +58,15 @@ int ops_case_advisory(const struct outbound *o, const char *case_id,
     const char *field, const char *text, int64_t now, GString *out,
     char **error_r);
 
+/* Publishes: the case becomes public, every participant is told, the
+ * signed announcement is queued and the site written. Without
+ * publish_now, only once the publication time has come. */
+int ops_case_publish(const struct outbound *o, const char *case_id,
+    int publish_now, int64_t now, GString *out, char **error_r);
+/* After publication a change re-renders the site (a no-op before). */
+int ops_site_refresh(const struct outbound *o, const char *case_id,
+    char **error_r);
+
 /* The vendor registry (o->st, o->ctx, o->actor, o->cause are used). */
 int ops_vendor_add(const struct outbound *o, const char *handle,
     const char *name, const char *registration, int unregistered,

@@ -58,6 +58,11 @@ int outbound_registration_request(const struct outbound *o,
     const char *case_id, const struct vendor *v, int64_t now,
     char **error_r);
 
+/* The publication announcement to announce_address: signed, not
+ * encrypted (the case is public by then). */
+int outbound_announce(const struct outbound *o, const char *case_id,
+    const char *subject, const char *body, int64_t now, char **error_r);
+
 /* A coordinator alert to every configured coordinator (address from the
  * key's user id). Never fails for a coordinator without a usable key: that
  * is logged. */

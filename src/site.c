@@ -1,0 +1,254 @@
+#include "config.h"
+
+/* Formats are chosen per language between two literals (ja ? "..." :
+ * "..."), which -Wformat-nonliteral cannot see through. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+#include <errno.h>
+#include <string.h>
+
+#include "vulture/case.h"
+#include "vulture/site.h"
+
+struct site_case {
+	struct pub_case pc;
+	struct vcase *c;		/* owned */
+	GPtrArray *strings;		/* owned: what pc points to */
+	struct pub_vendor *vendors;	/* owned */
+	struct pub_history *history;	/* owned */
+};
+
+static const char *
+keep(struct site_case *sc, char *s)
+{
+	if (s != NULL)
+		g_ptr_array_add(sc->strings, s);
+	return s;
+}
+
+static int
+load_advisory(struct store *st, struct site_case *sc, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT field, text FROM "
+	    "advisory_texts WHERE case_id = ?");
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "advisory", error_r);
+	sqlite3_bind_text(s, 1, sc->c->id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(s, 0);
+		const char *t = keep(sc, store_col_text(s, 1));
+
+		if (strcmp(f, "overview") == 0)
+			sc->pc.overview = t;
+		else if (strcmp(f, "affected") == 0)
+			sc->pc.affected = t;
+		else if (strcmp(f, "description") == 0)
+			sc->pc.description = t;
+		else if (strcmp(f, "impact") == 0)
+			sc->pc.impact = t;
+		else if (strcmp(f, "solution") == 0)
+			sc->pc.solution = t;
+		else if (strcmp(f, "addendum") == 0)
+			sc->pc.addendum = t;
+		else if (strcmp(f, "credits") == 0)
+			sc->pc.credits = t;
+		else if (strcmp(f, "references") == 0)
+			sc->pc.references = t;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_error(st, "advisory",
+	    error_r);
+}
+
+/* The update history: publication, then every change after it. */
+static int
+load_history(struct store *st, struct site_case *sc, const char *lang,
+    char **error_r)
+{
+	GPtrArray *events = NULL;
+	GArray *h = g_array_new(FALSE, TRUE, sizeof(struct pub_history));
+	int ja = strcmp(lang, "ja") == 0, rc;
+	guint i;
+
+	if ((rc = event_list(st, sc->c->id, &events, error_r)) != STORE_OK) {
+		g_array_free(h, TRUE);
+		return rc;
+	}
+	for (i = 0; i < events->len; i++) {
+		const struct event *e = events->pdata[i];
+		struct pub_history item = { e->at, NULL };
+		const char *vendor = NULL;
+
+		if (sc->c->published_at == 0 || e->at < sc->c->published_at)
+			continue;
+		if (strncmp(e->detail, "vendor=", 7) == 0)
+			vendor = keep(sc, g_strndup(e->detail + 7,
+			    strcspn(e->detail + 7, " ;")));
+		if (strcmp(e->kind, "published") == 0)
+			item.text = ja ? "公開" : "Published";
+		else if ((strcmp(e->kind, "vendor-reply") == 0 ||
+		    strcmp(e->kind, "status-set") == 0) && vendor != NULL)
+			item.text = keep(sc, g_strdup_printf(ja ? "ベンダ情報を"
+			    "更新しました: %s" : "Vendor information updated: "
+			    "%s", vendor));
+		else if (strcmp(e->kind, "advisory-set") == 0)
+			item.text = ja ? "内容を更新しました" :
+			    "Advisory text updated";
+		else
+			continue;
+		g_array_append_val(h, item);
+	}
+	g_ptr_array_unref(events);
+	sc->pc.n_history = h->len;
+	sc->history = (struct pub_history *)(void *)g_array_free(h, FALSE);
+	sc->pc.history = sc->history;
+	return STORE_OK;
+}
+
+int
+site_case_load(struct store *st, const struct vconf *conf, const char *id,
+    const char *lang, struct site_case **sc_r, char **error_r)
+{
+	struct site_case *sc = g_new0(struct site_case, 1);
+	guint i;
+	int rc;
+
+	*sc_r = NULL;
+	sc->strings = g_ptr_array_new_with_free_func(g_free);
+	if ((rc = vcase_get(st, id, &sc->c, error_r)) != STORE_OK)
+		goto fail;
+	sc->pc.id = sc->c->id;
+	sc->pc.title = sc->c->title;
+	sc->pc.published_at = sc->c->published_at != 0 ? sc->c->published_at :
+	    sc->c->publication;
+	sc->pc.updated_at = sc->c->updated;
+	sc->pc.lang = lang;
+	sc->pc.base_url = conf->base_url;
+	sc->pc.publisher_name = conf->publisher_name;
+	sc->pc.publisher_namespace = conf->publisher_namespace;
+	sc->pc.tz = conf->tz;
+	if ((rc = load_advisory(st, sc, error_r)) != STORE_OK ||
+	    (rc = load_history(st, sc, lang, error_r)) != STORE_OK)
+		goto fail;
+	if (sc->pc.overview == NULL)
+		sc->pc.overview = sc->c->title;
+	sc->vendors = g_new0(struct pub_vendor, sc->c->participants->len + 1);
+	for (i = 0; i < sc->c->participants->len; i++) {
+		const struct participant *p = sc->c->participants->pdata[i];
+		struct pub_vendor *v = &sc->vendors[i];
+
+		v->handle = p->handle;
+		v->name = p->vendor_name;
+		v->status = p->status;
+		v->unreachable = p->unreachable;
+		v->first_attempt = p->first_attempt;
+		v->comment = p->comment;
+		v->advisory_url = p->advisory_url;
+		v->fix_date = p->fix_date;
+		v->workaround_date = p->workaround_date;
+		v->last_answer = p->last_answer;
+	}
+	sc->pc.vendors = sc->vendors;
+	sc->pc.n_vendors = sc->c->participants->len;
+	*sc_r = sc;
+	return STORE_OK;
+fail:
+	site_case_free(&sc);
+	return rc;
+}
+
+const struct pub_case *
+site_case_pub(const struct site_case *sc)
+{
+	return &sc->pc;
+}
+
+void
+site_case_free(struct site_case **scp)
+{
+	struct site_case *sc;
+
+	if (scp == NULL || *scp == NULL)
+		return;
+	sc = *scp;
+	vcase_free(&sc->c);
+	g_ptr_array_unref(sc->strings);
+	g_free(sc->vendors);
+	g_free(sc->history);
+	g_free(sc);
+	*scp = NULL;
+}
+
+int
+site_render(struct store *st, const struct vconf *conf, const char *id,
+    enum pub_format f, const char *lang, GString **out_r, char **error_r)
+{
+	struct site_case *sc = NULL;
+	int rc;
+
+	*out_r = NULL;
+	if ((rc = site_case_load(st, conf, id, lang, &sc, error_r)) !=
+	    STORE_OK)
+		return rc;
+	if (pub_render(&sc->pc, f, out_r, error_r) == -1)
+		rc = STORE_ERR;
+	site_case_free(&sc);
+	return rc;
+}
+
+static void
+site_case_free_ptr(gpointer p)
+{
+	struct site_case *sc = p;
+
+	site_case_free(&sc);
+}
+
+int
+site_write(struct store *st, const struct vconf *conf, char **error_r)
+{
+	GPtrArray *loaded = g_ptr_array_new_with_free_func(site_case_free_ptr);
+	GPtrArray *pcs = g_ptr_array_new();
+	sqlite3_stmt *s;
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	guint i;
+	int rc = STORE_OK;
+
+	s = store_stmt(st, "SELECT id FROM cases WHERE state = 'published' "
+	    "ORDER BY published_at DESC, id");
+	if (s == NULL) {
+		rc = store_error(st, "site", error_r);
+		goto out;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_ptr_array_add(ids, store_col_text(s, 0));
+	sqlite3_reset(s);
+	for (i = 0; i < ids->len; i++) {
+		struct site_case *sc = NULL;
+
+		/* The site's language is the desk's: Japanese in Asia/Tokyo
+		 * by default; pub_write_tree adds the other variant. */
+		if ((rc = site_case_load(st, conf, ids->pdata[i],
+		    conf->site_language, &sc, error_r)) != STORE_OK)
+			goto out;
+		g_ptr_array_add(loaded, sc);
+		g_ptr_array_add(pcs, &sc->pc);
+	}
+	if (g_mkdir_with_parents(conf->publish_dir, 0755) == -1) {
+		*error_r = g_strdup_printf("%s: %s", conf->publish_dir,
+		    g_strerror(errno));
+		rc = STORE_ERR;
+		goto out;
+	}
+	if (pub_write_tree(conf->publish_dir,
+	    (const struct pub_case *const *)pcs->pdata, pcs->len, error_r) ==
+	    -1)
+		rc = STORE_ERR;
+out:
+	g_ptr_array_unref(pcs);
+	g_ptr_array_unref(loaded);
+	g_ptr_array_unref(ids);
+	return rc;
+}

@@ -1,0 +1,142 @@
+#!/bin/sh
+# Publication: a case with vendors in every state is published; the site
+# (JVN-style pages, vendor pages, index, RSS, CSAF) is written atomically
+# under publish_dir; the CSAF document passes a real CSAF validator; every
+# participant is told and the signed announcement goes out; a status change
+# after publication re-renders the page. Then the page in headless Chromium.
+. "$(dirname "$0")/lib.sh"
+MK="/usr/bin/python3 $top_srcdir/tests/mkreply.py"
+MAIL="$T/maildir"
+start_smtp "$MAIL" || { bad smtp; finish; exit 1; }
+write_conf "base_url = https://jvn.example/
+[imap]
+enabled = false
+[smtp]
+host = 127.0.0.1
+port = $SMTP_PORT
+tls = none"
+vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
+DESK=$(awk '/desk key/ {print $3}' "$T/init.out")
+gpg --homedir "$T/gnupg" --armor --export "$DESK" > "$T/desk.asc" 2>/dev/null
+for v in acme globex initech; do
+	mkkey $v "$v <psirt@$v.example>" > "$T/$v.fpr"
+	gpg --homedir "$T/keys/$v" --batch --import "$T/desk.asc" 2>/dev/null
+done
+vctl vendor add acme "ACME Corp" general psirt@acme.example keywords httpd >/dev/null
+vctl vendor add globex "グローベックス株式会社" general psirt@globex.example keywords httpd --lang ja >/dev/null
+vctl vendor add initech "Initech <script>alert(1)</script>" general psirt@initech.example keywords httpd >/dev/null
+vctl vendor add hooli "Hooli" general info@hooli.example keywords httpd --unregistered >/dev/null
+for v in acme globex initech; do
+	vctl vendor key $v "$T/keys/$v.asc" >/dev/null
+	vctl vendor approve $v >/dev/null
+done
+ID=$(vctl case open "Buffer overflow in FooHTTP" --summary /dev/null)
+vctl case notify "$ID" keywords httpd >/dev/null || bad notify
+reply() {
+	$MK --home "$T/keys/$1" --signer "$(cat "$T/$1.fpr")" --recipient "$DESK" --shape combined \
+	    --from "psirt@$1.example" --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body "$2" |
+	    "$VCTL_BIN" deliver || bad "deliver $1"
+}
+reply acme "Status: affected
+Comment: Fixed in acme-httpd 2.4.1.
+Advisory-URL: https://acme.example/sa/2027-001
+Fix-Date: 2027-01-05"
+reply globex "状況：該当製品なし
+コメント：当社製品は影響を受けません。"
+vctl case "$ID" unreachable initech > /dev/null || bad unreachable
+SLUG=$(echo "$ID" | tr -d '#')
+
+# Guards: not before the date without "now", not without an overview.
+expect 1 'planned for .*publish now' -- vctl case publish "$ID"
+expect 1 'no overview yet' -- vctl case publish "$ID" now
+printf 'A buffer overflow in FooHTTP lets a remote attacker run code.\n' > "$T/overview.txt"
+printf 'FooHTTP 2.0 to 2.4\n' > "$T/affected.txt"
+printf 'Update to FooHTTP 2.4.1 or later.\n' > "$T/solution.txt"
+expect 0 'advisory overview set' -- vctl case advisory "$ID" overview "$T/overview.txt"
+expect 0 'advisory affected set' -- vctl case advisory "$ID" affected "$T/affected.txt"
+expect 0 'advisory solution set' -- vctl case advisory "$ID" solution "$T/solution.txt"
+expect 1 "no advisory field 'colour'" -- vctl case advisory "$ID" colour "$T/solution.txt"
+[ -e "$T/publish/site" ] && bad "site before publication" || ok
+
+expect 0 "$ID published \(3 participant messages, announcement to announce@cert.example" -- vctl case publish "$ID" now
+vctl case show "$ID" | grep -q 'state: *published' && ok || bad "state"
+expect 1 "case $ID is published" -- vctl case publish "$ID" now
+P="$T/publish/site"
+[ -f "$P/index.html" ] && ok || bad "no index.html"
+[ -f "$P/index.rdf" ] && ok || bad "no RSS"
+page="$P/cases/$SLUG/index.html"
+[ -f "$page" ] && ok || bad "no case page: $(ls -R "$T/publish" | head -20)"
+grep -q 'ACME Corp' "$page" && grep -q 'グローベックス株式会社' "$page" && ok || bad "vendor names"
+grep -q '該当製品あり' "$page" && grep -q '該当製品なし' "$page" && ok || bad "status strings"
+grep -q '連絡不能' "$page" && ok || bad "unreachable wording"
+grep -q '<script>alert' "$page" && bad "unescaped vendor name" || ok
+grep -q 'https://acme.example/sa/2027-001' "$page" && ok || bad "advisory link"
+grep -q 'FooHTTP 2.0 to 2.4' "$page" && ok || bad "affected systems"
+ls "$P/cases/$SLUG/vendors/" | grep -q 'acme' && ok || bad "vendor pages"
+/usr/bin/python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$P/index.rdf" && ok || bad "RSS not well-formed"
+grep -q "$ID" "$P/index.rdf" && ok || bad "RSS lacks the case"
+
+# CSAF 2.0 VEX: field by field, then the validator.
+vctl render "$ID" --format csaf > "$T/csaf.json" || bad "render csaf"
+/usr/bin/python3 - "$T/csaf.json" "$ID" <<'PY' && ok || bad "csaf fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["document"]["category"] == "csaf_vex" and d["document"]["csaf_version"] == "2.0"
+assert d["document"]["tracking"]["id"] == sys.argv[2]
+v = d["vulnerabilities"][0]
+names = {p["product_id"]: p["name"] for b in d["product_tree"]["branches"] for p in [x["product"] for x in b.get("branches", [b]) if "product" in x]} if False else None
+ps = v["product_status"]
+assert len(ps.get("known_affected", [])) == 1, ps
+assert len(ps.get("known_not_affected", [])) == 1, ps
+assert v.get("remediations"), v
+inv = v.get("involvements", [])
+assert any(i["status"] == "contact_attempted" for i in inv), inv
+PY
+if command -v node >/dev/null 2>&1; then
+	sh "$top_srcdir/tests/csaf-validate.sh" "$T/csaf.json" > "$T/csaf.log" 2>&1 && ok || bad "CSAF validator: $(tail -20 "$T/csaf.log")"
+else
+	echo "publish.sh: node missing: CSAF validator not run" >&2
+	bad "node missing"
+fi
+for f in text html rss; do
+	vctl render "$ID" --format $f --lang en > "$T/out.$f" && [ -s "$T/out.$f" ] && ok || bad "render $f"
+done
+grep -q 'Not affected' "$T/out.text" && ok || bad "English text rendering"
+expect 64 'format text, html, csaf or rss' -- vctl render "$ID" --format pdf
+expect 64 'render: ID --format' -- vctl render "$ID"
+
+# Participants were told; the announcement is signed and public.
+vctl outbox flush > /dev/null || bad flush
+f=$(grep -l '^To: .*announce@cert.example' "$MAIL"/new/* | head -1)
+[ -n "$f" ] && ok || bad "no announcement"
+/usr/bin/python3 - "$f" "$T/ann" <<'PY'
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+assert m.get_content_type() == "multipart/signed"
+raw = open(sys.argv[1], "rb").read()
+b = m.get_boundary().encode()
+# The mailbox may store LF line ends: the signature is over CRLF.
+raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+parts = raw.split(b"--" + b)
+open(sys.argv[2] + ".txt", "wb").write(parts[1][2:-2])
+open(sys.argv[2] + ".sig", "wb").write(m.get_payload(1).get_payload(decode=True))
+PY
+gpg --homedir "$T/keys/acme" --batch --import "$T/desk.asc" 2>/dev/null
+gpg --homedir "$T/keys/acme" --batch --verify "$T/ann.sig" "$T/ann.txt" 2>/dev/null && ok || bad "announcement signature"
+f=$(grep -l '^To: .*psirt@acme.example' "$MAIL"/new/* | tail -1)
+decrypt_mail "$f" "$T/keys/acme" "$T/st" | grep -q 'Published: Buffer overflow' && ok || bad "publication notice"
+
+# After publication a vendor's change appends to the history.
+before=$(grep -c 'ベンダ情報を更新しました' "$page")
+reply globex "状況：該当製品なし：調査中"
+grep -q '該当製品なし：調査中' "$page" && ok || bad "page not re-rendered"
+[ "$(grep -c 'ベンダ情報を更新しました' "$page")" -gt "$before" ] && ok || bad "history not appended"
+
+# The page in a real browser (tests/browser.sh keeps the screenshots).
+if command -v chromium >/dev/null 2>&1; then
+	sh "$top_srcdir/tests/browser.sh" "$top_builddir/tests/check_vulture" "$top_builddir/tests/screenshots" > "$T/browser.log" 2>&1 && ok || bad "browser: $(tail -5 "$T/browser.log")"
+else
+	echo "publish.sh: chromium missing: browser test not run" >&2
+	bad "chromium missing"
+fi
+finish
