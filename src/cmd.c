@@ -77,7 +77,7 @@ static const char *const cmd_statuses[] = {
 	"not-affected-investigating", "unknown", NULL
 };
 static const char *const cmd_registrations[] = {
-	"general", "individual", NULL
+	"general", "individual", "early", NULL
 };
 static const char *const cmd_langs[] = { "en", "ja", NULL };
 

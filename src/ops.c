@@ -85,6 +85,15 @@ notify_one(const struct outbound *o, struct vcase *c, const char *handle,
 		    handle, p->stage);
 		goto out;
 	}
+	if (strcmp(v->registration, "early") == 0) {
+		if (skip_individual) {
+			g_string_append_printf(out, "%s: skipped, an early "
+			    "recipient (case early sectors ...)\n", handle);
+			goto out;
+		}
+		FAIL("%s is an early recipient, not a vendor: use 'case %s "
+		    "early sectors ...'", handle, c->id);
+	}
 	if (strcmp(v->state, "suspended") == 0)
 		FAIL("vendor %s is suspended", handle);
 	if (c->single_vendor && c->participants->len > 0 && p == NULL)
@@ -869,4 +878,96 @@ ops_site_refresh(const struct outbound *o, const char *case_id,
 	published = strcmp(c->state, "published") == 0;
 	vcase_free(&c);
 	return published ? site_write(o->st, o->conf, error_r) : STORE_OK;
+}
+
+int
+ops_case_early(const struct outbound *o, const char *case_id,
+    GPtrArray *sectors, int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	GPtrArray *handles = NULL;
+	GVariantDict *vars = NULL, ad;
+	GVariant *vv = NULL;
+	sqlite3_stmt *s;
+	char *list = NULL;
+	guint i, sent = 0;
+	int rc, q;
+
+	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	for (i = 0; i < sectors->len; i++)
+		if (!vendor_valid_sector(sectors->pdata[i]))
+			FAIL("'%s' is not a sector (%s)",
+			    (char *)sectors->pdata[i], VENDOR_SECTORS);
+	if ((rc = vendor_match_keywords(o->st, sectors, &handles, error_r)) !=
+	    STORE_OK)
+		goto out;
+	if ((vars = outbound_case_vars(o, case_id, error_r)) == NULL) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	/* Countermeasures: the advisory's solution and affected systems. */
+	g_variant_dict_init(&ad, NULL);
+	s = store_stmt(o->st, "SELECT field, text FROM advisory_texts WHERE "
+	    "case_id = ? AND field IN ('solution', 'affected')");
+	if (s == NULL) {
+		rc = store_error(o->st, "early", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_variant_dict_insert(&ad, (const char *)sqlite3_column_text(s,
+		    0), "s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_reset(s);
+	g_variant_dict_insert_value(vars, "advisory", g_variant_dict_end(&ad));
+	{
+		GString *j = g_string_new(NULL);
+
+		for (i = 0; i < sectors->len; i++)
+			g_string_append_printf(j, "%s%s", i ? ", " : "",
+			    (char *)sectors->pdata[i]);
+		list = g_string_free(j, FALSE);
+	}
+	g_variant_dict_insert(vars, "sectors", "s", list);
+	vv = g_variant_ref_sink(g_variant_dict_end(vars));
+	for (i = 0; i < handles->len; i++) {
+		struct vendor *v = NULL;
+		char *ev;
+
+		if ((rc = vendor_get(o->st, handles->pdata[i], &v, error_r)) !=
+		    STORE_OK)
+			goto out;
+		if (strcmp(v->registration, "early") != 0 ||
+		    strcmp(v->state, "registered") != 0) {
+			vendor_free(&v);
+			continue;
+		}
+		rc = outbound_to_vendor(o, "early", case_id, v, vv, NULL, NULL,
+		    0, now, &q, error_r);
+		if (rc == STORE_OK && q > 0) {
+			ev = g_strdup_printf("recipient=%s sectors=%s",
+			    v->handle, list);
+			rc = event_add(o->st, case_id, now, actor(o),
+			    "early-notice", ev, o->cause, error_r);
+			g_free(ev);
+			g_string_append_printf(out, "%s: early notice sent\n",
+			    v->handle);
+			sent++;
+		}
+		vendor_free(&v);
+		if (rc != STORE_OK)
+			goto out;
+	}
+	if (sent == 0)
+		FAIL("no registered early recipient in %s", list);
+out:
+	if (vv != NULL)
+		g_variant_unref(vv);
+	if (vars != NULL)
+		g_variant_dict_unref(vars);
+	if (handles != NULL)
+		g_ptr_array_unref(handles);
+	g_free(list);
+	vcase_free(&c);
+	return rc;
 }

@@ -53,6 +53,20 @@ vendor_valid_handle(const char *h)
 }
 
 int
+vendor_valid_sector(const char *s)
+{
+	static const char *const sectors[] = { "telecom", "finance",
+	    "aviation", "railway", "electricity", "gas", "medical", "water",
+	    "logistics", NULL };
+	int i;
+
+	for (i = 0; s != NULL && sectors[i] != NULL; i++)
+		if (strcmp(sectors[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int
 vendor_valid_keyword(const char *k)
 {
 	size_t n;
@@ -171,10 +185,24 @@ vendor_add(struct store *st, const char *handle, const char *name,
 		return STORE_ERR;
 	}
 	if (registration == NULL || (strcmp(registration, "general") != 0 &&
-	    strcmp(registration, "individual") != 0)) {
+	    strcmp(registration, "individual") != 0 &&
+	    strcmp(registration, "early") != 0)) {
 		*error_r = g_strdup_printf("registration must be general or "
-		    "individual, not '%s'", registration ? registration : "");
+		    "individual (or early for a critical-infrastructure "
+		    "operator), not '%s'", registration ? registration : "");
 		return STORE_ERR;
+	}
+	if (strcmp(registration, "early") == 0) {
+		guint i;
+
+		/* An early recipient's keywords are its sectors. */
+		for (i = 0; keywords != NULL && i < keywords->len; i++)
+			if (!vendor_valid_sector(keywords->pdata[i])) {
+				*error_r = g_strdup_printf("'%s' is not a "
+				    "sector (%s)", (char *)keywords->pdata[i],
+				    VENDOR_SECTORS);
+				return STORE_ERR;
+			}
 	}
 	if (!valid_state(state) || !valid_language(language)) {
 		*error_r = g_strdup("bad state or language");

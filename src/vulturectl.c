@@ -27,7 +27,7 @@ static const char usage_text[] =
 "\n"
 "  init [--generate-key]\n"
 "  check-config\n"
-"  vendor add HANDLE NAME general|individual ADDRESS [keywords LIST]\n"
+"  vendor add HANDLE NAME general|individual|early ADDRESS [keywords LIST]\n"
 "             [--lang en|ja] [--contact-name NAME] [--phone PHONE]\n"
 "             [--unregistered]\n"
 "  vendor contact HANDLE ADDRESS [--name NAME] [--phone PHONE]\n"

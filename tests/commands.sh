@@ -155,6 +155,21 @@ expect 0 'acme: marked unreachable' -- vctl case "$ID" unreachable acme
 expect 0 'leak recorded, 2 participant messages, proposed date 2098-12-01' -- vctl case leak "$ID" "posted on a forum" date 2098-12-01
 expect 64 'case status' -- vctl case status "$ID" globex happy
 expect 1 'nobody is not a participant' -- vctl case status "$ID" nobody affected
-expect 1 'not available in this version' -- vctl case early "$ID" sectors finance
+expect 1 'no registered early recipient in finance' -- vctl case early "$ID" sectors finance
+# An early recipient (critical infrastructure) gets summary and
+# countermeasures; it is never notified as a vendor.
+mkkey bank "Bank CSIRT <csirt@bank.example>" > "$T/bank.fpr"
+expect 1 "'httpd' is not a sector" -- vctl vendor add bank "Example Bank" early csirt@bank.example keywords httpd
+expect 0 'vendor bank added' -- vctl vendor add bank "Example Bank" early csirt@bank.example keywords finance
+vctl vendor key bank "$T/keys/bank.asc" >/dev/null && vctl vendor approve bank >/dev/null || bad "bank key"
+printf 'Update to FooHTTP 2.4.1.\n' > "$T/sol.txt"
+vctl case advisory "$ID" solution "$T/sol.txt" >/dev/null
+expect 0 'bank: early notice sent' -- vctl case early "$ID" sectors finance,gas
+expect 64 "'farming'" -- vctl case early "$ID" sectors farming
+expect 1 'bank is an early recipient' -- vctl case notify "$ID" vendors bank
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'early' ORDER BY id DESC LIMIT 1")
+vctl outbox show "$row" > "$T/early.eml"
+gpg --homedir "$T/keys/bank" --batch --import "$T/desk.asc" 2>/dev/null
+decrypt_mail "$T/early.eml" "$T/keys/bank" "$T/early.st" | grep -q 'Update to FooHTTP 2.4.1' && ok || bad "early notice content"
 vctl case show "$ID" | grep -Eq 'globex +summary-sent +affected ' && ok || bad "status by vulturectl"
 finish

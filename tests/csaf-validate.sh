@@ -15,7 +15,16 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# The validator is installed beside the lock file, or, when the source
+# tree is read-only (make distcheck), in a cache directory that the next
+# run reuses.
 csaf=$here/csaf
+if [ ! -w "$csaf" ]; then
+	cache=${VULTURE_CSAF_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vulture-csaf}
+	mkdir -p "$cache"
+	cp -p "$csaf/package.json" "$csaf/package-lock.json" "$cache/"
+	csaf=$cache
+fi
 
 if [ $# -eq 0 ]; then
 	echo "usage: $0 FILE.json..." >&2

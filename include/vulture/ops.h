@@ -67,6 +67,11 @@ int ops_case_publish(const struct outbound *o, const char *case_id,
 int ops_site_refresh(const struct outbound *o, const char *case_id,
     char **error_r);
 
+/* The early notice (summary and countermeasures) to the registered early
+ * recipients (registration "early") of the given sectors. */
+int ops_case_early(const struct outbound *o, const char *case_id,
+    GPtrArray *sectors, int64_t now, GString *out, char **error_r);
+
 /* The vendor registry (o->st, o->ctx, o->actor, o->cause are used). */
 int ops_vendor_add(const struct outbound *o, const char *handle,
     const char *name, const char *registration, int unregistered,

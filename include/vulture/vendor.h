@@ -28,7 +28,7 @@ struct vendor {
 	int64_t id;
 	char *handle;		/* owned */
 	char *name;		/* owned */
-	char *registration;	/* owned: "general" | "individual" */
+	char *registration;	/* owned: general | individual | early */
 	char *state;		/* owned: pending|registered|suspended|unregistered */
 	char *language;		/* owned: "en" | "ja" */
 	GPtrArray *keywords;	/* owned, of char * */
@@ -42,6 +42,10 @@ void contact_free(struct contact *c);
 /* Validation of user-supplied values; 1 if valid. */
 int vendor_valid_handle(const char *h);
 int vendor_valid_keyword(const char *k);
+/* Critical-infrastructure sectors of early recipients. */
+#define VENDOR_SECTORS "telecom, finance, aviation, railway, electricity, " \
+	"gas, medical, water, logistics"
+int vendor_valid_sector(const char *s);
 /* Splits "a,b, c" into normalised (lower-case) keywords; NULL with
  * *error_r on a bad or too many keyword(s). */
 GPtrArray *vendor_parse_keywords(const char *list, char **error_r);
