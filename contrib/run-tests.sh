@@ -1,13 +1,22 @@
 #!/bin/sh
 # README command 2: from a clean clone on Debian 12, install what is missing,
-# build, and run every test: the Check suites and the shell tests in a plain
-# build, again under ASan+UBSan, the Check suites and CLI under valgrind
-# memcheck, and make distcheck. Prints the Check summaries.
+# build, and run every test:
+#   1. a plain build: the Check suites and every shell test (real gpg keys,
+#      Dovecot, aiosmtpd, headless Chromium, the CSAF validator);
+#   2. valgrind memcheck: the Check suites in one process, and the shell
+#      tests that drive vulturectl deliver and vultured with both programs
+#      under memcheck (VALGRIND_ALL=1: every shell test, about 25 minutes);
+#   3. make distcheck (the tarball builds and passes its tests);
+#   4. an ASan+UBSan build running everything again;
+#   5. every fuzz target for FUZZ_SECONDS (default 20) each.
+# Prints the Check and test summaries.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 sh contrib/install-deps.sh
 [ -x configure ] || autoreconf -fi
+start=$(date +%s)
+stamp() { echo "=== $* ($(( $(date +%s) - start ))s)"; }
 
 summaries() {
 	for f in tests/*.log; do
@@ -17,34 +26,52 @@ summaries() {
 	done
 }
 run_check() {
-	if make -j2 check; then summaries; else
+	if make -j2 check "$@" >check.out 2>&1; then summaries; else
 		summaries; cat tests/test-suite.log; return 1
 	fi
 }
 
-echo "=== plain build"
+stamp "plain build"
 mkdir -p _build && cd _build
 [ -f Makefile ] || ../configure -q
-make -j2
+make -j2 >/dev/null
 run_check
 
-echo "=== valgrind memcheck"
-# The Check suites in one process, then every shell test with vulturectl
-# and vultured under memcheck (exit 99 on an error or a definite leak
-# fails the test that ran it).
+stamp "valgrind memcheck"
 vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$top/tests/valgrind.supp --suppressions=$top/tests/valgrind-net.supp --child-silent-after-fork=yes"
-CK_FORK=no top_srcdir=$top VDEC_MKFIXTURES=$top/tests/mkfixtures.sh $vg tests/check_vulture 2>&1 | tail -3
-VCTL_WRAPPER="$vg" make check TESTS="tests/cli.sh tests/inbound.sh tests/outbound.sh tests/daemon.sh" >/dev/null 2>&1 || { summaries; cat tests/test-suite.log; exit 1; }
-summaries
-
-echo "=== distcheck"
-make -j2 distcheck >distcheck.log 2>&1 || { tail -50 distcheck.log; exit 1; }
-grep -E 'archives ready|^=+$' distcheck.log | head -3
+if ! CK_FORK=no top_srcdir=$top VDEC_MKFIXTURES=$top/tests/mkfixtures.sh \
+    $vg tests/check_vulture > valgrind-check.log 2>&1; then
+	tail -60 valgrind-check.log
+	exit 1
+fi
+grep -E '^[0-9]+%: Checks' valgrind-check.log
+if [ "${VALGRIND_ALL:-0}" = 1 ]; then
+	vtests="tests/cli.sh tests/inbound.sh tests/outbound.sh tests/daemon.sh tests/sched.sh tests/notices.sh tests/commands.sh tests/publish.sh"
+else
+	vtests="tests/cli.sh tests/inbound.sh tests/daemon.sh tests/commands.sh"
+fi
+VCTL_WRAPPER="$vg" run_check TESTS="$vtests"
 cd "$top"
 
-echo "=== ASan + UBSan build"
+stamp "distcheck"
+cd _build
+if ! make -j2 distcheck >distcheck.log 2>&1; then
+	tail -80 distcheck.log
+	exit 1
+fi
+grep -E 'archives ready|tar.gz' distcheck.log | head -2
+cd "$top"
+
+stamp "ASan + UBSan build"
 mkdir -p _san && cd _san
 [ -f Makefile ] || ../configure -q --enable-sanitizers
-make -j2
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_check
-echo "=== all tests passed"
+make -j2 >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_check
+cd "$top"
+
+if [ -f tests/fuzz/run.sh ]; then
+	stamp "fuzzing"
+	FUZZ_SECONDS=${FUZZ_SECONDS:-20} sh tests/fuzz/run.sh
+fi
+stamp "all tests passed"
