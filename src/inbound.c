@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "vulture/case.h"
 #include "vulture/cmdrun.h"
 #include "vulture/ids.h"
+#include "vulture/keys.h"
 #include "vulture/inbound.h"
 #include "vulture/log.h"
 #include "vulture/ops.h"
@@ -24,6 +26,7 @@ inbound_action_name(enum inbound_action a)
 	case INBOUND_QUARANTINE: return "quarantine";
 	case INBOUND_IGNORE: return "ignore";
 	case INBOUND_COMMAND: return "command";
+	case INBOUND_REGISTER: return "register";
 	}
 	return "?";
 }
@@ -558,6 +561,163 @@ decide_command(const struct inbound_env *env, const struct vdec_result *r,
 	return STORE_OK;
 }
 
+/* The registration form a would-be vendor sends with its key attached. */
+#define REG_MAX_VALUE 256
+
+struct regform {
+	char *organisation, *contact, *phone, *keywords, *case_id;
+};
+
+static void
+regform_clear(struct regform *f)
+{
+	g_free(f->organisation);
+	g_free(f->contact);
+	g_free(f->phone);
+	g_free(f->keywords);
+	g_free(f->case_id);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Reads "Label: value" lines (ASCII or full-width colon, English or
+ * Japanese labels). Returns 1 if an organisation was given. */
+static int
+regform_parse(const char *text, struct regform *f)
+{
+	static const struct {
+		const char *label;
+		size_t off;
+	} labels[] = {
+		{ "organisation", offsetof(struct regform, organisation) },
+		{ "organization", offsetof(struct regform, organisation) },
+		{ "組織名", offsetof(struct regform, organisation) },
+		{ "会社名", offsetof(struct regform, organisation) },
+		{ "contact", offsetof(struct regform, contact) },
+		{ "担当者", offsetof(struct regform, contact) },
+		{ "phone", offsetof(struct regform, phone) },
+		{ "電話番号", offsetof(struct regform, phone) },
+		{ "keywords", offsetof(struct regform, keywords) },
+		{ "技術キーワード", offsetof(struct regform, keywords) },
+		{ "case", offsetof(struct regform, case_id) },
+		{ "案件番号", offsetof(struct regform, case_id) },
+	};
+	gchar **lines = g_strsplit(text != NULL ? text : "", "\n", 2000);
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; lines[i] != NULL; i++) {
+		char *l = g_strstrip(lines[i]), *colon = strchr(l, ':');
+		char *fw = strstr(l, "\xef\xbc\x9a");	/* U+FF1A */
+		char *v;
+		size_t n, k;
+
+		if (fw != NULL && (colon == NULL || fw < colon)) {
+			colon = fw;
+			v = fw + 3;
+		} else if (colon != NULL)
+			v = colon + 1;
+		else
+			continue;
+		n = (size_t)(colon - l);
+		for (k = 0; k < G_N_ELEMENTS(labels); k++) {
+			char **slot = (char **)(void *)((char *)f +
+			    labels[k].off);
+
+			if (strlen(labels[k].label) != n ||
+			    g_ascii_strncasecmp(l, labels[k].label, n) != 0 ||
+			    *slot != NULL)
+				continue;
+			v = g_strstrip(v);
+			if (*v != '\0' && strlen(v) <= REG_MAX_VALUE &&
+			    g_utf8_validate(v, -1, NULL))
+				*slot = g_strdup(v);
+		}
+	}
+	g_strfreev(lines);
+	return f->organisation != NULL;
+}
+
+/* The one application/pgp-keys attachment, or NULL. */
+static const struct vdec_attachment *
+key_attachment(const struct vdec_result *r)
+{
+	const struct vdec_attachment *found = NULL;
+	guint i;
+
+	for (i = 0; i < r->attachments->len; i++) {
+		const struct vdec_attachment *a = r->attachments->pdata[i];
+
+		if (strcmp(a->content_type, "application/pgp-keys") != 0)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = a;
+	}
+	return found;
+}
+
+/* A registration request: encrypted, with a registration form and one key
+ * attached, signed by that key (unknown to us until imported: then
+ * KEY_MISSING; or already in the key ring but pinned to nobody). */
+static int
+decide_registration(const struct inbound_env *env,
+    const struct vdec_result *r, struct inbound_decision **d_r,
+    char **error_r)
+{
+	const struct vdec_attachment *a = key_attachment(r);
+	struct vendor *v = NULL;
+	struct vkey_info info;
+	struct regform f;
+	char *why = NULL;
+	gsize len;
+	const void *data;
+	int rc;
+
+	*d_r = NULL;
+	if (a == NULL || (r->sig != VDEC_SIG_KEY_MISSING &&
+	    r->sig != VDEC_SIG_GOOD) || !regform_parse(r->text, &f))
+		return STORE_OK;
+	if (r->sig == VDEC_SIG_GOOD) {
+		rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, NULL,
+		    &why);
+		vendor_free(&v);
+		g_free(why);
+		why = NULL;
+		if (rc != STORE_NOTFOUND || is_coordinator(env->conf,
+		    r->signer_fpr)) {
+			regform_clear(&f);
+			return rc == STORE_OK || rc == STORE_NOTFOUND ? STORE_OK
+			    : store_error(env->st, "registration", error_r);
+		}
+	}
+	data = g_bytes_get_data(a->data, &len);
+	if (vkeys_check(env->ctx, data, len, &info, &why) == -1) {
+		*d_r = QUARANTINE("bad-registration", "registration request "
+		    "from %s: the attached key is refused: %s",
+		    r->from_addr ? r->from_addr : "?", why);
+		g_free(why);
+		regform_clear(&f);
+		return STORE_OK;
+	}
+	if (r->sig == VDEC_SIG_GOOD && strcmp(info.fpr, r->signer_fpr) != 0) {
+		*d_r = QUARANTINE("bad-registration", "registration request "
+		    "signed by %s but the attached key is %s", r->signer_fpr,
+		    info.fpr);
+		vkey_info_clear(&info);
+		regform_clear(&f);
+		return STORE_OK;
+	}
+	*d_r = decision(INBOUND_REGISTER, "registration", g_strdup_printf(
+	    "registration request from %s <%s>, key %s%s", f.organisation,
+	    r->from_addr ? r->from_addr : "?", info.fpr, r->sig ==
+	    VDEC_SIG_GOOD ? "" : " (the signature is checked once the key "
+	    "is imported)"));
+	(*d_r)->contact_fpr = g_strdup(info.fpr);
+	vkey_info_clear(&info);
+	regform_clear(&f);
+	return STORE_OK;
+}
+
 int
 inbound_decide(const struct inbound_env *env, const char *raw, size_t len,
     int64_t now, struct vdec_result **dec_r, struct inbound_decision **d_r,
@@ -616,6 +776,9 @@ inbound_decide(const struct inbound_env *env, const char *raw, size_t len,
 		leak = NULL;
 		goto out;
 	}
+	if ((rc = decide_registration(env, r, d_r, error_r)) != STORE_OK ||
+	    *d_r != NULL)
+		goto out;
 	if (r->sig != VDEC_SIG_GOOD) {
 		*d_r = QUARANTINE(sig_kind(r->sig), "%s%s%s",
 		    r->sig == VDEC_SIG_NONE ? "encrypted but not signed" :
@@ -735,7 +898,8 @@ set_message_state(struct store *st, int64_t row,
 	    "kind = ?, reason = ?, case_id = ?, vendor = ?, signer = ?, "
 	    "message_id = ?, processed_at = ? WHERE id = ? AND state = 'new'");
 	const char *state = d->action == INBOUND_APPLY ||
-	    d->action == INBOUND_COMMAND ? "processed" :
+	    d->action == INBOUND_COMMAND || d->action == INBOUND_REGISTER ?
+	    "processed" :
 	    d->action == INBOUND_IGNORE ? "ignored" : "quarantined";
 	int rc;
 
@@ -762,6 +926,151 @@ set_message_state(struct store *st, int64_t row,
 		return STORE_TEMP;
 	}
 	return STORE_OK;
+}
+
+/* A handle for a new vendor: from the organisation's ASCII letters, else
+ * the first label of the address's domain; made unique with -2, -3... */
+static char *
+new_handle(struct store *st, const char *org, const char *address)
+{
+	GString *h = g_string_new(NULL);
+	const char *p;
+	int n;
+
+	for (p = org; *p != '\0' && h->len < 24; p++) {
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(h, g_ascii_tolower(*p));
+		else if (h->len > 0 && h->str[h->len - 1] != '-')
+			g_string_append_c(h, '-');
+	}
+	while (h->len > 0 && h->str[h->len - 1] == '-')
+		g_string_truncate(h, h->len - 1);
+	if (h->len == 0 || !g_ascii_isalpha(h->str[0])) {
+		const char *at = address ? strrchr(address, '@') : NULL;
+
+		g_string_assign(h, "v");
+		for (p = at ? at + 1 : ""; *p != '\0' && *p != '.' &&
+		    h->len < 24; p++)
+			if (g_ascii_isalnum(*p))
+				g_string_append_c(h, g_ascii_tolower(*p));
+	}
+	for (n = 1; n < 1000; n++) {
+		struct vendor *v = NULL;
+		char *cand = n == 1 ? g_strdup(h->str) :
+		    g_strdup_printf("%s-%d", h->str, n);
+
+		if (vendor_get(st, cand, &v, NULL) == STORE_NOTFOUND) {
+			g_string_free(h, TRUE);
+			return cand;
+		}
+		vendor_free(&v);
+		g_free(cand);
+	}
+	g_string_free(h, TRUE);
+	return NULL;
+}
+
+/* A registration request becomes a pending vendor (or completes an
+ * unregistered one at the same address), its key pinned; the
+ * coordinators are asked to approve. */
+static int
+apply_registration(const struct inbound_env *env,
+    struct inbound_decision *d, const struct vdec_result *r, int64_t now,
+    char **error_r)
+{
+	struct store *st = env->st;
+	struct regform f;
+	struct vendor *v = NULL;
+	struct contact *ct = NULL;
+	GPtrArray *kw = NULL;
+	sqlite3_stmt *s;
+	char *handle = NULL, *text, *err = NULL;
+	guint i;
+	int rc;
+
+	regform_parse(r->text, &f);
+	if (r->from_addr == NULL || !vconf_valid_address(r->from_addr)) {
+		d->action = INBOUND_QUARANTINE;
+		d->kind = "bad-registration";
+		rc = STORE_OK;
+		goto out;
+	}
+	kw = vendor_parse_keywords(f.keywords ? f.keywords : "", &err);
+	if (kw == NULL) {
+		g_free(err);
+		err = NULL;
+		kw = g_ptr_array_new_with_free_func(g_free);
+	}
+	/* An unregistered vendor we wrote to, answering from its address. */
+	s = store_stmt(st, "SELECT v.handle FROM contacts c JOIN vendors v ON "
+	    "v.id = c.vendor_id WHERE lower(c.address) = lower(?) AND "
+	    "v.state = 'unregistered' AND c.fingerprint IS NULL");
+	if (s == NULL) {
+		rc = store_error(st, "registration", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		handle = store_col_text(s, 0);
+	sqlite3_reset(s);
+	if (handle == NULL) {
+		if ((handle = new_handle(st, f.organisation, r->from_addr)) ==
+		    NULL) {
+			*error_r = g_strdup("no free vendor handle");
+			rc = STORE_ERR;
+			goto out;
+		}
+		if ((rc = vendor_add(st, handle, f.organisation, "general",
+		    "pending", "en", r->from_addr, f.contact, f.phone, kw, now,
+		    error_r)) != STORE_OK)
+			goto out;
+	}
+	if ((rc = vendor_get(st, handle, &v, error_r)) != STORE_OK)
+		goto out;
+	for (i = 0; i < v->contacts->len; i++)
+		if (g_ascii_strcasecmp(((struct contact *)
+		    v->contacts->pdata[i])->address, r->from_addr) == 0)
+			ct = v->contacts->pdata[i];
+	if (ct == NULL) {
+		*error_r = g_strdup("registration: contact vanished");
+		rc = STORE_ERR;
+		goto out;
+	}
+	if ((rc = vendor_pin_key(st, ct, d->contact_fpr, 0, error_r)) !=
+	    STORE_OK)
+		goto out;
+	if (strcmp(v->state, "unregistered") == 0 &&
+	    (rc = vendor_set_state(st, v, "pending", now, error_r)) != STORE_OK)
+		goto out;
+	if (kw->len > 0 && v->keywords->len == 0 &&
+	    (rc = vendor_set_keywords(st, v, kw, now, error_r)) != STORE_OK)
+		goto out;
+	d->vendor = g_strdup(handle);
+	d->vendor_id = v->id;
+	if (f.case_id != NULL)
+		d->case_id = find_id(env->conf, f.case_id);
+	text = g_strdup_printf("vendor=%s organisation=%s contact=%s key=%s",
+	    handle, f.organisation, r->from_addr, d->contact_fpr);
+	rc = event_add(st, NULL, now, handle, "registration-request", text,
+	    r->message_id, error_r);
+	g_free(text);
+	if (rc != STORE_OK || env->out == NULL)
+		goto out;
+	text = g_strdup_printf("%s <%s> asks to register as a vendor%s%s, "
+	    "with key %s (signed by that key). It is now the pending vendor "
+	    "'%s'. Check the organisation out of band, then: vendor approve "
+	    "%s", f.organisation, r->from_addr, d->case_id ? " for case " :
+	    "", d->case_id ? d->case_id : "", d->contact_fpr, handle, handle);
+	rc = outbound_alert(env->out, d->case_id, "registration request", text,
+	    now, error_r);
+	g_free(text);
+out:
+	if (kw != NULL)
+		g_ptr_array_unref(kw);
+	vendor_free(&v);
+	g_free(handle);
+	regform_clear(&f);
+	return rc;
 }
 
 /* The transcript (or the refusal of a replay) to the coordinator. */
@@ -930,7 +1239,7 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 	int rc = STORE_OK;
 
 	if (env->out == NULL || d->action == INBOUND_IGNORE ||
-	    d->action == INBOUND_COMMAND)
+	    d->action == INBOUND_COMMAND || d->action == INBOUND_REGISTER)
 		return STORE_OK;
 	if (strcmp(d->kind, "replay") == 0 && r != NULL) {
 		char *text = g_strdup_printf("ERROR %s\n", d->reason);
@@ -1119,6 +1428,30 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 	/* Decide outside the write transaction (gpg takes time), then
 	 * re-check the row is still new inside it. */
 	rc = inbound_decide(env, raw, len, now, &r, &d, error_r);
+	if (rc == STORE_OK && d->action == INBOUND_REGISTER &&
+	    r->sig == VDEC_SIG_KEY_MISSING) {
+		/* Import the attached key, then decide again: the signature
+		 * must now verify by that very key (proof of possession). A
+		 * public key in the ring trusts nobody: only pinning does. */
+		const struct vdec_attachment *a = key_attachment(r);
+		struct vkey_info info;
+		gsize klen;
+		const void *kd = g_bytes_get_data(a->data, &klen);
+		char *why = NULL;
+
+		if (vkeys_import(env->ctx, kd, klen, &info, &why) == 0)
+			vkey_info_clear(&info);
+		g_free(why);
+		vdec_result_free(&r);
+		inbound_decision_free(&d);
+		rc = inbound_decide(env, raw, len, now, &r, &d, error_r);
+		if (rc == STORE_OK && d->action == INBOUND_REGISTER &&
+		    r->sig != VDEC_SIG_GOOD) {
+			inbound_decision_free(&d);
+			d = QUARANTINE("bad-registration", "registration request "
+			    "not signed by its attached key");
+		}
+	}
 	g_free(raw);
 	if (rc != STORE_OK)
 		goto out;
@@ -1129,6 +1462,8 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 		    error_r);
 	else if (d->action == INBOUND_COMMAND)
 		rc = run_commands(env, d, r, now, error_r);
+	else if (d->action == INBOUND_REGISTER)
+		rc = apply_registration(env, d, r, now, error_r);
 	else {
 		detail = g_strdup_printf("message=%" G_GINT64_FORMAT " %s: %s",
 		    (gint64)row, d->kind, d->reason);

@@ -80,7 +80,11 @@ notify_one(const struct outbound *o, struct vcase *c, const char *handle,
 	if ((rc = vendor_get(o->st, handle, &v, error_r)) != STORE_OK)
 		return rc;
 	p = find_participant(c, handle);
-	if (p != NULL && strcmp(p->stage, "selected") != 0) {
+	/* A vendor asked to register, and registered since, gets the
+	 * summary now. */
+	if (p != NULL && strcmp(p->stage, "selected") != 0 &&
+	    !(strcmp(p->stage, "registration-requested") == 0 &&
+	    strcmp(v->state, "registered") == 0)) {
 		g_string_append_printf(out, "%s: already notified (%s)\n",
 		    handle, p->stage);
 		goto out;

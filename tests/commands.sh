@@ -115,6 +115,39 @@ B
 mail_block "$T/b6.txt"
 vctl case show "$ID" | grep -q '# not a comment inside' && ok || bad "here-document"
 
+# Registration by mail: an unregistered vendor we asked to register answers
+# with its organisation and its key attached, signed by that key; it
+# becomes a pending vendor, the coordinator approves it by mail, and it is
+# notified.
+vctl vendor add newco "NewCo" general info@newco.example keywords httpd --unregistered > /dev/null
+printf 'case %s notify vendors newco\n' "$ID" > "$T/b5b.txt"
+mail_block "$T/b5b.txt"
+transcript | grep -q 'newco: unregistered, registration request sent' && ok || bad "registration request"
+NEWCO=$(mkkey newco "NewCo PSIRT <info@newco.example>")
+gpg --homedir "$T/keys/newco" --batch --import "$T/desk.asc" 2>/dev/null
+printf 'Organisation: NewCo Inc.\nContact: Hanako Sato\nPhone: +81-3-0000-0000\nCase: %s\n' "$ID" > "$T/reg.txt"
+$MK --home "$T/keys/newco" --signer "$NEWCO" --recipient "$DESK" --shape combined --from info@newco.example \
+    --subject "Re: [$ID] registration" --body-file "$T/reg.txt" --attach "$T/keys/newco.asc" > "$T/reg.eml"
+"$VCTL_BIN" deliver < "$T/reg.eml" || bad "deliver registration"
+vendors | grep -Eq '^newco +pending' && ok || bad "newco not pending: $(vendors)"
+vctl vendor show newco | grep -q "$NEWCO" && ok || bad "newco key not pinned"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = 'alert'")" -ge 1 ] && ok || bad "no alert for the registration"
+printf 'vendor approve newco\ncase %s notify vendors newco\n' "$ID" > "$T/b5c.txt"
+mail_block "$T/b5c.txt"
+transcript | grep -q 'newco: summary sent' && ok || bad "newco not notified after approval: $(transcript)"
+# A stranger's registration: a new pending vendor named after it.
+STRANGE=$(mkkey strange "Strange <sec@strange.example>")
+gpg --homedir "$T/keys/strange" --batch --import "$T/desk.asc" 2>/dev/null
+printf 'Organisation: Strange Devices GmbH\nKeywords: httpd\n' > "$T/reg2.txt"
+$MK --home "$T/keys/strange" --signer "$STRANGE" --recipient "$DESK" --shape combined --from sec@strange.example \
+    --subject "registration" --body-file "$T/reg2.txt" --attach "$T/keys/strange.asc" | "$VCTL_BIN" deliver
+vendors | grep -Eq '^strange-devices-gmbh +pending' && ok || bad "stranger: $(vendors)"
+# Signed by another key than the one attached: refused.
+printf 'Organisation: Mallory Ltd\n' > "$T/reg3.txt"
+$MK --home "$T/keys/acme" --signer "$(cat "$T/acme.fpr")" --recipient "$DESK" --shape combined --from m@mallory.example \
+    --subject "registration" --body-file "$T/reg3.txt" --attach "$T/keys/strange.asc" | "$VCTL_BIN" deliver
+vendors | grep -q mallory && bad "registration with someone else's key" || ok
+
 # 5. Replays: the same signed block in a new envelope runs nothing.
 sed 's/^Message-ID: <\(.*\)>/Message-ID: <again.\1>/' "$T/c5.eml" > "$T/replay.eml"
 "$VCTL_BIN" deliver < "$T/replay.eml" || bad "deliver replay"
@@ -152,7 +185,7 @@ vendors | grep -Eq '^acme +registered' && ok || bad "command not to the desk ran
 # 9. The same commands through vulturectl.
 expect 0 'globex: status affected' -- vctl case status "$ID" globex affected comment "fixed in 2.0"
 expect 0 'acme: marked unreachable' -- vctl case "$ID" unreachable acme
-expect 0 'leak recorded, 2 participant messages, proposed date 2098-12-01' -- vctl case leak "$ID" "posted on a forum" date 2098-12-01
+expect 0 'leak recorded, 3 participant messages, proposed date 2098-12-01' -- vctl case leak "$ID" "posted on a forum" date 2098-12-01
 expect 64 'case status' -- vctl case status "$ID" globex happy
 expect 1 'nobody is not a participant' -- vctl case status "$ID" nobody affected
 expect 1 'no registered early recipient in finance' -- vctl case early "$ID" sectors finance

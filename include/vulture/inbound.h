@@ -28,6 +28,7 @@ enum inbound_action {
 	INBOUND_QUARANTINE,	/* kept with a reason; nothing changes */
 	INBOUND_IGNORE,		/* auto-reply or bounce: recorded only */
 	INBOUND_COMMAND,	/* a coordinator's command block */
+	INBOUND_REGISTER,	/* a would-be vendor's registration request */
 };
 
 struct inbound_decision {
