@@ -259,12 +259,27 @@ START_TEST(test_sample_matches_table)
 		}
 	}
 	want = g_strsplit(keys, "\n", -1);
-	for (i = 0; want[i] != NULL && want[i][0] != '\0'; i++) {
-		char *needle = g_strdup_printf("%s\n", want[i]);
+	{
+		char *mpath = g_build_filename(getenv("top_srcdir") ?
+		    getenv("top_srcdir") : ".", "src", "vultured.conf.5", NULL);
+		char *man = NULL;
 
-		ck_assert_msg(strstr(found->str, needle) != NULL,
-		    "key %s is not in conf/vultured.conf", want[i]);
-		g_free(needle);
+		ck_assert(g_file_get_contents(mpath, &man, NULL, NULL));
+		for (i = 0; want[i] != NULL && want[i][0] != '\0'; i++) {
+			char *needle = g_strdup_printf("%s\n", want[i]);
+			char *mk = g_strdup_printf(".It Cm %s =",
+			    strchr(want[i], '.') + 1);
+
+			ck_assert_msg(strstr(found->str, needle) != NULL,
+			    "key %s is not in conf/vultured.conf", want[i]);
+			ck_assert_msg(strstr(man, mk) != NULL, "key %s is not "
+			    "in vultured.conf(5): run build-aux/conf2man.py",
+			    want[i]);
+			g_free(mk);
+			g_free(needle);
+		}
+		g_free(man);
+		g_free(mpath);
 	}
 	g_strfreev(want);
 	g_strfreev(lines);
