@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config make
 libgmime-3.0-dev libgpgme-dev libetpan-dev libsqlite3-dev libev-dev
 libgnutls28-dev libglib2.0-dev check gnupg sqlite3 python3
-dovecot-imapd python3-aiosmtpd swaks neomutt tmux valgrind
+dovecot-imapd python3-aiosmtpd swaks neomutt tmux valgrind procmail
 clang libclang-rt-14-dev chromium fonts-ipafont-gothic"
 missing=
 for p in $PKGS; do

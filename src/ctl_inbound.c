@@ -76,6 +76,15 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
+	/* procmail and sendmail -m add an mbox "From " line: it is the
+	 * envelope, not the message, and would make the same message look
+	 * different from its IMAP copy. */
+	if (buf->len > 5 && memcmp(buf->str, "From ", 5) == 0) {
+		const char *nl = memchr(buf->str, '\n', buf->len);
+
+		if (nl != NULL)
+			g_string_erase(buf, 0, (gssize)(nl - buf->str + 1));
+	}
 	rc = store_open(c->conf->database, 0, &c->st, &err);
 	if (rc == STORE_OK)
 		rc = inbound_store(c->st, buf->str, buf->len, "deliver",

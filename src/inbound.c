@@ -77,13 +77,41 @@ inbound_looks_like_mail(const char *raw, size_t len)
 	return 0;
 }
 
+/* The identity of a message for deduplication: its bytes with CRLF read
+ * as LF and the trailing line ends dropped, so the copy an MTA pipes
+ * (LF, a newline added by procmail) and the copy IMAP serves (CRLF) are
+ * the same message. Newly allocated hex. */
+static char *
+message_hash(const char *raw, size_t len)
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	size_t end = len, i, from = 0;
+	char *hex;
+
+	while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r'))
+		end--;
+	for (i = 0; i < end; i++) {
+		if (raw[i] == '\r' && i + 1 < end && raw[i + 1] == '\n') {
+			if (i > from)
+				g_checksum_update(c, (const guchar *)raw + from,
+				    (gssize)(i - from));
+			from = i + 1;
+		}
+	}
+	if (end > from)
+		g_checksum_update(c, (const guchar *)raw + from,
+		    (gssize)(end - from));
+	hex = g_strdup(g_checksum_get_string(c));
+	g_checksum_free(c);
+	return hex;
+}
+
 int
 inbound_store(struct store *st, const char *raw, size_t len,
     const char *source, int64_t now, int64_t *row_r, int *dup_r,
     char **error_r)
 {
-	char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-	    (const guchar *)raw, len);
+	char *sum = message_hash(raw, len);
 	sqlite3_stmt *s;
 	int rc;
 

@@ -167,6 +167,24 @@ db.execute("ROLLBACK")
 sys.exit(0 if r.returncode == 75 else 1)
 PY
 
+# The procmail recipe of contrib/ passes deliver's exit status back to the
+# MTA: 0 when stored, 75 (retry) when the store is unavailable.
+if command -v procmail >/dev/null 2>&1; then
+	# procmail hands its own variables, not our environment, to deliver.
+	{ echo "VULTURE_CONFIG=$CONF"; sed "s|/usr/bin/vulturectl|$VCTL_BIN|" "$top_srcdir/contrib/mta/procmailrc"; } > "$T/procmailrc"
+	n0=$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages")
+	procmail -m "$T/procmailrc" < "$T/r14.eml"; [ $? = 0 ] && ok || bad "procmail success"
+	$MK --home "$T/keys/acme" --shape plain --subject "via procmail" --body "hello" > "$T/pm.eml"
+	procmail -m "$T/procmailrc" < "$T/pm.eml"; [ $? = 0 ] && ok || bad "procmail deliver"
+	n1=$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages")
+	[ "$n1" = $((n0 + 1)) ] && ok || bad "procmail did not store: $n0 -> $n1"
+	write_conf "database = $T/missing/none.db"
+	procmail -m "$T/procmailrc" < "$T/pm.eml" 2>/dev/null; [ $? = 75 ] && ok || bad "procmail did not pass 75 back"
+	write_conf
+else
+	bad "procmail missing"
+fi
+
 # inspect changes nothing and explains; quarantine list/show/retry.
 before=$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events")
 expect 0 'decision: +quarantine \(unknown-key\)' -- vctl inspect "$T/r8.eml"

@@ -64,7 +64,8 @@ void inbound_decision_free(struct inbound_decision **d);
 int inbound_looks_like_mail(const char *raw, size_t len);
 
 /* Stores raw as received. Returns STORE_OK with the row id in *row_r and
- * *dup_r = 1 when the same bytes were stored before (nothing written). */
+ * *dup_r = 1 when the same message was stored before (nothing written):
+ * the same bytes, reading CRLF as LF and ignoring trailing line ends. */
 int inbound_store(struct store *st, const char *raw, size_t len,
     const char *source, int64_t now, int64_t *row_r, int *dup_r,
     char **error_r);
