@@ -344,7 +344,9 @@ static const struct {
 	  "bad address" },
 	{ "vendor add acme A general a@b.example(x)", 1, 1, "bad address" },
 	{ "vendor add acme A corporate a@b.example", 1, 1,
-	  "bad registration 'corporate' (general, individual)" },
+	  "bad registration 'corporate' (general, individual, early)" },
+	{ "case JVNVU#12345678 advisory colour \"x\"", 2, 1,
+	  "unknown field 'colour'" },
 	{ "vendor add acme A general a@b.example lang fr", 1, 1,
 	  "bad lang 'fr' (en, ja)" },
 	{ "vendor add acme A general a@b.example keywords", 1, 1,
@@ -1076,13 +1078,33 @@ START_TEST(test_argv_limits)
 }
 END_TEST
 
+START_TEST(test_advisory)
+{
+	const char *in = "case JVNVU#12345678 advisory solution <<EOF\n"
+	    "Update to 2.4.1.\n# kept\nEOF\n";
+	struct cmd_block *b = NULL;
+	const char *err = NULL;
+	struct cmd *c;
+
+	ck_assert_int_eq(cmd_parse(in, strlen(in), NULL, NULL, &b, &err), 0);
+	ck_assert_uint_eq(b->errors->len, 0);
+	ck_assert_uint_eq(b->cmds->len, 1);
+	c = b->cmds->pdata[0];
+	ck_assert_int_eq(c->verb, CMD_CASE_ADVISORY);
+	ck_assert_str_eq(c->field, "solution");
+	ck_assert_str_eq(c->value, "Update to 2.4.1.\n# kept\n");
+	cmd_block_free(&b);
+}
+END_TEST
+
 START_TEST(test_verb_names)
 {
 	int v;
 
-	for (v = CMD_VENDOR_ADD; v <= CMD_CASE_SHOW; v++)
+	for (v = CMD_VENDOR_ADD; v <= CMD_CASE_ADVISORY; v++)
 		ck_assert_ptr_nonnull(cmd_verb_name((enum cmd_verb)v));
-	ck_assert_ptr_null(cmd_verb_name((enum cmd_verb)(CMD_CASE_SHOW + 1)));
+	ck_assert_ptr_null(cmd_verb_name((enum cmd_verb)(CMD_CASE_ADVISORY +
+	    1)));
 	ck_assert_str_eq(cmd_verb_name(CMD_CASE_NOTIFY_VENDORS),
 	    "case notify vendors");
 }
@@ -1098,6 +1120,7 @@ make_cmd_suite(void)
 	tcase_add_loop_test(tc, test_ok, 0, G_N_ELEMENTS(ok_tests));
 	tcase_add_loop_test(tc, test_error, 0, G_N_ELEMENTS(error_tests));
 	tcase_add_test(tc, test_verb_names);
+	tcase_add_test(tc, test_advisory);
 	tcase_add_test(tc, test_default_case_id);
 	suite_add_tcase(s, tc);
 
