@@ -218,9 +218,8 @@ run_one(const struct outbound *o, const struct cmd *c, GPtrArray *atts,
 		rc = ops_case_early(o, c->case_id, c->list, now, res, error_r);
 		break;
 	case CMD_CASE_SHARE_APPROVE:
-		*error_r = g_strdup_printf("%s is not available in this "
-		    "version", cmd_verb_name(c->verb));
-		rc = STORE_ERR;
+		rc = ops_share_approve(o, c->case_id, c->number, now, res,
+		    error_r);
 		break;
 	}
 	g_free(list);

@@ -998,6 +998,81 @@ new_handle(struct store *st, const char *org, const char *address)
 	return NULL;
 }
 
+static int
+register_related(const struct inbound_env *env, struct inbound_decision *d,
+    const struct vdec_result *r, const struct regform *f, GPtrArray *kw,
+    int64_t rel, const char *case_id, int64_t now, char **error_r)
+{
+	struct store *st = env->st;
+	struct vendor *v = NULL;
+	sqlite3_stmt *s;
+	GString *res = g_string_new(NULL);
+	char *handle = new_handle(st, f->organisation, r->from_addr);
+	char *ev, *derr = NULL;
+	int rc;
+
+	if (handle == NULL) {
+		*error_r = g_strdup("no free vendor handle");
+		rc = STORE_ERR;
+		goto out;
+	}
+	/* Registered for this case only: individual, so no multi-vendor
+	 * case reaches it without a coordinator naming it. */
+	if ((rc = vendor_add(st, handle, f->organisation, "individual",
+	    "registered", "en", r->from_addr, f->contact, f->phone, kw, now,
+	    error_r)) != STORE_OK ||
+	    (rc = vendor_get(st, handle, &v, error_r)) != STORE_OK ||
+	    (rc = vendor_pin_key(st, v->contacts->pdata[0], d->contact_fpr, 0,
+	    error_r)) != STORE_OK ||
+	    (rc = vcase_add_participant(st, case_id, v->id, now, error_r)) !=
+	    STORE_OK)
+		goto out;
+	s = store_stmt(st, "UPDATE participants SET stage = 'detail-requested' "
+	    "WHERE case_id = ? AND vendor_id = ?");
+	if (s == NULL) {
+		rc = store_error(st, "related", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, v->id);
+	if ((rc = store_exec_stmt(st, s, "related", error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(st, "UPDATE related_orgs SET state = 'registered', "
+	    "fingerprint = ? WHERE id = ?");
+	if (s == NULL) {
+		rc = store_error(st, "related", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, d->contact_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, rel);
+	if ((rc = store_exec_stmt(st, s, "related", error_r)) != STORE_OK)
+		goto out;
+	ev = g_strdup_printf("vendor=%s organisation=%s related=%lld key=%s",
+	    handle, f->organisation, (long long)rel, d->contact_fpr);
+	rc = event_add(st, case_id, now, handle, "share-registered", ev,
+	    r->message_id, error_r);
+	g_free(ev);
+	if (rc != STORE_OK || env->out == NULL)
+		goto out;
+	d->vendor = g_strdup(handle);
+	d->vendor_id = v->id;
+	d->case_id = g_strdup(case_id);
+	d->kind = "share-registration";
+	rc = ops_disclose(env->out, case_id, handle, now, res, &derr);
+	if (rc == STORE_ERR) {
+		/* No detail yet: it waits, as for any vendor that asked. */
+		rc = event_add(st, case_id, now, "intake", "detail-waiting",
+		    derr, r->message_id, error_r);
+		g_free(derr);
+	} else if (rc != STORE_OK)
+		*error_r = derr;
+out:
+	g_string_free(res, TRUE);
+	vendor_free(&v);
+	g_free(handle);
+	return rc;
+}
+
 /* A registration request becomes a pending vendor (or completes an
  * unregistered one at the same address), its key pinned; the
  * coordinators are asked to approve. */
@@ -1029,6 +1104,27 @@ apply_registration(const struct inbound_env *env,
 		err = NULL;
 		kw = g_ptr_array_new_with_free_func(g_free);
 	}
+	/* A related organisation a coordinator approved (secondary
+	 * sharing): registered for that case, and the detail follows. */
+	s = store_stmt(st, "SELECT id, case_id, organisation FROM related_orgs "
+	    "WHERE lower(address) = lower(?) AND state = 'approved' ORDER BY "
+	    "id DESC LIMIT 1");
+	if (s == NULL) {
+		rc = store_error(st, "registration", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t rel = sqlite3_column_int64(s, 0);
+		char *rcase = store_col_text(s, 1);
+
+		sqlite3_reset(s);
+		rc = register_related(env, d, r, &f, kw, rel, rcase, now,
+		    error_r);
+		g_free(rcase);
+		goto out;
+	}
+	sqlite3_reset(s);
 	/* An unregistered vendor we wrote to, answering from its address. */
 	s = store_stmt(st, "SELECT v.handle FROM contacts c JOIN vendors v ON "
 	    "v.id = c.vendor_id WHERE lower(c.address) = lower(?) AND "

@@ -8,7 +8,8 @@
 const char *const notice_kinds[] = {
 	"_form", "summary", "detail", "ack", "sign-request",
 	"registration-request", "date-change", "reminder", "followup", "leak",
-	"publication", "transcript", "alert", "rejected", "early", NULL,
+	"publication", "transcript", "alert", "rejected", "early",
+	"share-invite", NULL,
 };
 
 static const char *const langs[] = { "en", "ja" };

@@ -975,3 +975,81 @@ out:
 	vcase_free(&c);
 	return rc;
 }
+
+int
+ops_share_approve(const struct outbound *o, const char *case_id,
+    unsigned number, int64_t now, GString *out, char **error_r)
+{
+	struct vcase *c = NULL;
+	struct vendor *req = NULL;
+	sqlite3_stmt *s;
+	char *org = NULL, *address = NULL, *handle = NULL, *ev;
+	GVariantDict *d;
+	GVariant *v;
+	int rc;
+
+	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
+		return rc;
+	s = store_stmt(o->st, "SELECT r.organisation, r.address, v.handle "
+	    "FROM related_orgs r JOIN vendors v ON v.id = r.requested_by "
+	    "WHERE r.id = ? AND r.case_id = ? AND r.state = 'pending'");
+	if (s == NULL) {
+		rc = store_error(o->st, "share", error_r);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, number);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		org = store_col_text(s, 0);
+		address = store_col_text(s, 1);
+		handle = store_col_text(s, 2);
+	}
+	sqlite3_reset(s);
+	if (org == NULL)
+		FAIL("no pending share request %u in %s", number, case_id);
+	if ((rc = vendor_get(o->st, handle, &req, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(o->st, "UPDATE related_orgs SET state = 'approved' "
+	    "WHERE id = ?");
+	if (s == NULL) {
+		rc = store_error(o->st, "share", error_r);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, number);
+	if ((rc = store_exec_stmt(o->st, s, "share", error_r)) != STORE_OK)
+		goto out;
+	/* They have no key yet: the invitation names the case, nothing
+	 * more; the detail follows once they write in with their key. */
+	d = g_variant_dict_new(NULL);
+	{
+		GVariantDict cd;
+
+		g_variant_dict_init(&cd, NULL);
+		g_variant_dict_insert(&cd, "id", "s", case_id);
+		g_variant_dict_insert_value(d, "case", g_variant_dict_end(&cd));
+	}
+	g_variant_dict_insert(d, "organisation", "s", org);
+	g_variant_dict_insert(d, "requester", "s", req->name);
+	v = g_variant_ref_sink(g_variant_dict_end(d));
+	g_variant_dict_unref(d);
+	rc = outbound_clear(o, "share-invite", case_id, 0, address,
+	    req->language, v, now, error_r);
+	g_variant_unref(v);
+	if (rc != STORE_OK)
+		goto out;
+	ev = g_strdup_printf("request=%u organisation=%s address=%s "
+	    "requested_by=%s", number, org, address, handle);
+	rc = event_add(o->st, case_id, now, actor(o), "share-approved", ev,
+	    o->cause, error_r);
+	g_free(ev);
+	if (rc == STORE_OK)
+		g_string_append_printf(out, "share request %u approved: %s <%s> "
+		    "invited\n", number, org, address);
+out:
+	g_free(org);
+	g_free(address);
+	g_free(handle);
+	vendor_free(&req);
+	vcase_free(&c);
+	return rc;
+}

@@ -449,3 +449,44 @@ outbound_announce(const struct outbound *o, const char *case_id,
 	g_bytes_unref(out);
 	return rc;
 }
+
+int
+outbound_clear(const struct outbound *o, const char *kind,
+    const char *case_id, int64_t vendor_id, const char *address,
+    const char *lang, GVariant *vars, int64_t now, char **error_r)
+{
+	struct compose_msg m;
+	char *subject = NULL, *body = NULL, *msgid = NULL, *why = NULL;
+	GVariantDict *d = g_variant_dict_new(vars);
+	GBytes *out = NULL;
+	int rc;
+
+	if (notices_render(o->notices, kind, lang, case_id, o->conf->address,
+	    d, &subject, &body, error_r) == -1)
+		return STORE_ERR;
+	memset(&m, 0, sizeof(m));
+	m.from_addr = o->conf->address;
+	m.from_name = "Vulture desk";
+	m.to_addr = address;
+	m.case_id = case_id;
+	m.subject = subject;
+	m.date = now;
+	m.timezone = o->conf->timezone;
+	m.body = body;
+	m.desk_fpr = o->desk_fpr;
+	if (compose_signed_clear(o->ctx, &m, &out, &msgid, &why) == -1) {
+		*error_r = g_strdup_printf("%s: %s", kind, why);
+		g_free(why);
+		rc = STORE_ERR;
+		goto out;
+	}
+	rc = insert_row(o, kind, case_id, vendor_id, address, NULL, msgid, out,
+	    now, error_r);
+out:
+	g_free(subject);
+	g_free(body);
+	g_free(msgid);
+	if (out != NULL)
+		g_bytes_unref(out);
+	return rc;
+}

@@ -49,6 +49,8 @@ static const char usage_text[] =
 "  case status ID HANDLE STATUS [comment TEXT]\n"
 "  case leak ID REASON [date WHEN]\n"
 "  case unreachable ID HANDLE\n"
+"  case early ID sectors LIST\n"
+"  case share ID approve N\n"
 "  case publish ID [now]\n"
 "  case list\n"
 "  case show ID\n"

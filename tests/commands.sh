@@ -205,4 +205,27 @@ vctl outbox show "$row" > "$T/early.eml"
 gpg --homedir "$T/keys/bank" --batch --import "$T/desk.asc" 2>/dev/null
 decrypt_mail "$T/early.eml" "$T/keys/bank" "$T/early.st" | grep -q 'Update to FooHTTP 2.4.1' && ok || bad "early notice content"
 vctl case show "$ID" | grep -Eq 'globex +summary-sent +affected ' && ok || bad "status by vulturectl"
+
+# Secondary sharing: acme asks to involve its subcontractor; the
+# coordinator approves; the subcontractor writes in with its key and
+# receives the detail.
+$MK --home "$T/keys/acme" --signer "$(cat "$T/acme.fpr")" --recipient "$DESK" --shape combined \
+    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" \
+    --body "Share-With: Sub Works KK; Taro Yamada; taro@sub.example; +81-3-0000-0000" | "$VCTL_BIN" deliver
+REL=$(sqlite3 "$T/vulture.db" "SELECT id FROM related_orgs WHERE address = 'taro@sub.example' AND state = 'pending'")
+[ -n "$REL" ] && ok || bad "share request not recorded"
+expect 0 "share request $REL approved: Sub Works KK <taro@sub.example> invited" -- vctl case share "$ID" approve "$REL"
+expect 1 "no pending share request $REL" -- vctl case share "$ID" approve "$REL"
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'share-invite'")
+vctl outbox show "$row" | grep -q 'multipart/signed' && ok || bad "invitation not signed in clear"
+vctl outbox show "$row" | grep -q 'Overflow' && bad "invitation leaks the title" || ok
+SUB=$(mkkey sub "Taro Yamada <taro@sub.example>")
+gpg --homedir "$T/keys/sub" --batch --import "$T/desk.asc" 2>/dev/null
+printf 'Case: %s\nOrganisation: Sub Works KK\nContact: Taro Yamada\n' "$ID" > "$T/sub.txt"
+$MK --home "$T/keys/sub" --signer "$SUB" --recipient "$DESK" --shape combined --from taro@sub.example \
+    --subject "[$ID]" --body-file "$T/sub.txt" --attach "$T/keys/sub.asc" | "$VCTL_BIN" deliver
+vctl case show "$ID" | grep -Eq 'sub-works-kk +detail-sent' && ok || bad "subcontractor not registered for the case: $(vctl case show "$ID" | grep -A12 participants)"
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'detail' AND recipient = 'taro@sub.example'")
+vctl outbox show "$row" > "$T/subdetail.eml"
+decrypt_mail "$T/subdetail.eml" "$T/keys/sub" "$T/sub.st" | grep -q 'Line one of the new detail' && ok || bad "subcontractor detail"
 finish

@@ -72,6 +72,12 @@ int ops_site_refresh(const struct outbound *o, const char *case_id,
 int ops_case_early(const struct outbound *o, const char *case_id,
     GPtrArray *sectors, int64_t now, GString *out, char **error_r);
 
+/* Approves a vendor's Share-With request N: the organisation is invited
+ * (in clear, case id only) to write in with its key; when it does, it is
+ * registered for the case and receives the detail (inbound). */
+int ops_share_approve(const struct outbound *o, const char *case_id,
+    unsigned number, int64_t now, GString *out, char **error_r);
+
 /* The vendor registry (o->st, o->ctx, o->actor, o->cause are used). */
 int ops_vendor_add(const struct outbound *o, const char *handle,
     const char *name, const char *registration, int unregistered,

@@ -58,6 +58,12 @@ int outbound_registration_request(const struct outbound *o,
     const char *case_id, const struct vendor *v, int64_t now,
     char **error_r);
 
+/* A notice in clear, signed: for those with no key yet, so it must carry
+ * nothing but the case id (registration request, share invitation). */
+int outbound_clear(const struct outbound *o, const char *kind,
+    const char *case_id, int64_t vendor_id, const char *address,
+    const char *lang, GVariant *vars, int64_t now, char **error_r);
+
 /* The publication announcement to announce_address: signed, not
  * encrypted (the case is public by then). */
 int outbound_announce(const struct outbound *o, const char *case_id,
