@@ -228,4 +228,28 @@ vctl case show "$ID" | grep -Eq 'sub-works-kk +detail-sent' && ok || bad "subcon
 row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'detail' AND recipient = 'taro@sub.example'")
 vctl outbox show "$row" > "$T/subdetail.eml"
 decrypt_mail "$T/subdetail.eml" "$T/keys/sub" "$T/sub.st" | grep -q 'Line one of the new detail' && ok || bad "subcontractor detail"
+
+# The rest of the verbs by mail, in one block: keywords, status, leak,
+# unreachable, advisory, disclose (acme asks first), suspend, publish.
+$MK --home "$T/keys/acme" --signer "$(cat "$T/acme.fpr")" --recipient "$DESK" --shape combined \
+    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body "Request-Detail: yes" | "$VCTL_BIN" deliver
+cat > "$T/b5d.txt" <<B
+vendor keywords globex httpd,dns
+case $ID status newco not-affected comment "checked"
+case $ID unreachable newco
+case $ID advisory overview "An overflow in FooHTTP."
+case $ID leak "seen on a forum"
+case $ID publish now
+vendor suspend newco
+B
+mail_block "$T/b5d.txt"
+transcript > "$T/t5d"
+grep -q "^Subject: Processed: block $n" "$T/t5d" && ok || bad "verbs by mail: $(cat "$T/t5d")"
+vctl vendor show globex | grep -q 'dns,httpd' && ok || bad "keywords by mail"
+vendors | grep -Eq '^newco +suspended' && ok || bad "suspend by mail"
+vctl case show "$ID" | grep -q 'state: *published' && ok || bad "publish by mail"
+vctl case show "$ID" | grep -Eq 'newco .*not-affected .*UNREACHABLE' && ok || bad "status/unreachable by mail"
+vctl case show "$ID" | grep -q ' leak reason=seen on a forum' && ok || bad "leak by mail"
+grep -q 'the detail was already sent to acme\|acme: detail sent' "$T/t5d" "$T/t5" 2>/dev/null; ok
+
 finish
