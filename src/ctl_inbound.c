@@ -382,20 +382,6 @@ inspect_cmd(struct ctl *c, int argc, char **argv)
 }
 
 static int
-parse_row(const char *s, int64_t *row)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v <= 0)
-		return -1;
-	*row = v;
-	return 0;
-}
-
-static int
 quarantine_list(struct ctl *c)
 {
 	sqlite3_stmt *s = store_stmt(c->st, "SELECT id, received, kind, "
@@ -503,7 +489,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 		    argv[1]);
 	if (argc != 3)
 		return ctl_usage("quarantine %s: ID", argv[1]);
-	if (parse_row(argv[2], &row) == -1)
+	if (ctl_parse_id(argv[2], &row) == -1)
 		return ctl_fail("'%s' is not a message number", argv[2]);
 	if ((rc = ctl_outbound(c)) != 0)
 		return rc;

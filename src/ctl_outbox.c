@@ -12,20 +12,6 @@
 #include "vulture/vtime.h"
 
 static int
-parse_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
-}
-
-static int
 outbox_list_cmd(struct ctl *c)
 {
 	sqlite3_stmt *s = store_stmt(c->st, "SELECT id, created, case_id, "
@@ -153,7 +139,7 @@ ctl_outbox(struct ctl *c, int argc, char **argv)
 		return ctl_usage("outbox: unknown subcommand '%s'", argv[1]);
 	if (argc != 3)
 		return ctl_usage("outbox %s: ID", argv[1]);
-	if (parse_id(argv[2], &id) == -1)
+	if (ctl_parse_id(argv[2], &id) == -1)
 		return ctl_fail("'%s' is not an outbox message number",
 		    argv[2]);
 	if ((rc = ctl_load(c, 1, 0)) != 0)

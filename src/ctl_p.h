@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vulture/config.h"
 #include "vulture/notice.h"
@@ -51,6 +52,9 @@ int ctl_render(struct ctl *c, int argc, char **argv);
 int ctl_run_grammar(struct ctl *c, int argc, char **argv);
 
 #endif
+
+/* A positive row number (quarantine, outbox). 0 or -1. */
+int ctl_parse_id(const char *s, int64_t *id_r);
 
 /* Option parsing for a subcommand: options may appear among the
  * positional arguments. Repeatable options collect into list. */

@@ -324,6 +324,37 @@ out:
 	return rc;
 }
 
+/* Sends kind to every participant that was told about the case (not those
+ * only selected or asked to register); *told_r counts the messages. */
+static int
+tell_participants(const struct outbound *o, const struct vcase *c,
+    const char *kind, GVariant *vars, int64_t now, int *told_r,
+    char **error_r)
+{
+	guint i;
+	int rc, q;
+
+	*told_r = 0;
+	for (i = 0; i < c->participants->len; i++) {
+		const struct participant *p = c->participants->pdata[i];
+		struct vendor *v = NULL;
+
+		if (strcmp(p->stage, "selected") == 0 ||
+		    strcmp(p->stage, "registration-requested") == 0)
+			continue;
+		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
+		    STORE_OK)
+			return rc;
+		rc = outbound_to_vendor(o, kind, c->id, v, vars, NULL, NULL, 0,
+		    now, &q, error_r);
+		vendor_free(&v);
+		if (rc != STORE_OK)
+			return rc;
+		*told_r += q;
+	}
+	return STORE_OK;
+}
+
 int
 ops_date(const struct outbound *o, const char *case_id, int64_t when,
     const char *reason, int64_t now, GString *out, char **error_r)
@@ -332,8 +363,7 @@ ops_date(const struct outbound *o, const char *case_id, int64_t when,
 	GVariantDict *vars = NULL, dd;
 	GVariant *vv = NULL;
 	char *old_s = NULL, *new_s = NULL, *detail;
-	guint i;
-	int rc, q, told = 0;
+	int rc, told = 0;
 
 	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
 		return rc;
@@ -367,23 +397,9 @@ ops_date(const struct outbound *o, const char *case_id, int64_t when,
 	g_variant_dict_insert_value(vars, "date", g_variant_dict_end(&dd));
 	vv = g_variant_ref_sink(g_variant_dict_end(vars));
 	/* Every participant that was told about the case hears of it. */
-	for (i = 0; i < c->participants->len; i++) {
-		const struct participant *p = c->participants->pdata[i];
-		struct vendor *v = NULL;
-
-		if (strcmp(p->stage, "selected") == 0 ||
-		    strcmp(p->stage, "registration-requested") == 0)
-			continue;
-		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
-		    STORE_OK)
-			goto out;
-		rc = outbound_to_vendor(o, "date-change", case_id, v, vv, NULL,
-		    NULL, 0, now, &q, error_r);
-		vendor_free(&v);
-		if (rc != STORE_OK)
-			goto out;
-		told += q;
-	}
+	if ((rc = tell_participants(o, c, "date-change", vv, now, &told,
+	    error_r)) != STORE_OK)
+		goto out;
 	g_string_append_printf(out, "publication %s (%d participant "
 	    "message%s)\n", new_s, told, told == 1 ? "" : "s");
 out:
@@ -602,8 +618,7 @@ ops_case_leak(const struct outbound *o, const char *case_id,
 	GVariantDict *vars = NULL, ld, dd;
 	GVariant *vv = NULL;
 	char *ev, *prop_s = NULL;
-	guint i;
-	int rc, q, told = 0;
+	int rc, told = 0;
 
 	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
 		return rc;
@@ -631,23 +646,9 @@ ops_case_leak(const struct outbound *o, const char *case_id,
 		g_variant_dict_insert(&dd, "new", "s", prop_s);
 	g_variant_dict_insert_value(vars, "date", g_variant_dict_end(&dd));
 	vv = g_variant_ref_sink(g_variant_dict_end(vars));
-	for (i = 0; i < c->participants->len; i++) {
-		const struct participant *p = c->participants->pdata[i];
-		struct vendor *v = NULL;
-
-		if (strcmp(p->stage, "selected") == 0 ||
-		    strcmp(p->stage, "registration-requested") == 0)
-			continue;
-		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
-		    STORE_OK)
-			goto out;
-		rc = outbound_to_vendor(o, "leak", case_id, v, vv, NULL, NULL,
-		    0, now, &q, error_r);
-		vendor_free(&v);
-		if (rc != STORE_OK)
-			goto out;
-		told += q;
-	}
+	if ((rc = tell_participants(o, c, "leak", vv, now, &told, error_r)) !=
+	    STORE_OK)
+		goto out;
 	g_string_append_printf(out, "leak recorded, %d participant message%s"
 	    "%s%s\n", told, told == 1 ? "" : "s", prop_s ? ", proposed "
 	    "date " : "", prop_s ? prop_s : "");

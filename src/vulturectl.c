@@ -447,6 +447,20 @@ ctl_usage(const char *fmt, ...)
 }
 
 int
+ctl_parse_id(const char *s, int64_t *id_r)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v <= 0)
+		return -1;
+	*id_r = v;
+	return 0;
+}
+
+int
 ctl_parse_opts(int argc, char **argv, int skip, struct ctl_opt *opts,
     GPtrArray *pos)
 {
