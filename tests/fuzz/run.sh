@@ -9,7 +9,7 @@
 #   FUZZ_SECONDS=600 FUZZ_TARGETS="decode_fast" sh tests/fuzz/run.sh
 #
 # FUZZ_SECONDS  seconds per target (30)
-# FUZZ_TARGETS  which targets (form tmpl config decode_fast decode)
+# FUZZ_TARGETS  which targets (form tmpl config cmd decode_fast decode)
 # FUZZ_JOBS     targets fuzzed at once (2: one per core)
 # FUZZ_KEEP=1   keep the work directory (binaries, grown corpora, logs)
 # FUZZ_CC       the compiler (clang)
@@ -19,7 +19,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config decode_fast decode}
+FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd decode_fast decode}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 CC=${FUZZ_CC:-clang}
 
@@ -62,6 +62,7 @@ CFLAGS="-std=c11 -g -O1 $SAN -I$W -I$top/include -I$top/src $PKG_CFLAGS"
 srcs() {
 	case $1 in
 	form) echo form ;;
+	cmd) echo cmd ;;
 	tmpl) echo tmpl ;;
 	config) echo config ids tlscheck log ;;
 	decode|decode_fast) echo decode decode_mime decode_pgp ;;
