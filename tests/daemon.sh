@@ -113,8 +113,18 @@ reply r4 not-affected-investigating
 imap append INBOX "$T/r4.eml"
 wait_for 15 is_status not-affected-investigating && ok || bad "r4 after reload: $(status)"
 
-# SIGTERM: clean exit 0.
+# SIGTERM: clean exit 0, within 30 s (a stuck daemon fails the test
+# instead of hanging it).
 kill -TERM "$VULTURED_PID"
+n=300
+while [ $n -gt 0 ] && kill -0 "$VULTURED_PID" 2>/dev/null && ! grep -q '^vultured: stopped' "$T/vultured.log"; do
+	sleep 0.1
+	n=$((n - 1))
+done
+if kill -0 "$VULTURED_PID" 2>/dev/null && ! grep -q '^vultured: stopped' "$T/vultured.log"; then
+	bad "vultured did not stop on SIGTERM"
+	kill -9 "$VULTURED_PID"
+fi
 wait "$VULTURED_PID"
 [ $? = 0 ] && ok || bad "exit status after SIGTERM"
 VULTURED_PID=
