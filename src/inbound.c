@@ -1302,6 +1302,73 @@ signature_problem(const char *kind)
 	    strcmp(kind, "signature-error") == 0;
 }
 
+/* 1 if address is a registered contact with a pinned key: it gets a
+ * request to sign, not the generic answer. */
+static int
+answered_contact(const struct inbound_env *env, const char *address)
+{
+	sqlite3_stmt *s = store_stmt(env->st, "SELECT 1 FROM contacts WHERE "
+	    "lower(address) = lower(?) AND fingerprint IS NOT NULL");
+	int found;
+
+	if (s == NULL)
+		return 0;
+	sqlite3_bind_text(s, 1, address, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
+static int
+generic_answer_kind(const char *kind)
+{
+	return strcmp(kind, "not-encrypted") == 0 ||
+	    strcmp(kind, "undecryptable") == 0 || signature_problem(kind);
+}
+
+/* Anyone else: at most one generic answer a day per address, in clear,
+ * naming no case. Never to ourselves or to a bounce address. */
+static int
+generic_answer(const struct inbound_env *env, const char *address,
+    int64_t now, char **error_r)
+{
+	sqlite3_stmt *s;
+	GVariantDict *d;
+	GVariant *v;
+	char *detail;
+	int recent, rc;
+
+	if (!vconf_valid_address(address) ||
+	    g_ascii_strcasecmp(address, env->conf->address) == 0)
+		return STORE_OK;
+	detail = g_strdup_printf("to=%s", address);
+	s = store_stmt(env->st, "SELECT 1 FROM events WHERE kind = "
+	    "'generic-answer' AND detail = ? AND at > ? LIMIT 1");
+	if (s == NULL) {
+		g_free(detail);
+		return store_error(env->st, "generic answer", error_r);
+	}
+	sqlite3_bind_text(s, 1, detail, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, now - 86400);
+	recent = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (recent) {
+		g_free(detail);
+		return STORE_OK;
+	}
+	d = g_variant_dict_new(NULL);
+	v = g_variant_ref_sink(g_variant_dict_end(d));
+	g_variant_dict_unref(d);
+	rc = outbound_clear(env->out, "generic", NULL, 0, address, "en", v,
+	    now, error_r);
+	g_variant_unref(v);
+	if (rc == STORE_OK)
+		rc = event_add(env->st, NULL, now, "intake", "generic-answer",
+		    detail, NULL, error_r);
+	g_free(detail);
+	return rc;
+}
+
 /* Base variables: the case if it exists, the reply's Message-ID. */
 static GVariantDict *
 answer_vars(const struct inbound_env *env, const char *case_id,
@@ -1469,7 +1536,9 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 		vendor_free(&v);
 		return rc;
 	}
-	if (signature_problem(d->kind) && r != NULL && r->from_addr != NULL) {
+	if ((signature_problem(d->kind) || strcmp(d->kind, "not-encrypted") ==
+	    0) && r != NULL && r->from_addr != NULL &&
+	    answered_contact(env, r->from_addr)) {
 		/* Identity is not established: answer only a registered
 		 * contact at the From address, under its own pinned key, with
 		 * nothing but the request to sign. */
@@ -1510,7 +1579,10 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 		}
 		g_free(handle);
 		g_free(fpr);
+		return rc;
 	}
+	if (generic_answer_kind(d->kind) && r != NULL && r->from_addr != NULL)
+		rc = generic_answer(env, r->from_addr, now, error_r);
 	return rc;
 }
 
@@ -1597,8 +1669,25 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 		    "quarantined", detail, r ? r->message_id : NULL, error_r);
 		g_free(detail);
 	}
-	if (rc == STORE_OK)
-		rc = answer(env, d, r, row, now, error_r);
+	if (rc == STORE_OK) {
+		char *aerr = NULL;
+
+		rc = answer(env, d, r, row, now, &aerr);
+		if (rc == STORE_ERR) {
+			/* An answer that cannot be written (a template an
+			 * operator broke, say) must not keep the message
+			 * from being recorded: the failure is, and logged. */
+			log_warnx("message %" G_GINT64_FORMAT " answer failed: "
+			    "%s", (gint64)row, aerr);
+			rc = event_add(st, d->case_id, now, "intake",
+			    "answer-failed", aerr ? aerr : "", r ?
+			    r->message_id : NULL, error_r);
+			g_free(aerr);
+		} else if (rc != STORE_OK)
+			*error_r = aerr;
+		else
+			g_free(aerr);
+	}
 	if (rc == STORE_OK)
 		rc = set_message_state(st, row, d, r, now, error_r);
 	if (rc == STORE_OK)

@@ -9,7 +9,7 @@ const char *const notice_kinds[] = {
 	"_form", "summary", "detail", "ack", "sign-request",
 	"registration-request", "date-change", "reminder", "followup", "leak",
 	"publication", "transcript", "alert", "rejected", "early",
-	"share-invite", NULL,
+	"share-invite", "generic", NULL,
 };
 
 static const char *const langs[] = { "en", "ja" };

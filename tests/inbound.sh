@@ -93,7 +93,7 @@ expect 0 '' -- deliver r5
 # 6. Plain mail without a case id: quarantined as not encrypted.
 $MK --home "$T/keys/acme" --shape plain --subject "hello" --body "Status: affected" > "$T/r6.eml"
 expect 0 '' -- deliver r6
-[ "$(msgs quarantined not-encrypted)" = 1 ] && ok || bad "r6"
+[ "$(msgs quarantined not-encrypted)" = 1 ] && ok || bad "r6 $(sqlite3 "$T/vulture.db" "SELECT state, kind, reason FROM messages ORDER BY id DESC LIMIT 1")"
 
 # 7. Encrypted but unsigned.
 $MK --home "$T/keys/acme" --recipient "$DESK" --shape encrypted --subject "Re: [$ID]" --body "Status: affected" > "$T/r7.eml"
@@ -230,4 +230,11 @@ n() { sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = '$1'"; }
 [ "$(n rejected)" -ge 5 ] && ok || bad "rejections: $(n rejected)"
 [ "$(n sign-request)" -ge 1 ] && ok || bad "sign requests: $(n sign-request)"
 vctl case show "$ID" | grep -q 'detail-waiting' && ok || bad "detail request not recorded"
+# Anyone else gets one generic answer a day, in clear, naming no case.
+[ "$(n generic)" = 0 ] && ok || bad "generic answers to contacts: $(n generic)"
+$MK --home "$T/keys/acme" --shape plain --from stranger@else.example --subject "hi again" --body "x" | "$VCTL_BIN" deliver
+$MK --home "$T/keys/acme" --shape plain --from stranger@else.example --subject "and again" --body "y" | "$VCTL_BIN" deliver
+[ "$(n generic)" = 1 ] && ok || bad "generic answers not rate-limited: $(n generic)"
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'generic' ORDER BY id DESC LIMIT 1")
+vctl outbox show "$row" | grep -q "$ID" && bad "the generic answer names a case" || ok
 finish
