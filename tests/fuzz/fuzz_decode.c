@@ -4,9 +4,9 @@
  * the fuzzed surface is the prescan, the MIME walk, armor detection,
  * charset conversion and HTML reduction.
  *
- *   make fuzz && build/fuzz_decode -max_total_time=180 CORPUS_DIR \
- *       tests/fuzz/corpus/decode
- *   make fuzz-fast: the same without gpg (see VDEC_FUZZ_NO_GPG).
+ *   sh tests/fuzz/run.sh builds it twice: fuzz_decode runs gpg,
+ *   fuzz_decode_fast does not (see VDEC_FUZZ_NO_GPG); tests/fuzz/README
+ *   shows longer runs.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@
 
 #ifdef VDEC_FUZZ_NO_GPG
 /*
- * Fast variant (make fuzz-fast): the linker sends GPGME's operations here
+ * Fast variant (fuzz_decode_fast): the linker sends GPGME's operations here
  * (-Wl,--wrap) instead of running gpg, about 10 ms each.  "Decryption"
  * hands the input back as plaintext, so the walk of decrypted content is
  * fuzzed too; nothing is ever signed.
@@ -63,7 +63,7 @@ __wrap_gpgme_op_verify(gpgme_ctx_t c, gpgme_data_t sig, gpgme_data_t text,
 #endif
 
 static gpgme_ctx_t	 ctx;
-static char		 home[] = "/tmp/vf.XXXXXX";
+static char		*home;
 
 static void
 cleanup(void)
@@ -79,6 +79,7 @@ cleanup(void)
 	    NULL, NULL, NULL, NULL, NULL);
 	g_spawn_sync(NULL, rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
 	    NULL, NULL, NULL);
+	g_free(home);
 }
 
 int
@@ -86,7 +87,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if (vdec_init() < 0 || g_mkdtemp(home) == NULL)
+	/* Under $TMPDIR: tests/fuzz/run.sh points it at its own directory
+	 * and ends the gpg-agent it finds there even after a crash. */
+	if (vdec_init() < 0 || (home = g_dir_make_tmp("vf.XXXXXX",
+	    NULL)) == NULL)
 		abort();
 	if (gpgme_new(&ctx) != 0 ||
 	    gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP) != 0 ||
