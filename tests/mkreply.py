@@ -49,6 +49,9 @@ def inner_part(a):
             mixed.set_param("protected-headers", "v1")
             mixed["Subject"] = hdr(a.protected_subject)
             del part["Subject"]
+            # As clients do: the parameter is on the root only (a text
+            # part carrying it is a legacy display part).
+            part.del_param("protected-headers")
         mixed.attach(part)
         att = MIMEApplication(open(path, "rb").read())
         att.add_header("Content-Disposition", "attachment",
