@@ -113,6 +113,8 @@ vdec_init(void)
 		parser_opts = g_mime_parser_options_new();
 		g_mime_parser_options_set_fallback_charsets(parser_opts,
 		    fallback);
+		/* OpenPGP only: no gpgconf/gpgsm probes (see keys.c). */
+		(void)gpgme_set_global_flag("disable-gpgconf", "1");
 		ok = gpgme_check_version("1.13.0") != NULL;
 		g_once_init_leave(&once, 1);
 	}
