@@ -100,6 +100,11 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	}
 	log_info("message %" G_GINT64_FORMAT " stored source=deliver bytes=%zu"
 	    "%s", (gint64)row, buf->len, dup ? " duplicate" : "");
+	/* Processing reads it back from the store: no second copy held
+	 * while it is decoded (a 30 MB message would be held twice). */
+	explicit_bzero(buf->str, buf->len);
+	g_string_free(buf, TRUE);
+	buf = NULL;
 	/* Stored: from here on every outcome is exit 0. What fails now is
 	 * retried by the daemon, which processes every "new" row. */
 	rc = 0;

@@ -113,6 +113,8 @@ vdec_init(void)
 		parser_opts = g_mime_parser_options_new();
 		g_mime_parser_options_set_fallback_charsets(parser_opts,
 		    fallback);
+		/* OpenPGP only: no gpgconf/gpgsm probes (see keys.c). */
+		(void)gpgme_set_global_flag("disable-gpgconf", "1");
 		ok = gpgme_check_version("1.13.0") != NULL;
 		g_once_init_leave(&once, 1);
 	}
@@ -282,12 +284,10 @@ part_bytes(GMimePart *part, size_t *len_r)
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	g_object_unref(mem);
-	out = g_malloc(a->len + 1);
-	memcpy(out, a->data, a->len);
-	out[a->len] = '\0';
+	/* Handed over, not copied: a 20 MB attachment is held once. */
 	*len_r = a->len;
-	explicit_bzero(a->data, a->len);
-	g_byte_array_unref(a);
+	g_byte_array_append(a, (const guint8 *)"", 1);
+	out = (char *)g_byte_array_free(a, FALSE);
 	return out;
 }
 
@@ -587,6 +587,41 @@ first_line_is_header(const char *buf, size_t len)
 }
 
 /*
+ * A read-only GMime stream over buf, without a copy (new_with_buffer
+ * copies: a 30 MB message, or its plaintext, would be held twice, and the
+ * copy of the plaintext freed unzeroed).  buf must outlive every GMime
+ * object parsed from the stream; stream_over_release() ends the stream
+ * and hands buf back untouched.
+ */
+static GMimeStream *
+stream_over(const char *buf, size_t len)
+{
+	GByteArray	*a;
+	GMimeStream	*s;
+
+	if (len > G_MAXUINT)
+		return g_mime_stream_mem_new_with_buffer(buf, len);
+	a = g_byte_array_new_take((guint8 *)buf, len);
+	s = g_mime_stream_mem_new_with_byte_array(a);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
+	return s;
+}
+
+static void
+stream_over_release(GMimeStream *s)
+{
+	GByteArray	*a = g_mime_stream_mem_get_byte_array(
+	    GMIME_STREAM_MEM(s));
+	int		 owner = g_mime_stream_mem_get_owner(GMIME_STREAM_MEM(s));
+
+	g_object_unref(s);
+	if (a != NULL && !owner) {
+		(void)g_byte_array_steal(a, NULL);
+		g_byte_array_unref(a);
+	}
+}
+
+/*
  * Parses a MIME entity from bytes we produced (plaintext, signed part)
  * and walks it as payload root.  signed_root: buf is a signed part, do not
  * look for a nested multipart/signed.
@@ -598,7 +633,6 @@ parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
 	GMimeStream		*stream;
 	GMimeParser		*parser;
 	GMimeObject		*ent;
-	GByteArray		*arr;
 	const char		*err;
 	size_t			 start;
 	int			 ret = -1;
@@ -629,7 +663,7 @@ parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
 		vr->error = err;
 		return -1;
 	}
-	stream = g_mime_stream_mem_new_with_buffer(buf + start, len - start);
+	stream = stream_over(buf + start, len - start);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	ent = g_mime_parser_construct_part(parser, parser_opts);
@@ -665,11 +699,7 @@ parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
 out:
 	if (ent)
 		g_object_unref(ent);
-	/* The stream kept its own copy of the plaintext. */
-	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
-	if (arr)
-		explicit_bzero(arr->data, arr->len);
-	g_object_unref(stream);
+	stream_over_release(stream);
 	return ret;
 }
 
@@ -1250,7 +1280,7 @@ vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
 	r->attachments = g_ptr_array_new_with_free_func(attachment_free);
 	r->structure = g_string_new(NULL);
 
-	stream = g_mime_stream_mem_new_with_buffer(raw + start, len - start);
+	stream = stream_over(raw + start, len - start);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	msg = g_mime_parser_construct_message(parser, parser_opts);
@@ -1318,7 +1348,7 @@ out:
 	if (parser)
 		g_object_unref(parser);
 	if (stream)
-		g_object_unref(stream);
+		stream_over_release(stream);
 	g_ptr_array_unref(vr.segs);
 	if (ret == 0) {
 		*res_r = r;

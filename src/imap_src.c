@@ -405,6 +405,7 @@ imap_src_fetch_new(struct imap_src *s, uint32_t after_uid, size_t max_size,
 	struct uid_size us;
 	struct imap_msg *m;
 	unsigned taken = 0;
+	size_t bytes = 0;
 	uint32_t uid, size;
 	guint i;
 	int r, has_size, ret = 0;
@@ -452,8 +453,13 @@ imap_src_fetch_new(struct imap_src *s, uint32_t after_uid, size_t max_size,
 			g_array_append_val(too_big, us.uid);
 			continue;
 		}
+		/* Bounded in bytes too: fifty 50 MB messages are not fetched
+		 * into memory at once. The rest comes with the next call. */
+		if (taken > 0 && bytes + us.size > IMAP_SRC_BATCH_BYTES)
+			break;
 		mailimap_set_add_single(set, us.uid);
 		g_hash_table_add(want, GUINT_TO_POINTER(us.uid));
+		bytes += us.size;
 		taken++;
 	}
 	if (taken == 0) {

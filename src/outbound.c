@@ -137,12 +137,10 @@ outbound_to_address(const struct outbound *o, const char *kind,
 	if (fpr == NULL)
 		return refuse_recipient(o, kind, case_id, address,
 		    "no key pinned", now, error_r);
-	if (compose_check_recipient(o->ctx, fpr, &why) == -1) {
-		rc = refuse_recipient(o, kind, case_id, address, why, now,
-		    error_r);
-		g_free(why);
-		return rc;
-	}
+	/* compose_encrypted checks the recipient key (present, primary,
+	 * usable) in the one key listing it needs anyway, and a refusal
+	 * goes to refuse_recipient below: no separate check first (it cost
+	 * a gpg process per message). */
 	d = g_variant_dict_new(vars);
 	if (!g_variant_dict_contains(d, "recipient")) {
 		GVariantDict r;

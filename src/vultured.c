@@ -246,7 +246,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 			return 0;
 		}
 		for (i = 0; i < msgs->len && !atomic_load(&stopping); i++) {
-			const struct imap_msg *m = msgs->pdata[i];
+			struct imap_msg *m = msgs->pdata[i];
 			struct inbound_env env = { w->conf, w->st,
 			    vkeys_ctx(w->keys), &w->out };
 			struct inbound_decision *d = NULL;
@@ -270,6 +270,9 @@ intake_pass(struct wenv *w, struct imap_src *s)
 			log_info("message %" G_GINT64_FORMAT " stored source=imap "
 			    "uid=%u bytes=%zu%s", (gint64)row, m->uid,
 			    (size_t)len, dup ? " duplicate" : "");
+			/* Processing reads it back from the store. */
+			g_bytes_unref(m->data);
+			m->data = NULL;
 			if (inbound_process(&env, row, vtime_now(), &d, &err) !=
 			    STORE_OK) {
 				log_warnx("intake message %" G_GINT64_FORMAT

@@ -53,6 +53,9 @@ def inner_part(a):
             mixed.set_param("protected-headers", "v1")
             mixed["Subject"] = hdr(a.protected_subject)
             del part["Subject"]
+            # As clients do: the parameter is on the root only (a text
+            # part carrying it is a legacy display part).
+            part.del_param("protected-headers")
         mixed.attach(part)
         data = open(path, "rb").read()
         if path.endswith(".asc"):

@@ -75,8 +75,12 @@ imap_src_has_move(struct imap_src *s);
 void
 imap_msg_free(gpointer m);
 
+/* Bytes of message bodies fetched at once (at least one message). */
+#define IMAP_SRC_BATCH_BYTES (16u * 1024 * 1024)
+
 /* Fetches, in UID order, up to max messages with UID > after_uid (not
- * marking them \Seen). Messages whose RFC822.SIZE exceeds max_size are not
+ * marking them \Seen), and no more than IMAP_SRC_BATCH_BYTES unless the
+ * first alone is larger. Messages whose RFC822.SIZE exceeds max_size are not
  * downloaded: their UIDs go to *too_big_uids_r instead, so that the caller
  * can quarantine them. Every UID in (after_uid, largest UID returned] is in
  * exactly one of the two lists (unless it was expunged meanwhile), so the
