@@ -39,6 +39,9 @@
 #define IDLE_RENEW (29 * 60 * 1000)	/* ms: RFC 2177 says before 30 min */
 #define BACKOFF_MAX 300			/* seconds between reconnects */
 #define SENDER_POLL 5			/* seconds between outbox looks */
+#define RETRY_WAIT 5			/* seconds before stored mail that
+					   waits for the database is tried
+					   again */
 
 /* Everything one thread needs; each thread has its own. */
 struct wenv {
@@ -72,6 +75,10 @@ wenv_close(struct wenv *w)
 	memset(&w->out, 0, sizeof(w->out));
 }
 
+/* Returns 0, -1, or WENV_TEMP when the database is busy or unwritable
+ * for now (a lock held by another process): worth retrying. */
+#define WENV_TEMP (-2)
+
 static int
 wenv_open(struct wenv *w, const struct vconf *c, char **error_r)
 {
@@ -81,7 +88,7 @@ wenv_open(struct wenv *w, const struct vconf *c, char **error_r)
 	memset(w, 0, sizeof(*w));
 	w->conf = c;
 	if ((rc = store_open(c->database, 0, &w->st, error_r)) != STORE_OK)
-		return -1;
+		return rc == STORE_TEMP ? WENV_TEMP : -1;
 	if (vkeys_open(c->gnupghome, &w->keys, error_r) == -1)
 		goto fail;
 	errs = g_ptr_array_new_with_free_func(g_free);
@@ -139,20 +146,24 @@ nap(struct worker *wk, int fd, int timeout_ms)
 	return n == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR));
 }
 
-static void
+/* Returns 1 when stored messages still wait (the database busy). */
+static int
 process_pending(struct wenv *w)
 {
 	struct inbound_env env = { w->conf, w->st, vkeys_ctx(w->keys),
 	    &w->out };
 	char *err = NULL;
 	unsigned n;
+	int waits = 0;
 
 	if (inbound_process_pending(&env, vtime_now(), &n, &err) != STORE_OK) {
 		log_warnx("intake: pending messages wait: %s", err);
 		g_free(err);
+		waits = 1;
 	}
 	if (n > 0)
 		wake(&sender);
+	return waits;
 }
 
 static int
@@ -212,7 +223,10 @@ target_mailbox(struct wenv *w, int64_t row)
 }
 
 /* One pass over the mailbox: every new message stored, processed and
- * moved. Returns 0, or -1 when the session broke (reconnect). */
+ * moved. Returns 0; 1 when a message could not be stored or processed
+ * for now (the database busy or full): the caller tries again soon
+ * rather than waiting in IDLE for the next message; -1 when the session
+ * broke (reconnect). */
 static int
 intake_pass(struct wenv *w, struct imap_src *s)
 {
@@ -220,6 +234,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 	uint32_t uv = imap_src_uidvalidity(s), old_uv, last;
 	char *err = NULL;
 	int found = imap_state(w->st, ic->mailbox, &old_uv, &last);
+	int waits = 0;
 
 	if (found == 1 && old_uv != uv)
 		log_info("intake mailbox=%s uidvalidity %u -> %u: rescanning "
@@ -243,7 +258,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 		if (msgs->len == 0 && big->len == 0) {
 			g_ptr_array_unref(msgs);
 			g_array_unref(big);
-			return 0;
+			return waits;
 		}
 		for (i = 0; i < msgs->len && !atomic_load(&stopping); i++) {
 			struct imap_msg *m = msgs->pdata[i];
@@ -265,7 +280,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 				g_free(err);
 				g_ptr_array_unref(msgs);
 				g_array_unref(big);
-				return 0;
+				return 1;
 			}
 			log_info("message %" G_GINT64_FORMAT " stored source=imap "
 			    "uid=%u bytes=%zu%s", (gint64)row, m->uid,
@@ -279,6 +294,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 				    " waits: %s", (gint64)row, err);
 				g_free(err);
 				err = NULL;
+				waits = 1;
 			}
 			inbound_decision_free(&d);
 			if (imap_src_move(s, m->uid, target_mailbox(w, row),
@@ -322,7 +338,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 		g_ptr_array_unref(msgs);
 		g_array_unref(big);
 	}
-	return 0;
+	return waits;
 }
 
 static int
@@ -357,6 +373,34 @@ imap_open(struct wenv *w, struct imap_src **s_r, char **error_r)
 	return rc;
 }
 
+/* A worker's wenv_open: while the database is locked by another process
+ * (longer than the busy timeout), try again with a growing pause instead
+ * of leaving the daemon without intake or sender. -1 only for a
+ * permanent failure or when stopping. */
+static int
+wenv_open_retry(struct worker *wk, struct wenv *w)
+{
+	char *err = NULL;
+	int backoff = 1, rc;
+
+	while ((rc = wenv_open(w, conf, &err)) == WENV_TEMP &&
+	    !atomic_load(&stopping)) {
+		log_warnx("%s: %s: retry in %d s", wk->name, err, backoff);
+		g_free(err);
+		err = NULL;
+		nap(wk, -1, backoff * 1000);
+		backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+		    backoff * 2;
+	}
+	if (rc != 0) {
+		if (err != NULL)
+			log_warnx("%s: %s: stopped", wk->name, err);
+		g_free(err);
+		return -1;
+	}
+	return 0;
+}
+
 static void *
 intake_main(void *arg)
 {
@@ -365,11 +409,8 @@ intake_main(void *arg)
 	int backoff = 1;
 
 	(void)arg;
-	if (wenv_open(&w, conf, &err) == -1) {
-		log_warnx("intake: %s: stopped", err);
-		g_free(err);
+	if (wenv_open_retry(&intake, &w) == -1)
 		return NULL;
-	}
 	process_pending(&w);
 	while (!atomic_load(&stopping)) {
 		struct imap_src *s = NULL;
@@ -394,11 +435,17 @@ intake_main(void *arg)
 		while (!atomic_load(&stopping)) {
 			int fd = -1, changed = 0, r;
 
-			if (intake_pass(&w, s) != 0)
+			if ((r = intake_pass(&w, s)) < 0)
 				break;
-			process_pending(&w);
+			r |= process_pending(&w);
 			if (atomic_load(&stopping))
 				break;
+			if (r > 0) {
+				/* Something waits for the database: look
+				 * again soon, not at the next new message. */
+				nap(&intake, -1, RETRY_WAIT * 1000);
+				continue;
+			}
 			if (!imap_src_has_idle(s)) {
 				nap(&intake, -1, conf->imap.poll_interval *
 				    1000);
@@ -447,11 +494,8 @@ sender_main(void *arg)
 	char *err = NULL;
 
 	(void)arg;
-	if (wenv_open(&w, conf, &err) == -1) {
-		log_warnx("sender: %s: stopped", err);
-		g_free(err);
+	if (wenv_open_retry(&sender, &w) == -1)
 		return NULL;
-	}
 	while (!atomic_load(&stopping)) {
 		struct outbox_stats stats;
 		int64_t now = vtime_now(), due;
@@ -549,18 +593,22 @@ sched_cb(struct ev_loop *loop, ev_timer *w, int revents)
 /* Loads a configuration and checks everything the daemon needs of it;
  * prints every problem. */
 static struct vconf *
-load_checked(const char *path)
+load_checked(const char *path, int *temporary_r)
 {
 	GPtrArray *errs = g_ptr_array_new_with_free_func(g_free);
 	struct vconf *c = NULL;
 	struct wenv probe;
 	char *err = NULL;
 	guint i;
+	int rc = -1;
 
+	*temporary_r = 0;
 	if (vconf_load(path, &c, errs, NULL) == 0 &&
-	    wenv_open(&probe, c, &err) == 0)
+	    (rc = wenv_open(&probe, c, &err)) == 0)
 		wenv_close(&probe);
 	else if (c != NULL) {
+		if (rc == WENV_TEMP)
+			*temporary_r = 1;
 		g_ptr_array_add(errs, err);
 		vconf_free(&c);
 	}
@@ -578,7 +626,8 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	if (w->signum == SIGHUP) {
 		char *path = vconf_locate(config_path);
-		struct vconf *nc = load_checked(path);
+		int temp, rc;
+		struct vconf *nc = load_checked(path, &temp);
 
 		g_free(path);
 		if (nc == NULL) {
@@ -592,7 +641,12 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		wenv_close(&mainenv);
 		vconf_free(&conf);
 		conf = nc;
-		if (wenv_open(&mainenv, conf, &path) == -1)
+		while ((rc = wenv_open(&mainenv, conf, &path)) == WENV_TEMP) {
+			log_warnx("reload: %s: retrying", path);
+			g_free(path);
+			sleep(1);
+		}
+		if (rc != 0)
 			fatalx("reload: %s", path);
 		start_workers();
 		log_info("reloaded configuration and templates");
@@ -650,7 +704,7 @@ main(int argc, char **argv)
 	struct ev_loop *loop;
 	ev_signal sterm, sint, shup;
 	ev_timer sched;
-	int foreground = 0, once = 0, verbose = 0, i, rc;
+	int foreground = 0, once = 0, verbose = 0, i, rc, temp;
 	char *path, *err = NULL;
 
 	for (i = 1; i < argc; i++) {
@@ -672,16 +726,20 @@ main(int argc, char **argv)
 	smtp_init();
 	imap_src_init();
 	path = vconf_locate(config_path);
-	conf = load_checked(path);
+	conf = load_checked(path, &temp);
 	if (conf == NULL) {
-		log_warnx("%s: not started", path);
+		/* A database locked by another process: 75, as for
+		 * deliver (cron and systemd try again); a wrong
+		 * configuration: 78. */
+		log_warnx("%s: not started%s", path, temp ? " (temporary "
+		    "failure)" : "");
 		g_free(path);
-		return EX_CONFIG;
+		return temp ? EX_TEMPFAIL : EX_CONFIG;
 	}
 	g_free(path);
-	if (wenv_open(&mainenv, conf, &err) == -1) {
+	if ((rc = wenv_open(&mainenv, conf, &err)) != 0) {
 		log_warnx("%s", err);
-		return EX_CONFIG;
+		return rc == WENV_TEMP ? EX_TEMPFAIL : EX_CONFIG;
 	}
 	if (once) {
 		rc = run_once();
