@@ -511,16 +511,28 @@ int
 imap_src_move(struct imap_src *s, uint32_t uid, const char *mailbox,
     char **error_r)
 {
+	return imap_src_move_uids(s, &uid, 1, mailbox, error_r);
+}
+
+int
+imap_src_move_uids(struct imap_src *s, const uint32_t *uids, unsigned n,
+    const char *mailbox, char **error_r)
+{
 	struct mailimap_set *set;
 	struct mailimap_flag_list *flags;
 	struct mailimap_store_att_flags *sa;
+	unsigned i;
 	int r, ret = 0;
 
 	if (mailbox == NULL || *mailbox == '\0') {
 		*error_r = g_strdup("no mailbox to move to");
 		return IMAP_SRC_CONFIG;
 	}
-	set = mailimap_set_new_single(uid);
+	if (n == 0)
+		return 0;
+	set = mailimap_set_new_empty();
+	for (i = 0; i < n; i++)
+		mailimap_set_add_single(set, uids[i]);
 	if (s->has_move) {
 		r = mailimap_uid_move(s->imap, set, mailbox);
 		if (r != MAILIMAP_NO_ERROR)
@@ -549,8 +561,8 @@ imap_src_move(struct imap_src *s, uint32_t uid, const char *mailbox,
 out:
 	mailimap_set_free(set);
 	if (ret == 0)
-		log_debug("imap host=%s moved uid=%u to=%s", s->host,
-		    (unsigned)uid, mailbox);
+		log_debug("imap host=%s moved uids=%u (first %u) to=%s",
+		    s->host, n, (unsigned)uids[0], mailbox);
 	return ret;
 }
 

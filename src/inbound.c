@@ -1586,19 +1586,39 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 	return rc;
 }
 
+struct inbound_prepared {
+	int64_t row;
+	int done;			/* the row was not "new": nothing to do */
+	struct vdec_result *r;
+	struct inbound_decision *d;
+};
+
+void
+inbound_prepared_free(struct inbound_prepared **pp)
+{
+	struct inbound_prepared *p;
+
+	if (pp == NULL || *pp == NULL)
+		return;
+	p = *pp;
+	vdec_result_free(&p->r);
+	inbound_decision_free(&p->d);
+	g_free(p);
+	*pp = NULL;
+}
+
 int
-inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
-    struct inbound_decision **d_r, char **error_r)
+inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
+    struct inbound_prepared **p_r, char **error_r)
 {
 	struct store *st = env->st;
-	struct vdec_result *r = NULL;
-	struct inbound_decision *d = NULL;
+	struct inbound_prepared *p;
 	sqlite3_stmt *s;
-	char *raw = NULL, *detail;
+	char *raw = NULL;
 	size_t len;
 	int rc;
 
-	*d_r = NULL;
+	*p_r = NULL;
 	s = store_stmt(st, "SELECT raw, state FROM messages WHERE id = ?");
 	if (s == NULL)
 		return store_error(st, "load message", error_r);
@@ -1612,8 +1632,12 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 		}
 		return store_error(st, "load message", error_r);
 	}
+	p = g_new0(struct inbound_prepared, 1);
+	p->row = row;
 	if (strcmp((const char *)sqlite3_column_text(s, 1), "new") != 0) {
 		sqlite3_reset(s);
+		p->done = 1;
+		*p_r = p;
 		return STORE_OK;
 	}
 	len = (size_t)sqlite3_column_bytes(s, 0);
@@ -1621,15 +1645,15 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 	raw[len] = '\0';
 	sqlite3_reset(s);
 
-	/* Decide outside the write transaction (gpg takes time), then
-	 * re-check the row is still new inside it. */
-	rc = inbound_decide(env, raw, len, now, &r, &d, error_r);
-	if (rc == STORE_OK && d->action == INBOUND_REGISTER &&
-	    r->sig == VDEC_SIG_KEY_MISSING) {
+	/* Decide outside the write transaction (gpg takes time); the commit
+	 * re-checks the row is still new inside it. */
+	rc = inbound_decide(env, raw, len, now, &p->r, &p->d, error_r);
+	if (rc == STORE_OK && p->d->action == INBOUND_REGISTER &&
+	    p->r->sig == VDEC_SIG_KEY_MISSING) {
 		/* Import the attached key, then decide again: the signature
 		 * must now verify by that very key (proof of possession). A
 		 * public key in the ring trusts nobody: only pinning does. */
-		const struct vdec_attachment *a = key_attachment(r);
+		const struct vdec_attachment *a = key_attachment(p->r);
 		struct vkey_info info;
 		gsize klen;
 		const void *kd = g_bytes_get_data(a->data, &klen);
@@ -1638,21 +1662,42 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 		if (vkeys_import(env->ctx, kd, klen, &info, &why) == 0)
 			vkey_info_clear(&info);
 		g_free(why);
-		vdec_result_free(&r);
-		inbound_decision_free(&d);
-		rc = inbound_decide(env, raw, len, now, &r, &d, error_r);
-		if (rc == STORE_OK && d->action == INBOUND_REGISTER &&
-		    r->sig != VDEC_SIG_GOOD) {
-			inbound_decision_free(&d);
-			d = QUARANTINE("bad-registration", "registration request "
-			    "not signed by its attached key");
+		vdec_result_free(&p->r);
+		inbound_decision_free(&p->d);
+		rc = inbound_decide(env, raw, len, now, &p->r, &p->d, error_r);
+		if (rc == STORE_OK && p->d->action == INBOUND_REGISTER &&
+		    p->r->sig != VDEC_SIG_GOOD) {
+			inbound_decision_free(&p->d);
+			p->d = QUARANTINE("bad-registration", "registration "
+			    "request not signed by its attached key");
 		}
 	}
+	explicit_bzero(raw, len);
 	g_free(raw);
-	if (rc != STORE_OK)
-		goto out;
+	if (rc != STORE_OK) {
+		inbound_prepared_free(&p);
+		return rc;
+	}
+	*p_r = p;
+	return STORE_OK;
+}
+
+int
+inbound_commit(const struct inbound_env *env, struct inbound_prepared *p,
+    int64_t now, struct inbound_decision **d_r, char **error_r)
+{
+	struct store *st = env->st;
+	struct vdec_result *r = p->r;
+	struct inbound_decision *d = p->d;
+	int64_t row = p->row;
+	char *detail;
+	int rc;
+
+	*d_r = NULL;
+	if (p->done)
+		return STORE_OK;
 	if ((rc = store_begin(st, error_r)) != STORE_OK)
-		goto out;
+		return rc;
 	if (d->action == INBOUND_APPLY)
 		rc = apply_reply(env, d, r ? r->message_id : NULL, now,
 		    error_r);
@@ -1694,17 +1739,29 @@ inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
 		rc = store_commit(st, error_r);
 	else
 		store_rollback(st);
-	if (rc == STORE_OK)
+	if (rc == STORE_OK) {
 		log_info("message %" G_GINT64_FORMAT " %s kind=%s case=%s "
 		    "vendor=%s", (gint64)row, inbound_action_name(d->action),
 		    d->kind, d->case_id ? d->case_id : "-",
 		    d->vendor ? d->vendor : "-");
-out:
-	vdec_result_free(&r);
-	if (rc == STORE_OK)
 		*d_r = d;
-	else
-		inbound_decision_free(&d);
+		p->d = NULL;
+	}
+	return rc;
+}
+
+int
+inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
+    struct inbound_decision **d_r, char **error_r)
+{
+	struct inbound_prepared *p = NULL;
+	int rc;
+
+	*d_r = NULL;
+	if ((rc = inbound_prepare(env, row, now, &p, error_r)) != STORE_OK)
+		return rc;
+	rc = inbound_commit(env, p, now, d_r, error_r);
+	inbound_prepared_free(&p);
 	return rc;
 }
 

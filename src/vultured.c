@@ -146,23 +146,227 @@ nap(struct worker *wk, int fd, int timeout_ms)
 	return n == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR));
 }
 
-/* Returns 1 when stored messages still wait (the database busy). */
+/*
+ * The decoder: a second thread that prepares the next stored message --
+ * reads it, decrypts and verifies it (gpg), decides -- while the intake
+ * thread commits the current one, whose answer is signed and encrypted
+ * (gpg again) inside the transaction. So both cores work when messages
+ * queue. It runs one message ahead at most, with its own database
+ * connection and GPGME context, and writes nothing: commits stay in
+ * arrival order on the intake thread, so a vendor's later reply wins.
+ */
+enum { DEC_EMPTY, DEC_PENDING, DEC_BUSY, DEC_DONE };
+
+struct decoder {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running;
+	int quit;
+	int state;
+	int64_t row;			/* DEC_PENDING: to prepare */
+	struct inbound_prepared *p;	/* DEC_DONE: the result */
+	int rc;
+	char *err;
+	struct wenv w;
+};
+
+static struct decoder decoder;		/* the intake thread's */
+
+static void *
+decoder_main(void *arg)
+{
+	struct decoder *dc = arg;
+	struct inbound_env env = { dc->w.conf, dc->w.st,
+	    vkeys_ctx(dc->w.keys), &dc->w.out };
+
+	pthread_mutex_lock(&dc->mu);
+	for (;;) {
+		struct inbound_prepared *p = NULL;
+		char *err = NULL;
+		int64_t row;
+		int rc;
+
+		while (!dc->quit && dc->state != DEC_PENDING)
+			pthread_cond_wait(&dc->cv, &dc->mu);
+		if (dc->quit)
+			break;
+		dc->state = DEC_BUSY;
+		row = dc->row;
+		pthread_mutex_unlock(&dc->mu);
+		rc = inbound_prepare(&env, row, vtime_now(), &p, &err);
+		pthread_mutex_lock(&dc->mu);
+		dc->p = p;
+		dc->rc = rc;
+		dc->err = err;
+		dc->state = DEC_DONE;
+		pthread_cond_broadcast(&dc->cv);
+	}
+	pthread_mutex_unlock(&dc->mu);
+	return NULL;
+}
+
+/* Without a decoder (it could not open the database or GPGME, or
+ * vultured --once) messages are processed one after the other. */
+static void
+decoder_start(struct decoder *dc)
+{
+	char *err = NULL;
+	int rc;
+
+	memset(dc, 0, sizeof(*dc));
+	if (wenv_open(&dc->w, conf, &err) != 0) {
+		log_warnx("intake: decoder: %s: one message at a time", err);
+		g_free(err);
+		return;
+	}
+	pthread_mutex_init(&dc->mu, NULL);
+	pthread_cond_init(&dc->cv, NULL);
+	if ((rc = pthread_create(&dc->thread, NULL, decoder_main, dc)) != 0) {
+		log_warnx("intake: decoder: %s: one message at a time",
+		    strerror(rc));
+		pthread_mutex_destroy(&dc->mu);
+		pthread_cond_destroy(&dc->cv);
+		wenv_close(&dc->w);
+		return;
+	}
+	dc->running = 1;
+}
+
+static void
+decoder_stop(struct decoder *dc)
+{
+	if (!dc->running)
+		return;
+	pthread_mutex_lock(&dc->mu);
+	dc->quit = 1;
+	pthread_cond_broadcast(&dc->cv);
+	pthread_mutex_unlock(&dc->mu);
+	pthread_join(dc->thread, NULL);
+	inbound_prepared_free(&dc->p);
+	g_free(dc->err);
+	pthread_mutex_destroy(&dc->mu);
+	pthread_cond_destroy(&dc->cv);
+	wenv_close(&dc->w);
+	dc->running = 0;
+}
+
+static void
+decoder_post(struct decoder *dc, int64_t row)
+{
+	pthread_mutex_lock(&dc->mu);
+	dc->row = row;
+	dc->state = DEC_PENDING;
+	pthread_cond_broadcast(&dc->cv);
+	pthread_mutex_unlock(&dc->mu);
+}
+
 static int
-process_pending(struct wenv *w)
+decoder_take(struct decoder *dc, struct inbound_prepared **p_r,
+    char **error_r)
+{
+	int rc;
+
+	pthread_mutex_lock(&dc->mu);
+	while (dc->state != DEC_DONE)
+		pthread_cond_wait(&dc->cv, &dc->mu);
+	*p_r = dc->p;
+	*error_r = dc->err;
+	rc = dc->rc;
+	dc->p = NULL;
+	dc->err = NULL;
+	dc->state = DEC_EMPTY;
+	pthread_mutex_unlock(&dc->mu);
+	return rc;
+}
+
+/* Processes stored rows in order, preparing the next while committing
+ * one. Sets *waits when one could not be processed now (it stays "new"
+ * and is tried again). */
+static void
+process_rows(struct wenv *w, const int64_t *rows, guint n, int *waits)
 {
 	struct inbound_env env = { w->conf, w->st, vkeys_ctx(w->keys),
 	    &w->out };
+	struct decoder *dc = decoder.running && w->st != decoder.w.st ?
+	    &decoder : NULL;
+	struct inbound_prepared *p = NULL;
 	char *err = NULL;
-	unsigned n;
-	int waits = 0;
+	guint i;
+	int rc;
 
-	if (inbound_process_pending(&env, vtime_now(), &n, &err) != STORE_OK) {
+	if (n == 0)
+		return;
+	rc = inbound_prepare(&env, rows[0], vtime_now(), &p, &err);
+	if (dc != NULL && n > 1)
+		decoder_post(dc, rows[1]);
+	for (i = 0; i < n; i++) {
+		struct inbound_decision *d = NULL;
+
+		if (rc == STORE_OK && !atomic_load(&stopping)) {
+			rc = inbound_commit(&env, p, vtime_now(), &d, &err);
+			if (d != NULL)
+				wake(&sender);
+			inbound_decision_free(&d);
+		}
+		if (rc != STORE_OK) {
+			log_warnx("intake message %" G_GINT64_FORMAT " waits: "
+			    "%s", (gint64)rows[i], err);
+			*waits = 1;
+		}
+		g_free(err);
+		err = NULL;
+		inbound_prepared_free(&p);
+		if (i + 1 == n)
+			break;
+		if (dc != NULL) {
+			/* Taken even when stopping: the decoder is idle
+			 * again. */
+			rc = decoder_take(dc, &p, &err);
+			if (i + 2 < n && !atomic_load(&stopping))
+				decoder_post(dc, rows[i + 2]);
+		} else if (!atomic_load(&stopping))
+			rc = inbound_prepare(&env, rows[i + 1], vtime_now(), &p,
+			    &err);
+		if (atomic_load(&stopping)) {
+			inbound_prepared_free(&p);
+			g_free(err);
+			break;
+		}
+	}
+}
+
+/* Every stored message not yet processed (left by deliver, or by a
+ * crash). Returns 1 when some still wait (the database busy). */
+static int
+process_pending(struct wenv *w)
+{
+	sqlite3_stmt *s = store_stmt(w->st, "SELECT id FROM messages WHERE "
+	    "state = 'new' ORDER BY id");
+	GArray *rows = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	int waits = 0, rc;
+
+	if (s == NULL) {
+		g_array_unref(rows);
+		return 1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		g_array_append_val(rows, id);
+	}
+	if (rc != SQLITE_DONE) {
+		char *err = NULL;
+
+		(void)store_error(w->st, "pending", &err);
 		log_warnx("intake: pending messages wait: %s", err);
 		g_free(err);
 		waits = 1;
 	}
-	if (n > 0)
-		wake(&sender);
+	sqlite3_reset(s);
+	process_rows(w, (const int64_t *)(void *)rows->data, rows->len,
+	    &waits);
+	g_array_unref(rows);
 	return waits;
 }
 
@@ -222,6 +426,39 @@ target_mailbox(struct wenv *w, int64_t row)
 	    w->conf->imap.processed_mailbox;
 }
 
+/* Moves the first rows->len messages of msgs where their stored state
+ * says: Quarantine or Processed. */
+static int
+move_batch(struct wenv *w, struct imap_src *s, GPtrArray *msgs,
+    GArray *rows)
+{
+	GArray *q = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GArray *p = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	char *err = NULL;
+	guint i;
+	int rc = 0;
+
+	for (i = 0; i < rows->len; i++) {
+		const struct imap_msg *m = msgs->pdata[i];
+		const char *to = target_mailbox(w, g_array_index(rows, int64_t,
+		    i));
+
+		g_array_append_val(to == w->conf->imap.quarantine_mailbox ?
+		    q : p, m->uid);
+	}
+	if (imap_src_move_uids(s, (const uint32_t *)(void *)p->data, p->len,
+	    w->conf->imap.processed_mailbox, &err) != 0 ||
+	    imap_src_move_uids(s, (const uint32_t *)(void *)q->data, q->len,
+	    w->conf->imap.quarantine_mailbox, &err) != 0) {
+		log_warnx("intake: move: %s", err);
+		g_free(err);
+		rc = -1;
+	}
+	g_array_unref(q);
+	g_array_unref(p);
+	return rc;
+}
+
 /* One pass over the mailbox: every new message stored, processed and
  * moved. Returns 0; 1 when a message could not be stored or processed
  * for now (the database busy or full): the caller tries again soon
@@ -246,7 +483,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 	}
 	while (!atomic_load(&stopping)) {
 		GPtrArray *msgs = NULL;
-		GArray *big = NULL;
+		GArray *big = NULL, *rows;
 		guint i;
 
 		if (imap_src_fetch_new(s, last, w->conf->max_message_size,
@@ -260,11 +497,13 @@ intake_pass(struct wenv *w, struct imap_src *s)
 			g_array_unref(big);
 			return waits;
 		}
+		/* Store the batch, process it (two at a time), then move
+		 * each message where its state says. A crash anywhere leaves
+		 * stored messages "new" (processed at the next start) and
+		 * the rest on the server (fetched again). */
+		rows = g_array_new(FALSE, FALSE, sizeof(int64_t));
 		for (i = 0; i < msgs->len && !atomic_load(&stopping); i++) {
 			struct imap_msg *m = msgs->pdata[i];
-			struct inbound_env env = { w->conf, w->st,
-			    vkeys_ctx(w->keys), &w->out };
-			struct inbound_decision *d = NULL;
 			gsize len;
 			const char *raw = g_bytes_get_data(m->data, &len);
 			int64_t row;
@@ -278,9 +517,9 @@ intake_pass(struct wenv *w, struct imap_src *s)
 				log_warnx("intake uid=%u not stored: %s", m->uid,
 				    err);
 				g_free(err);
-				g_ptr_array_unref(msgs);
-				g_array_unref(big);
-				return 1;
+				err = NULL;
+				waits = 1;
+				break;
 			}
 			log_info("message %" G_GINT64_FORMAT " stored source=imap "
 			    "uid=%u bytes=%zu%s", (gint64)row, m->uid,
@@ -288,29 +527,36 @@ intake_pass(struct wenv *w, struct imap_src *s)
 			/* Processing reads it back from the store. */
 			g_bytes_unref(m->data);
 			m->data = NULL;
-			if (inbound_process(&env, row, vtime_now(), &d, &err) !=
-			    STORE_OK) {
-				log_warnx("intake message %" G_GINT64_FORMAT
-				    " waits: %s", (gint64)row, err);
-				g_free(err);
-				err = NULL;
-				waits = 1;
-			}
-			inbound_decision_free(&d);
-			if (imap_src_move(s, m->uid, target_mailbox(w, row),
-			    &err) != 0) {
-				log_warnx("intake uid=%u: move: %s", m->uid,
-				    err);
-				g_free(err);
-				g_ptr_array_unref(msgs);
-				g_array_unref(big);
-				return -1;
-			}
+			g_array_append_val(rows, row);
+		}
+		process_rows(w, (const int64_t *)(void *)rows->data, rows->len,
+		    &waits);
+		/* One MOVE per target mailbox, then the state once (a
+		 * crash between them only means the moved messages are
+		 * looked for again, and are gone). */
+		if (move_batch(w, s, msgs, rows) != 0) {
+			g_array_unref(rows);
+			g_ptr_array_unref(msgs);
+			g_array_unref(big);
+			return -1;
+		}
+		for (i = 0; i < rows->len; i++) {
+			const struct imap_msg *m = msgs->pdata[i];
+
 			if (m->uid > last)
 				last = m->uid;
-			(void)set_imap_state(w->st, ic->mailbox, uv, last);
-			wake(&sender);
 		}
+		if (rows->len > 0)
+			(void)set_imap_state(w->st, ic->mailbox, uv, last);
+		if (rows->len < msgs->len) {
+			/* Not stored (or stopping): the rest waits on the
+			 * server. */
+			g_array_unref(rows);
+			g_ptr_array_unref(msgs);
+			g_array_unref(big);
+			return waits;
+		}
+		g_array_unref(rows);
 		for (i = 0; i < big->len; i++) {
 			uint32_t uid = g_array_index(big, uint32_t, i);
 			char *detail = g_strdup_printf("imap uid=%u over "
@@ -411,6 +657,7 @@ intake_main(void *arg)
 	(void)arg;
 	if (wenv_open_retry(&intake, &w) == -1)
 		return NULL;
+	decoder_start(&decoder);
 	process_pending(&w);
 	while (!atomic_load(&stopping)) {
 		struct imap_src *s = NULL;
@@ -469,6 +716,7 @@ intake_main(void *arg)
 		}
 		imap_src_close(&s);
 	}
+	decoder_stop(&decoder);
 	wenv_close(&w);
 	return NULL;
 }

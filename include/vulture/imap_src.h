@@ -99,6 +99,11 @@ imap_src_fetch_new(struct imap_src *s, uint32_t after_uid, size_t max_size,
 int
 imap_src_move(struct imap_src *s, uint32_t uid, const char *mailbox,
     char **error_r);
+/* The same for n UIDs in one command (UIDs that no longer exist are
+ * skipped by the server). */
+int
+imap_src_move_uids(struct imap_src *s, const uint32_t *uids, unsigned n,
+    const char *mailbox, char **error_r);
 
 /* IDLE. imap_src_idle_start() enters IDLE and gives the socket to wait on
  * for readability; it returns 1 instead of 0 when the server's news is

@@ -82,6 +82,18 @@ int inbound_decide(const struct inbound_env *env, const char *raw,
 int inbound_process(const struct inbound_env *env, int64_t row, int64_t now,
     struct inbound_decision **d_r, char **error_r);
 
+/* inbound_process() in two steps, for a pipeline: inbound_prepare() reads
+ * and decodes the row and decides (gpg runs; nothing is written), on one
+ * thread's env; inbound_commit() applies the decision in one transaction,
+ * on another's, and takes the decision into *d_r (NULL when the row was
+ * not "new"). Commit in arrival order: a vendor's later reply wins. */
+struct inbound_prepared;
+int inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
+    struct inbound_prepared **p_r, char **error_r);
+int inbound_commit(const struct inbound_env *env, struct inbound_prepared *p,
+    int64_t now, struct inbound_decision **d_r, char **error_r);
+void inbound_prepared_free(struct inbound_prepared **p);
+
 /* Processes every "new" row, oldest first; *n_r counts them. Stops at the
  * first store error (the rest stay "new"). */
 int inbound_process_pending(const struct inbound_env *env, int64_t now,
