@@ -164,6 +164,16 @@ last_mail_to psirt@globex.example "$T/keys/globex"
 
 step "The case now"
 run case show "$ID"
+
+step "Publication: the advisory text, then publish now"
+printf 'A stack buffer overflow in the chunked decoder of FooHTTP lets a remote client run code.\n' > "$T/overview.txt"
+printf 'Update to FooHTTP 2.4.1 or later.\n' > "$T/solution.txt"
+run case advisory "$ID" overview "$T/overview.txt"
+run case advisory "$ID" solution "$T/solution.txt"
+run case publish "$ID" now
+echo "The site under $T/publish/site:"
+(cd "$T/publish/site" && find . -type f | sort | sed 's/^/   /')
+run render "$ID" --format text --lang en | head -30
 run outbox list
 kill "$VULTURED_PID" && wait "$VULTURED_PID"
 VULTURED_PID=
