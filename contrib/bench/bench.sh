@@ -69,7 +69,7 @@ hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 # /proc/PID/stat. Without perf, /proc/stat (the whole machine) is used.
 HAVE_PERF=0
 perf stat -x, -e task-clock -o /dev/null true >/dev/null 2>&1 && HAVE_PERF=1
-agent_pid() { ps -eo pid,args | awk -v h="$T/gnupg" '/gpg-agent/ && index($0, h) { print $1; exit }'; }
+agent_pid() { ps -eo pid,args | awk -v h="$T/gnupg" '($2 == "gpg-agent" || $2 ~ /\/gpg-agent$/) && index($0, h) { print $1; exit }'; }
 agent_cpu() {	# seconds of CPU the desk's gpg-agent used so far
 	a=$(agent_pid)
 	if [ -n "$a" ]; then $BT proccpu "$a" | awk '{ print $1 }'; else echo 0; fi
