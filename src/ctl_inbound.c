@@ -24,12 +24,13 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
 	struct inbound_decision *d = NULL;
 	struct inbound_env env;
-	GString *buf = NULL;
-	char *path, *err = NULL;
-	char chunk[65536];
+	struct spill *sp = NULL;
+	GMimeStream *whole = NULL, *msg = NULL;
+	char *path, *dir, *err = NULL;
+	char chunk[65536], head[1024];
+	size_t n, len, head_len = 0, skip = 0;
 	int64_t row;
 	int temp, dup, rc;
-	size_t n;
 
 	log_init("vulture-deliver", LOG_TO_SYSLOG, 0);
 	log_set_quiet(0);
@@ -51,9 +52,20 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	g_free(path);
 	g_ptr_array_unref(errors);
 
-	buf = g_string_sized_new(65536);
+	/* Into a spill, not memory: beside the database once past
+	 * SPILL_MEM_MAX, so that a 30 MB message is never held whole. */
+	dir = inbound_spill_dir(c->conf);
+	sp = spill_new(dir, c->conf->max_message_size, 0);
+	g_free(dir);
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-		if (buf->len + n > c->conf->max_message_size) {
+		if (head_len < sizeof(head)) {
+			size_t k = MIN(n, sizeof(head) - head_len);
+
+			memcpy(head + head_len, chunk, k);
+			head_len += k;
+		}
+		rc = spill_write(sp, chunk, n, &err);
+		if (rc == SPILL_OVER) {
 			log_warnx("deliver: message over max_message_size=%"
 			    G_GUINT64_FORMAT ": refused",
 			    (guint64)c->conf->max_message_size);
@@ -62,33 +74,53 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 			rc = EX_DATAERR;
 			goto out;
 		}
-		g_string_append_len(buf, chunk, n);
+		if (rc != SPILL_OK) {
+			log_warnx("deliver: cannot keep the message: %s: "
+			    "tempfail", err);
+			fprintf(stderr, "vulture: cannot store the message now: "
+			    "temporary failure\n");
+			g_free(err);
+			rc = EX_TEMPFAIL;
+			goto out;
+		}
 	}
+	explicit_bzero(chunk, sizeof(chunk));
 	if (ferror(stdin)) {
 		log_warn("deliver: reading standard input");
 		rc = EX_TEMPFAIL;
 		goto out;
 	}
-	if (!inbound_looks_like_mail(buf->str, buf->len)) {
+	len = spill_len(sp);
+	if (!inbound_looks_like_mail(head, head_len)) {
 		log_warnx("deliver: input of %zu bytes is not a mail message",
-		    buf->len);
+		    len);
 		fprintf(stderr, "vulture: input is not a mail message\n");
 		rc = EX_DATAERR;
+		goto out;
+	}
+	if ((whole = spill_stream(sp, &err)) == NULL) {
+		log_warnx("deliver: cannot read the message back: %s: "
+		    "tempfail", err);
+		fprintf(stderr, "vulture: cannot store the message now: "
+		    "temporary failure\n");
+		g_free(err);
+		rc = EX_TEMPFAIL;
 		goto out;
 	}
 	/* procmail and sendmail -m add an mbox "From " line: it is the
 	 * envelope, not the message, and would make the same message look
 	 * different from its IMAP copy. */
-	if (buf->len > 5 && memcmp(buf->str, "From ", 5) == 0) {
-		const char *nl = memchr(buf->str, '\n', buf->len);
+	if (head_len > 5 && memcmp(head, "From ", 5) == 0) {
+		const char *nl = memchr(head, '\n', head_len);
 
 		if (nl != NULL)
-			g_string_erase(buf, 0, (gssize)(nl - buf->str + 1));
+			skip = (size_t)(nl - head + 1);
 	}
+	msg = g_mime_stream_substream(whole, (gint64)skip, (gint64)len);
 	rc = store_open(c->conf->database, 0, &c->st, &err);
 	if (rc == STORE_OK)
-		rc = inbound_store(c->st, buf->str, buf->len, "deliver",
-		    vtime_now(), &row, &dup, &err);
+		rc = inbound_store_stream(c->st, msg, "deliver", vtime_now(),
+		    &row, &dup, &err);
 	if (rc != STORE_OK) {
 		log_warnx("deliver: cannot store the message: %s: tempfail",
 		    err);
@@ -99,12 +131,12 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	log_info("message %" G_GINT64_FORMAT " stored source=deliver bytes=%zu"
-	    "%s", (gint64)row, buf->len, dup ? " duplicate" : "");
-	/* Processing reads it back from the store: no second copy held
-	 * while it is decoded (a 30 MB message would be held twice). */
-	explicit_bzero(buf->str, buf->len);
-	g_string_free(buf, TRUE);
-	buf = NULL;
+	    "%s", (gint64)row, len - skip, dup ? " duplicate" : "");
+	g_object_unref(msg);
+	msg = NULL;
+	g_object_unref(whole);
+	whole = NULL;
+	spill_free(&sp);
 	/* Stored: from here on every outcome is exit 0. What fails now is
 	 * retried by the daemon, which processes every "new" row. */
 	rc = 0;
@@ -128,10 +160,13 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	}
 	inbound_decision_free(&d);
 out:
-	if (buf != NULL) {
-		explicit_bzero(buf->str, buf->len);
-		g_string_free(buf, TRUE);
-	}
+	if (msg != NULL)
+		g_object_unref(msg);
+	if (whole != NULL)
+		g_object_unref(whole);
+	spill_free(&sp);
+	explicit_bzero(chunk, sizeof(chunk));
+	explicit_bzero(head, sizeof(head));
 	return rc;
 }
 
@@ -337,7 +372,7 @@ inspect_text(GString *o, const struct vdec_result *r,
 }
 
 static int
-print_decision(struct ctl *c, const char *raw, size_t len)
+print_decision(struct ctl *c, GMimeStream *raw)
 {
 	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys), NULL };
 	struct inbound_decision *d = NULL;
@@ -346,7 +381,7 @@ print_decision(struct ctl *c, const char *raw, size_t len)
 	char *err = NULL;
 	int rc;
 
-	rc = inbound_decide(&env, raw, len, vtime_now(), &r, &d, &err);
+	rc = inbound_decide_stream(&env, raw, vtime_now(), &r, &d, &err);
 	if (rc != STORE_OK) {
 		g_string_free(o, TRUE);
 		return ctl_store_fail(rc, err);
@@ -365,6 +400,7 @@ print_decision(struct ctl *c, const char *raw, size_t len)
 static int
 inspect_cmd(struct ctl *c, int argc, char **argv)
 {
+	GMimeStream *view;
 	char *raw = NULL;
 	size_t len;
 	int rc;
@@ -380,7 +416,9 @@ inspect_cmd(struct ctl *c, int argc, char **argv)
 		g_free(raw);
 		return ctl_fail("%s: not a mail message", argv[1]);
 	}
-	rc = print_decision(c, raw, len);
+	view = spill_view(raw, len);
+	rc = print_decision(c, view);
+	spill_view_release(view);
 	explicit_bzero(raw, len);
 	g_free(raw);
 	return rc;
@@ -442,11 +480,12 @@ quarantine_list(struct ctl *c)
 }
 
 static int
-load_raw(struct ctl *c, int64_t row, const char *state, char **raw_r,
-    size_t *len_r)
+load_raw(struct ctl *c, int64_t row, const char *state, struct spill **sp_r)
 {
-	sqlite3_stmt *s = store_stmt(c->st, "SELECT raw, state FROM messages "
+	sqlite3_stmt *s = store_stmt(c->st, "SELECT state FROM messages "
 	    "WHERE id = ?");
+	char *dir, *err = NULL;
+	int rc;
 
 	if (s == NULL)
 		return ctl_store_fail(store_error(c->st, "message", NULL), NULL);
@@ -455,19 +494,18 @@ load_raw(struct ctl *c, int64_t row, const char *state, char **raw_r,
 		sqlite3_reset(s);
 		return ctl_fail("no message %lld", (long long)row);
 	}
-	if (state != NULL && strcmp((const char *)sqlite3_column_text(s, 1),
+	if (state != NULL && strcmp((const char *)sqlite3_column_text(s, 0),
 	    state) != 0) {
-		int rc = ctl_fail("message %lld is %s, not %s", (long long)row,
-		    sqlite3_column_text(s, 1), state);
-
+		rc = ctl_fail("message %lld is %s, not %s", (long long)row,
+		    sqlite3_column_text(s, 0), state);
 		sqlite3_reset(s);
 		return rc;
 	}
-	*len_r = (size_t)sqlite3_column_bytes(s, 0);
-	*raw_r = g_memdup2(sqlite3_column_blob(s, 0), *len_r + 1);
-	(*raw_r)[*len_r] = '\0';
 	sqlite3_reset(s);
-	return 0;
+	dir = inbound_spill_dir(c->conf);
+	rc = inbound_load(c->st, row, dir, sp_r, &err);
+	g_free(dir);
+	return rc == STORE_OK ? 0 : ctl_store_fail(rc, err);
 }
 
 static int
@@ -475,8 +513,9 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 {
 	struct inbound_env env;
 	struct inbound_decision *d = NULL;
-	char *raw = NULL, *err = NULL;
-	size_t len = 0;
+	struct spill *sp = NULL;
+	GMimeStream *raw;
+	char *err = NULL;
 	int64_t row;
 	int rc;
 
@@ -499,11 +538,15 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 	if ((rc = ctl_outbound(c)) != 0)
 		return rc;
 	if (strcmp(argv[1], "show") == 0) {
-		if ((rc = load_raw(c, row, "quarantined", &raw, &len)) != 0)
+		if ((rc = load_raw(c, row, "quarantined", &sp)) != 0)
 			return rc;
-		rc = print_decision(c, raw, len);
-		explicit_bzero(raw, len);
-		g_free(raw);
+		if ((raw = spill_stream(sp, &err)) == NULL) {
+			spill_free(&sp);
+			return ctl_store_fail(STORE_TEMP, err);
+		}
+		rc = print_decision(c, raw);
+		g_object_unref(raw);
+		spill_free(&sp);
 		return rc;
 	}
 	/* retry: back to "new", then processed like a fresh delivery;

@@ -42,8 +42,10 @@ struct run {
 
 	GMimeObject		*enc_part;	/* hook: decrypt this leaf */
 	GMimeObject		*signed_obj;	/* hook: verify this */
-	const char		*signed_raw;	/* its bytes, header first */
-	size_t			 signed_len;
+	GMimeStream		*signed_raw;	/* foreign: its bytes, header
+						   first */
+	int			 tempfail;	/* the error is worth a
+						   retry (disk full) */
 
 	GMimeObject		*payload_root;	/* foreign, while walked */
 	int			 prot;		/* payload has protected
@@ -55,7 +57,7 @@ struct run {
 static GMimeParserOptions *parser_opts;
 
 static int	walk(struct run *, GMimeObject *, unsigned, unsigned);
-static int	parse_entity(struct run *, const char *, size_t, unsigned,
+static int	parse_entity(struct run *, GMimeStream *, unsigned,
 		    unsigned, int);
 
 /* Names. */
@@ -124,6 +126,7 @@ vdec_init(void)
 void
 vdec_limits_default(struct vdec_limits *l)
 {
+	memset(l, 0, sizeof(*l));
 	l->max_message = VDEC_MAX_MESSAGE;
 	l->max_decrypted = VDEC_MAX_DECRYPTED;
 	l->max_depth = VDEC_MAX_DEPTH;
@@ -214,6 +217,32 @@ set_hash(char out[65], const char *data, size_t len)
 	g_checksum_free(ck);
 }
 
+/* set_hash() over s from offset 0; s is rewound after. -1 on a read
+ * error. */
+static int
+set_hash_stream(char out[65], GMimeStream *s)
+{
+	GChecksum	*ck = g_checksum_new(G_CHECKSUM_SHA256);
+	char		 buf[65536];
+	ssize_t		 n;
+
+	g_mime_stream_reset(s);
+	while ((n = spill_read(s, buf, sizeof(buf))) > 0)
+		g_checksum_update(ck, (const guchar *)buf, (gsize)n);
+	explicit_bzero(buf, sizeof(buf));
+	g_strlcpy(out, g_checksum_get_string(ck), 65);
+	g_checksum_free(ck);
+	g_mime_stream_reset(s);
+	return n < 0 ? -1 : 0;
+}
+
+/* A new spill for bytes we produce (plaintext, canonical signed data). */
+static struct spill *
+run_spill(struct run *vr, size_t cap)
+{
+	return spill_new(vr->lim.spill_dir, cap, 0);
+}
+
 /* GMime helpers. */
 
 static int
@@ -289,6 +318,34 @@ part_bytes(GMimePart *part, size_t *len_r)
 	g_byte_array_append(a, (const guint8 *)"", 1);
 	out = (char *)g_byte_array_free(a, FALSE);
 	return out;
+}
+
+/* A new stream that reads the transfer-decoded content of a leaf in
+ * place (g_object_unref), or NULL when it has none. */
+static GMimeStream *
+part_stream(GMimePart *part)
+{
+	GMimeDataWrapper	*w = g_mime_part_get_content(part);
+	GMimeStream		*src, *sub, *f;
+	GMimeFilter		*flt;
+	GMimeContentEncoding	 enc;
+
+	if (w == NULL || (src = g_mime_data_wrapper_get_stream(w)) == NULL)
+		return NULL;
+	/* A substream has a position of its own: reading it never moves
+	 * the shared parser stream under another reader. */
+	sub = g_mime_stream_substream(src, src->bound_start, src->bound_end);
+	enc = g_mime_data_wrapper_get_encoding(w);
+	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	    enc != GMIME_CONTENT_ENCODING_UUENCODE)
+		return sub;
+	f = g_mime_stream_filter_new(sub);
+	g_object_unref(sub);
+	flt = g_mime_filter_basic_new(enc, FALSE);
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(f), flt);
+	g_object_unref(flt);
+	return f;
 }
 
 static void
@@ -491,22 +548,58 @@ take_protected(struct run *vr, GMimeObject *root)
 	}
 }
 
+/* The bytes [start, end) of src in RFC 3156 canonical form (every bare LF
+ * as CRLF) in a new spill of vr's, or NULL (vr->error set). */
+static struct spill *
+canonical(struct run *vr, GMimeStream *src, gint64 start, gint64 end)
+{
+	struct spill	*sp = run_spill(vr, 0);
+	GMimeStream	*sub = g_mime_stream_substream(src, start, end);
+	char		 in[32768], out[2 * sizeof(in)];
+	char		 prev = 0;
+	ssize_t		 n, i;
+	size_t		 o;
+	int		 rc = SPILL_OK;
+
+	while (rc == SPILL_OK &&
+	    (n = spill_read(sub, in, sizeof(in))) > 0) {
+		for (i = 0, o = 0; i < n; i++) {
+			if (in[i] == '\n' && prev != '\r')
+				out[o++] = '\r';
+			out[o++] = prev = in[i];
+		}
+		rc = spill_write(sp, out, o, NULL);
+	}
+	explicit_bzero(in, sizeof(in));
+	explicit_bzero(out, sizeof(out));
+	g_object_unref(sub);
+	if (rc != SPILL_OK) {
+		vr->error = "cannot write the signed data (disk full?)";
+		vr->tempfail = 1;
+		spill_free(&sp);
+	}
+	return sp;
+}
+
 /*
- * multipart/signed at the root of raw: verify the first part's raw bytes
- * (CRLF) against the second part, then parse those very bytes for the
- * text.
+ * multipart/signed at the root of raw (a stream at the entity's first
+ * header byte): verify the first part's raw bytes (CRLF) against the
+ * second part, then parse those very bytes for the text.
  */
 static int
 do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
-    const char *raw, size_t raw_len)
+    GMimeStream *raw)
 {
 	struct vdec_result	*r = vr->res;
 	GMimeMultipart		*mp = GMIME_MULTIPART(o);
 	GMimeObject		*sigpart;
 	const char		*proto, *boundary;
 	struct vdec_pgp		 p;
-	size_t			 s, e, clen = 0, siglen = 0;
-	char			*canon = NULL, *sig = NULL, *note;
+	struct spill		*canon = NULL;
+	GMimeStream		*cs = NULL;
+	gint64			 s, e;
+	size_t			 siglen = 0;
+	char			*sig = NULL, *note;
 	int			 i, n, ret = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -528,18 +621,27 @@ do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
 		goto unverified;
 	}
 	if (boundary == NULL ||
-	    vdec_signed_span(raw, raw_len, boundary, &s, &e) < 0) {
+	    vdec_signed_span_stream(raw, boundary, &s, &e) < 0) {
 		r->sig = VDEC_SIG_ERROR;
 		r->verify_error = g_strdup("signed part not found");
 		goto unverified;
 	}
-	canon = vdec_crlf(raw + s, e - s, &clen);
+	if ((canon = canonical(vr, raw, s, e)) == NULL ||
+	    (cs = spill_stream(canon, NULL)) == NULL) {
+		vr->error = "cannot read the signed data back";
+		vr->tempfail = 1;
+		goto out;
+	}
 	sig = part_bytes(GMIME_PART(sigpart), &siglen);
-	vdec_pgp_verify_detached(vr->gpg, canon, clen, sig, siglen, &p);
+	vdec_pgp_verify_detached(vr->gpg, cs, sig, siglen, &p);
 	take_pgp(vr, &p);
-	if (r->n_sigs > 0)
-		set_hash(r->signed_hash, canon, clen);
-	if (parse_entity(vr, canon, clen, depth + 1, flags | W_PROT, 1) < 0)
+	if (r->n_sigs > 0 && set_hash_stream(r->signed_hash, cs) < 0) {
+		vr->error = "cannot read the signed data back";
+		vr->tempfail = 1;
+		goto out;
+	}
+	g_mime_stream_reset(cs);
+	if (parse_entity(vr, cs, depth + 1, flags | W_PROT, 1) < 0)
 		goto out;
 	if (enter(vr, sigpart, depth + 1) < 0)
 		goto out;
@@ -558,7 +660,9 @@ unverified:
 	}
 	ret = 0;
 out:
-	vdec_zfree(canon, clen);
+	if (cs)
+		g_object_unref(cs);
+	spill_free(&canon);
 	vdec_zfree(sig, siglen);
 	vdec_pgp_clear(&p);
 	return ret;
@@ -587,60 +691,41 @@ first_line_is_header(const char *buf, size_t len)
 }
 
 /*
- * A read-only GMime stream over buf, without a copy (new_with_buffer
- * copies: a 30 MB message, or its plaintext, would be held twice, and the
- * copy of the plaintext freed unzeroed).  buf must outlive every GMime
- * object parsed from the stream; stream_over_release() ends the stream
- * and hands buf back untouched.
- */
-static GMimeStream *
-stream_over(const char *buf, size_t len)
-{
-	GByteArray	*a;
-	GMimeStream	*s;
-
-	if (len > G_MAXUINT)
-		return g_mime_stream_mem_new_with_buffer(buf, len);
-	a = g_byte_array_new_take((guint8 *)buf, len);
-	s = g_mime_stream_mem_new_with_byte_array(a);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
-	return s;
-}
-
-static void
-stream_over_release(GMimeStream *s)
-{
-	GByteArray	*a = g_mime_stream_mem_get_byte_array(
-	    GMIME_STREAM_MEM(s));
-	int		 owner = g_mime_stream_mem_get_owner(GMIME_STREAM_MEM(s));
-
-	g_object_unref(s);
-	if (a != NULL && !owner) {
-		(void)g_byte_array_steal(a, NULL);
-		g_byte_array_unref(a);
-	}
-}
-
-/*
- * Parses a MIME entity from bytes we produced (plaintext, signed part)
- * and walks it as payload root.  signed_root: buf is a signed part, do not
- * look for a nested multipart/signed.
+ * Parses a MIME entity from a stream of bytes we produced (plaintext,
+ * signed part), read from its start, and walks it as payload root.
+ * signed_root: it is a signed part, do not look for a nested
+ * multipart/signed. The stream must outlive the walk (parts read it in
+ * place).
  */
 static int
-parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
+parse_entity(struct run *vr, GMimeStream *in, unsigned depth,
     unsigned flags, int signed_root)
 {
-	GMimeStream		*stream;
+	GMimeStream		*stream = NULL;
 	GMimeParser		*parser;
 	GMimeObject		*ent;
 	const char		*err;
-	size_t			 start;
+	char			 head[4096];
+	gint64			 start, base, len = g_mime_stream_length(in);
+	ssize_t			 hn;
 	int			 ret = -1;
 
-	if (len == 0 || buf[0] == '\n' || (buf[0] == '\r' && len > 1 &&
-	    buf[1] == '\n') || !first_line_is_header(buf, len)) {
+	/* GMime stream offsets are those of the stream underneath. */
+	g_mime_stream_reset(in);
+	base = g_mime_stream_tell(in);
+	hn = spill_read(in, head, sizeof(head));
+	g_mime_stream_reset(in);
+	if (hn < 0 || len < 0) {
+		vr->error = "cannot read the decrypted data back";
+		vr->tempfail = 1;
+		return -1;
+	}
+	if (hn == 0 || head[0] == '\n' || (head[0] == '\r' && hn > 1 &&
+	    head[1] == '\n') || !first_line_is_header(head, (size_t)hn)) {
 		/* No header: text/plain in an unknown charset. */
-		size_t	skip = 0;
+		size_t	skip = 0, tlen, got;
+		ssize_t	n = 0;
+		char	*text;
 
 		if (depth > vr->lim.max_depth) {
 			vr->error = "MIME nesting exceeds VDEC_MAX_DEPTH";
@@ -650,20 +735,35 @@ parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
 			vr->error = "too many MIME parts (VDEC_MAX_PARTS)";
 			return -1;
 		}
-		if (len > 0 && buf[0] == '\n')
+		if (hn > 0 && head[0] == '\n')
 			skip = 1;
-		else if (len > 1 && buf[0] == '\r' && buf[1] == '\n')
+		else if (hn > 1 && head[0] == '\r' && head[1] == '\n')
 			skip = 2;
 		struct_line(vr, depth, "text/plain (no header)");
-		add_seg(vr, g_memdup2(buf + skip, len - skip), len - skip,
-		    NULL, 0, 0, flags);
+		tlen = (size_t)len - skip;
+		text = g_malloc(tlen + 1);
+		g_mime_stream_seek(in, base + (gint64)skip,
+		    GMIME_STREAM_SEEK_SET);
+		for (got = 0; got < tlen; got += (size_t)n)
+			if ((n = spill_read(in, text + got, tlen - got)) <= 0)
+				break;
+		if (got < tlen) {
+			vdec_zfree(text, tlen + 1);
+			vr->error = "cannot read the decrypted data back";
+			vr->tempfail = 1;
+			return -1;
+		}
+		text[tlen] = '\0';
+		add_seg(vr, text, tlen, NULL, 0, 0, flags);
+		explicit_bzero(head, sizeof(head));
 		return 0;
 	}
-	if (vdec_prescan(buf, len, &vr->lim, &start, &err) < 0) {
+	explicit_bzero(head, sizeof(head));
+	if (vdec_prescan_stream(in, &vr->lim, &start, &err) < 0) {
 		vr->error = err;
 		return -1;
 	}
-	stream = stream_over(buf + start, len - start);
+	stream = g_mime_stream_substream(in, start, base + len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	ent = g_mime_parser_construct_part(parser, parser_opts);
@@ -687,8 +787,8 @@ parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
 			    GMIME_MULTIPART(ent), 0));
 		if (!vr->prot)
 			take_protected(vr, ent);
-		ret = do_signed(vr, ent, depth, flags, buf + start,
-		    len - start);
+		g_mime_stream_reset(stream);
+		ret = do_signed(vr, ent, depth, flags, stream);
 		goto out;
 	}
 	if (!vr->prot)
@@ -699,7 +799,7 @@ parse_entity(struct run *vr, const char *buf, size_t len, unsigned depth,
 out:
 	if (ent)
 		g_object_unref(ent);
-	stream_over_release(stream);
+	g_object_unref(stream);
 	return ret;
 }
 
@@ -708,14 +808,22 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 {
 	struct vdec_result	*r = vr->res;
 	struct vdec_pgp		 p;
-	char			*cipher;
-	size_t			 clen;
+	GMimeStream		*cipher, *plain = NULL;
 	int			 ret = -1;
 
 	memset(&p, 0, sizeof(p));
-	cipher = part_bytes(part, &clen);
-	vdec_pgp_decrypt(vr->gpg, cipher, clen, vr->lim.max_decrypted, &p);
-	g_free(cipher);
+	/* Read in place: a 30 MB part is not copied. */
+	cipher = part_stream(part);
+	if (cipher == NULL)
+		cipher = g_mime_stream_mem_new();
+	if (vdec_pgp_decrypt(vr->gpg, cipher, vr->lim.max_decrypted,
+	    vr->lim.spill_dir, &p) < 0) {
+		g_object_unref(cipher);
+		vr->error = "cannot write the decrypted data (disk full?)";
+		vr->tempfail = 1;
+		goto out;
+	}
+	g_object_unref(cipher);
 	if (p.recipients) {
 		g_ptr_array_unref(r->recipients);
 		r->recipients = g_ptr_array_ref(p.recipients);
@@ -743,15 +851,26 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 		struct_line(vr, depth, "(not encrypted, only signed)");
 	}
 	take_pgp(vr, &p);
+	if (p.plain == NULL)
+		p.plain = run_spill(vr, 0);
+	if ((plain = spill_stream(p.plain, NULL)) == NULL) {
+		vr->error = "cannot read the decrypted data back";
+		vr->tempfail = 1;
+		goto out;
+	}
 	if (p.n_sigs > 0) {
-		set_hash(r->signed_hash, p.plain.data ? p.plain.data : "",
-		    p.plain.len);
+		if (set_hash_stream(r->signed_hash, plain) < 0) {
+			vr->error = "cannot read the decrypted data back";
+			vr->tempfail = 1;
+			goto out;
+		}
 		if (r->shape == VDEC_PGPMIME_ENCRYPTED)
 			r->shape = VDEC_PGPMIME_COMBINED;
 	}
-	ret = parse_entity(vr, p.plain.data ? p.plain.data : "", p.plain.len,
-	    depth, W_COLLECT | W_PROT, 0);
+	ret = parse_entity(vr, plain, depth, W_COLLECT | W_PROT, 0);
 out:
+	if (plain)
+		g_object_unref(plain);
 	vdec_pgp_clear(&p);
 	return ret;
 }
@@ -764,8 +883,7 @@ walk(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags)
 	if (enter(vr, o, depth) < 0)
 		return -1;
 	if (o == vr->signed_obj)
-		return do_signed(vr, o, depth, flags, vr->signed_raw,
-		    vr->signed_len);
+		return do_signed(vr, o, depth, flags, vr->signed_raw);
 
 	if (GMIME_IS_MESSAGE_PART(o)) {
 		GMimeMessage	*m;
@@ -855,8 +973,10 @@ exchange_index(GMimeObject *root)
 	for (i = 0; i + 1 < n; i++) {
 		GMimeObject	*c = g_mime_multipart_get_part(mp, i);
 		GMimeObject	*d = g_mime_multipart_get_part(mp, i + 1);
-		char		*data;
-		size_t		 len, s, e;
+		GMimeStream	*ds;
+		char		 head[4096];
+		ssize_t		 len;
+		size_t		 s, e;
 		int		 armored;
 
 		if (!GMIME_IS_PART(c) ||
@@ -865,10 +985,13 @@ exchange_index(GMimeObject *root)
 		    !(is_type(d, "application", "octet-stream") ||
 		    is_type(d, "application", "pgp-encrypted")))
 			continue;
-		data = part_bytes(GMIME_PART(d), &len);
-		armored = vdec_find_armor(data, MIN(len, 4096), &s, &e) ==
-		    VDEC_ARMOR_MESSAGE;
-		g_free(data);
+		/* The start tells: the part itself may be 30 MB. */
+		if ((ds = part_stream(GMIME_PART(d))) == NULL)
+			continue;
+		len = spill_read(ds, head, sizeof(head));
+		g_object_unref(ds);
+		armored = len > 0 && vdec_find_armor(head, (size_t)len, &s,
+		    &e) == VDEC_ARMOR_MESSAGE;
 		if (armored)
 			return i + 1;
 	}
@@ -1006,9 +1129,20 @@ do_inline(struct run *vr, GString *out, GString *clear)
 	}
 
 	if (kind == VDEC_ARMOR_MESSAGE) {
+		GMimeStream *ns;
+		int prc;
+
 		norm = vdec_armor_normalize(buf + st, en - st, &armor_cs);
-		vdec_pgp_decrypt(vr->gpg, norm->str, norm->len,
-		    vr->lim.max_decrypted, &p);
+		ns = spill_view(norm->str, norm->len);
+		prc = vdec_pgp_decrypt(vr->gpg, ns, vr->lim.max_decrypted,
+		    vr->lim.spill_dir, &p);
+		spill_view_release(ns);
+		if (prc < 0) {
+			vr->error = "cannot write the decrypted data (disk "
+			    "full?)";
+			vr->tempfail = 1;
+			goto out;
+		}
 		if (p.recipients) {
 			g_ptr_array_unref(r->recipients);
 			r->recipients = g_ptr_array_ref(p.recipients);
@@ -1036,8 +1170,13 @@ do_inline(struct run *vr, GString *out, GString *clear)
 			cs = NULL;
 	} else {
 		r->shape = VDEC_INLINE_CLEARSIGNED;
-		vdec_pgp_verify_clear(vr->gpg, buf + st, en - st,
-		    vr->lim.max_text, &p);
+		if (vdec_pgp_verify_clear(vr->gpg, buf + st, en - st,
+		    vr->lim.max_text, vr->lim.spill_dir, &p) < 0) {
+			vr->error = "cannot write the signed text (disk "
+			    "full?)";
+			vr->tempfail = 1;
+			goto out;
+		}
 		if (p.over_cap) {
 			vr->error = "body text exceeds VDEC_MAX_TEXT";
 			goto out;
@@ -1045,11 +1184,22 @@ do_inline(struct run *vr, GString *out, GString *clear)
 		struct_line(vr, 1, "(inline PGP clearsigned text)");
 	}
 	take_pgp(vr, &p);
-	if (p.plain.data != NULL) {
+	if (p.plain != NULL) {
+		size_t	 plen;
+		char	*plain = spill_dup(p.plain, &plen, NULL);
+		int	 over;
+
+		if (plain == NULL) {
+			vr->error = "cannot read the decrypted data back";
+			vr->tempfail = 1;
+			goto out;
+		}
 		if (p.n_sigs > 0)
-			set_hash(r->signed_hash, p.plain.data, p.plain.len);
-		if (vdec_to_utf8(p.plain.data, p.plain.len, cs, out,
-		    vr->lim.max_text) < 0) {
+			set_hash(r->signed_hash, plain, plen);
+		over = vdec_to_utf8(plain, plen, cs, out,
+		    vr->lim.max_text) < 0;
+		spill_zfree(plain, plen);
+		if (over) {
 			vr->error = "body text exceeds VDEC_MAX_TEXT";
 			goto out;
 		}
@@ -1239,13 +1389,32 @@ vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
     const struct vdec_limits *lim, struct vdec_result **res_r,
     const char **error_r)
 {
+	GMimeStream	*s;
+	int		 ret;
+
+	*res_r = NULL;
+	if (raw == NULL) {
+		*error_r = "empty message";
+		return -1;
+	}
+	s = spill_view(raw, len);
+	ret = vdec_decode_stream(ctx, s, lim, res_r, error_r);
+	spill_view_release(s);
+	return ret;
+}
+
+int
+vdec_decode_stream(gpgme_ctx_t ctx, GMimeStream *raw,
+    const struct vdec_limits *lim, struct vdec_result **res_r,
+    const char **error_r)
+{
 	struct run		 vr;
 	struct vdec_result	*r = NULL;
 	GMimeStream		*stream = NULL;
 	GMimeParser		*parser = NULL;
 	GMimeMessage		*msg = NULL;
 	GMimeObject		*root;
-	size_t			 start = 0;
+	gint64			 start = 0, base, len;
 	int			 idx, ret = -1;
 
 	*res_r = NULL;
@@ -1261,16 +1430,19 @@ vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
 		vdec_limits_default(&vr.lim);
 	if (vr.lim.max_text == 0)
 		vr.lim.max_text = VDEC_MAX_TEXT;
-	if (len > vr.lim.max_message) {
+	g_mime_stream_reset(raw);
+	base = g_mime_stream_tell(raw);
+	len = g_mime_stream_length(raw);
+	if (len < 0 || base < 0) {
+		*error_r = "message unreadable";
+		return VDEC_TEMPFAIL;
+	}
+	if ((guint64)len > vr.lim.max_message) {
 		*error_r = "message exceeds max_message_size";
 		return -1;
 	}
-	if (raw == NULL || vdec_prescan(raw, len, &vr.lim, &start,
-	    error_r) < 0) {
-		if (raw == NULL)
-			*error_r = "empty message";
+	if (vdec_prescan_stream(raw, &vr.lim, &start, error_r) < 0)
 		return -1;
-	}
 
 	vr.gpg = ctx;
 	vr.segs = g_ptr_array_new_with_free_func(seg_free);
@@ -1280,7 +1452,8 @@ vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
 	r->attachments = g_ptr_array_new_with_free_func(attachment_free);
 	r->structure = g_string_new(NULL);
 
-	stream = stream_over(raw + start, len - start);
+	/* Parts are read in place from raw: it is not copied. */
+	stream = g_mime_stream_substream(raw, start, base + len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	msg = g_mime_parser_construct_message(parser, parser_opts);
@@ -1319,8 +1492,8 @@ vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
 	    GMIME_IS_MULTIPART(root) && pgp_signed(root)) {
 		r->shape = VDEC_PGPMIME_SIGNED;
 		vr.signed_obj = root;
-		vr.signed_raw = raw + start;
-		vr.signed_len = len - start;
+		vr.signed_raw = stream;
+		g_mime_stream_reset(stream);
 		if (walk(&vr, root, 0, W_COLLECT) < 0)
 			goto out;
 	} else if ((idx = exchange_index(root)) >= 0) {
@@ -1348,12 +1521,14 @@ out:
 	if (parser)
 		g_object_unref(parser);
 	if (stream)
-		stream_over_release(stream);
+		g_object_unref(stream);
 	g_ptr_array_unref(vr.segs);
 	if (ret == 0) {
 		*res_r = r;
 	} else {
 		*error_r = vr.error ? vr.error : "decode failed";
+		if (vr.tempfail)
+			ret = VDEC_TEMPFAIL;
 		vdec_result_free(&r);
 	}
 	return ret;

@@ -101,109 +101,237 @@ read_boundary(const char *p, const char *e, char **val)
 	return 1;
 }
 
+/* Lines of a stream, read through a window: no line is ever held whole
+ * when it is longer than the window (it comes in pieces), and no more
+ * than the window is in memory, whatever the size of the message. */
+#define LINES_WINDOW	(64u * 1024)
+
+struct lines {
+	GMimeStream	*s;		/* foreign */
+	char		*buf;		/* owned, LINES_WINDOW */
+	size_t		 have, pos;
+	gint64		 base;		/* stream offset of buf[0] */
+	int		 eof, failed;
+	int		 bol;		/* the line returned last starts a
+					   line (not a piece of a long one) */
+	int		 next_bol;
+};
+
+static void
+lines_init(struct lines *l, GMimeStream *s)
+{
+	memset(l, 0, sizeof(*l));
+	l->s = s;
+	l->buf = g_malloc(LINES_WINDOW);
+	l->next_bol = 1;
+	l->base = g_mime_stream_tell(s);
+	if (l->base < 0)
+		l->base = 0;
+}
+
+static void
+lines_done(struct lines *l)
+{
+	vdec_zfree(l->buf, LINES_WINDOW);
+	l->buf = NULL;
+}
+
+/* The next line: [*p, *e) without its line break, its stream offset in
+ * *off and the offset after the break in *next_off. Returns 1, or 0 at
+ * the end (or on a read error: l->failed). */
+static int
+lines_next(struct lines *l, const char **p, const char **e, gint64 *off,
+    gint64 *next_off)
+{
+	const char	*nl;
+	ssize_t		 n;
+
+	for (;;) {
+		nl = memchr(l->buf + l->pos, '\n', l->have - l->pos);
+		if (nl != NULL || l->eof ||
+		    (l->pos == 0 && l->have == LINES_WINDOW))
+			break;
+		if (l->pos > 0) {
+			memmove(l->buf, l->buf + l->pos, l->have - l->pos);
+			l->have -= l->pos;
+			l->base += (gint64)l->pos;
+			l->pos = 0;
+		}
+		n = spill_read(l->s, l->buf + l->have,
+		    LINES_WINDOW - l->have);
+		if (n < 0)
+			l->failed = 1;
+		if (n <= 0)
+			l->eof = 1;
+		else
+			l->have += (size_t)n;
+	}
+	if (l->pos == l->have)
+		return 0;
+	*p = l->buf + l->pos;
+	*off = l->base + (gint64)l->pos;
+	l->bol = l->next_bol;
+	l->next_bol = nl != NULL;
+	if (nl == NULL) {
+		/* The last line without a break, or a piece of a long one. */
+		*e = l->buf + l->have;
+		l->pos = l->have;
+	} else {
+		*e = nl;
+		if (*e > *p && (*e)[-1] == '\r')
+			(*e)--;
+		l->pos = (size_t)(nl - l->buf) + 1;
+	}
+	*next_off = l->base + (gint64)l->pos;
+	return 1;
+}
+
 int
 vdec_prescan(const char *raw, size_t len, const struct vdec_limits *lim,
     size_t *start_r, const char **error_r)
 {
-	const char	*p = raw, *end = raw + len, *next, *e, *q;
-	const char	*hdr_start;
+	GMimeStream	*s = spill_view(raw, len);
+	gint64		 start = 0;
+	int		 ret;
+
+	ret = vdec_prescan_stream(s, lim, &start, error_r);
+	spill_view_release(s);
+	*start_r = (size_t)start;
+	return ret;
+}
+
+/* One line of the prescan. */
+struct prescan {
+	const struct vdec_limits *lim;
 	char		*bounds[VDEC_PRESCAN_BOUNDARIES];
 	size_t		 blen[VDEC_PRESCAN_BOUNDARIES];
-	unsigned	 nb = 0, i;
-	guint64		 dashes = 0, decls = 0, matched = 0;
-	int		 unsure = 0, ret = -1;
-	guint64		 parts_cap = 2 * (guint64)lim->max_parts + 16;
+	unsigned	 nb;
+	guint64		 dashes, decls, matched;
+	int		 unsure;
+};
 
-	*start_r = 0;
-	if (len == 0) {
-		*error_r = "empty message";
-		return -1;
-	}
-	if (len >= 5 && memcmp(p, "From ", 5) == 0) {
-		line_end(p, end, &next);
-		p = next;
-		*start_r = (size_t)(p - raw);
-	}
-	e = line_end(p, end, &next);
-	if (!is_header_line(p, e)) {
-		*error_r = "not a mail message: no header field";
-		return -1;
-	}
+static int
+prescan_line(struct prescan *ps, const char *p, const char *e, int bol,
+    const char **error_r)
+{
+	const char	*q;
+	unsigned	 i;
 
-	/* Size of the top-level header block. */
-	hdr_start = p;
-	for (q = p; q < end; q = next) {
-		e = line_end(q, end, &next);
-		if (e == q)
-			break;
-	}
-	if ((size_t)(q - hdr_start) > lim->max_header_bytes) {
-		*error_r = "header block exceeds VDEC_MAX_HEADER_BYTES";
-		return -1;
-	}
-
-	for (; p < end; p = next) {
-		e = line_end(p, end, &next);
-		if (e - p >= 2 && p[0] == '-' && p[1] == '-') {
-			dashes++;
-			if (dashes * MIN(decls + 1, 1024) >
-			    VDEC_PRESCAN_BUDGET) {
-				*error_r = "too many MIME boundary lines "
-				    "for the nesting";
-				goto out;
+	if (bol && e - p >= 2 && p[0] == '-' && p[1] == '-') {
+		ps->dashes++;
+		if (ps->dashes * MIN(ps->decls + 1, 1024) >
+		    VDEC_PRESCAN_BUDGET) {
+			*error_r = "too many MIME boundary lines for the "
+			    "nesting";
+			return -1;
+		}
+		for (i = 0; i < ps->nb; i++) {
+			if ((size_t)(e - p) >= ps->blen[i] + 2 &&
+			    p[2] == ps->bounds[i][0] &&
+			    memcmp(p + 2, ps->bounds[i], ps->blen[i]) == 0) {
+				ps->matched++;
+				break;
 			}
-			for (i = 0; i < nb; i++) {
-				if ((size_t)(e - p) >= blen[i] + 2 &&
-				    p[2] == bounds[i][0] &&
-				    memcmp(p + 2, bounds[i], blen[i]) == 0) {
-					matched++;
-					break;
-				}
-			}
+		}
+		return 0;
+	}
+	/* A boundary declaration: "boundary" then '=' or '*'. */
+	for (q = p; q + 8 <= e; q++) {
+		const char *r;
+		char	   *val = NULL;
+
+		if ((*q | 0x20) != 'b' ||
+		    g_ascii_strncasecmp(q, "boundary", 8) != 0)
+			continue;
+		r = q + 8;
+		while (r < e && (*r == ' ' || *r == '\t'))
+			r++;
+		if (r < e && *r != '=' && *r != '*')
+			continue;
+		ps->decls++;
+		if (!read_boundary(q + 8, e, &val)) {
+			ps->unsure = 1;
 			continue;
 		}
-		/* A boundary declaration: "boundary" then '=' or '*'. */
-		for (q = p; q + 8 <= e; q++) {
-			const char *r;
-			char	   *val = NULL;
-
-			if ((*q | 0x20) != 'b' ||
-			    g_ascii_strncasecmp(q, "boundary", 8) != 0)
-				continue;
-			r = q + 8;
-			while (r < e && (*r == ' ' || *r == '\t'))
-				r++;
-			if (r < e && *r != '=' && *r != '*')
-				continue;
-			decls++;
-			if (!read_boundary(q + 8, e, &val)) {
-				unsure = 1;
-				continue;
-			}
-			for (i = 0; i < nb; i++)
-				if (strcmp(bounds[i], val) == 0)
-					break;
-			if (i < nb) {
-				g_free(val);
-			} else if (nb == VDEC_PRESCAN_BOUNDARIES) {
-				unsure = 1;
-				g_free(val);
-			} else {
-				blen[nb] = strlen(val);
-				bounds[nb++] = val;
-			}
-			q += 8;
+		for (i = 0; i < ps->nb; i++)
+			if (strcmp(ps->bounds[i], val) == 0)
+				break;
+		if (i < ps->nb) {
+			g_free(val);
+		} else if (ps->nb == VDEC_PRESCAN_BOUNDARIES) {
+			ps->unsure = 1;
+			g_free(val);
+		} else {
+			ps->blen[ps->nb] = strlen(val);
+			ps->bounds[ps->nb++] = val;
 		}
+		q += 8;
 	}
-	if (decls > parts_cap || (!unsure && matched > parts_cap) ||
-	    (unsure && dashes > 16 * (guint64)lim->max_parts)) {
+	return 0;
+}
+
+int
+vdec_prescan_stream(GMimeStream *s, const struct vdec_limits *lim,
+    gint64 *start_r, const char **error_r)
+{
+	struct lines	 l;
+	struct prescan	 ps;
+	const char	*p, *e;
+	gint64		 off, next, hdr_start = -1;
+	guint64		 parts_cap = 2 * (guint64)lim->max_parts + 16;
+	unsigned	 i;
+	int		 n = 0, in_header = 1, ret = -1;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.lim = lim;
+	lines_init(&l, s);
+	*start_r = l.base;
+	while (lines_next(&l, &p, &e, &off, &next)) {
+		if (n++ == 0 && e - p >= 5 && memcmp(p, "From ", 5) == 0) {
+			/* An mbox From_ line: the envelope. */
+			*start_r = next;
+			continue;
+		}
+		if (hdr_start < 0) {
+			hdr_start = off;
+			if (!is_header_line(p, e)) {
+				*error_r = "not a mail message: no header "
+				    "field";
+				goto out;
+			}
+		}
+		if (in_header) {
+			if (e == p)
+				in_header = 0;
+			else if ((guint64)(next - hdr_start) >
+			    lim->max_header_bytes) {
+				*error_r = "header block exceeds "
+				    "VDEC_MAX_HEADER_BYTES";
+				goto out;
+			}
+		}
+		if (prescan_line(&ps, p, e, l.bol, error_r) < 0)
+			goto out;
+	}
+	if (l.failed) {
+		*error_r = "message unreadable";
+		goto out;
+	}
+	if (hdr_start < 0) {
+		*error_r = n == 0 ? "empty message" :
+		    "not a mail message: no header field";
+		goto out;
+	}
+	if (ps.decls > parts_cap || (!ps.unsure && ps.matched > parts_cap) ||
+	    (ps.unsure && ps.dashes > 16 * (guint64)lim->max_parts)) {
 		*error_r = "too many MIME parts (VDEC_MAX_PARTS)";
 		goto out;
 	}
 	ret = 0;
 out:
-	for (i = 0; i < nb; i++)
-		g_free(bounds[i]);
+	lines_done(&l);
+	for (i = 0; i < ps.nb; i++)
+		g_free(ps.bounds[i]);
 	return ret;
 }
 
@@ -801,49 +929,62 @@ int
 vdec_signed_span(const char *raw, size_t len, const char *boundary,
     size_t *start_r, size_t *end_r)
 {
-	const char	*p = raw, *end = raw + len, *next, *e, *prev = NULL;
+	GMimeStream	*s = spill_view(raw, len);
+	gint64		 a, b;
+	int		 ret;
+
+	ret = vdec_signed_span_stream(s, boundary, &a, &b);
+	spill_view_release(s);
+	if (ret == 0) {
+		*start_r = (size_t)a;
+		*end_r = (size_t)b;
+	}
+	return ret;
+}
+
+int
+vdec_signed_span_stream(GMimeStream *s, const char *boundary,
+    gint64 *start_r, gint64 *end_r)
+{
+	struct lines	 l;
+	const char	*p, *e;
+	gint64		 off, next, prev_end = -1;
 	size_t		 blen = strlen(boundary);
-	int		 in_body = 0, in_part = 0;
+	int		 in_body = 0, in_part = 0, d, ret = -1;
 
 	if (blen == 0)
 		return -1;
-	for (; p < end; p = next) {
-		e = line_end(p, end, &next);
+	lines_init(&l, s);
+	while (lines_next(&l, &p, &e, &off, &next)) {
 		if (!in_body) {
 			if (e == p)
 				in_body = 1;
 			continue;
 		}
+		d = l.bol ? delimiter(p, e, boundary, blen) : 0;
 		if (!in_part) {
-			if (delimiter(p, e, boundary, blen) == 1) {
+			if (d == 1) {
 				in_part = 1;
-				*start_r = (size_t)(next - raw);
-			} else if (delimiter(p, e, boundary, blen) == 2) {
-				return -1;
+				*start_r = next;
+			} else if (d == 2) {
+				break;
 			}
 			continue;
 		}
-		if (delimiter(p, e, boundary, blen) != 0) {
+		if (d != 0) {
 			/* The line break before the delimiter belongs to
-			 * the delimiter. */
-			if (prev == NULL) {
+			 * the delimiter: the part ends where the last line
+			 * of its content ends. */
+			*end_r = prev_end < 0 ? *start_r : prev_end;
+			if (*end_r < *start_r)
 				*end_r = *start_r;
-			} else {
-				const char *x = p;
-
-				if (x > raw && x[-1] == '\n')
-					x--;
-				if (x > raw && x[-1] == '\r')
-					x--;
-				*end_r = (size_t)(x - raw);
-				if (*end_r < *start_r)
-					*end_r = *start_r;
-			}
-			return 0;
+			ret = 0;
+			break;
 		}
-		prev = p;
+		prev_end = off + (gint64)(e - p);
 	}
-	return -1;
+	lines_done(&l);
+	return ret;
 }
 
 char *

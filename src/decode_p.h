@@ -1,6 +1,7 @@
 /*
  * Internals shared by decode.c, decode_mime.c and decode_pgp.c.
- * Everything here works on bytes in memory; only decode_pgp.c runs gpg.
+ * Everything here works on bytes in memory or GMime streams read in
+ * place; only decode_pgp.c runs gpg.
  */
 #ifndef VULTURE_DECODE_P_H
 #define VULTURE_DECODE_P_H
@@ -10,7 +11,10 @@
 #include <glib.h>
 #include <gpgme.h>
 
+#include <gmime/gmime.h>
+
 #include "vulture/decode.h"
+#include "vulture/spill.h"
 
 /* GMime compares every line that starts with "--" against each open
  * boundary: bound (such lines) x (boundary declarations) so that a small
@@ -32,6 +36,12 @@
  */
 int	vdec_prescan(const char *raw, size_t len, const struct vdec_limits *lim,
 	    size_t *start_r, const char **error_r);
+/* The same over s from its position to its end, reading through a window
+ * of LINES_WINDOW bytes (a longer line is seen in pieces); *start_r is a
+ * stream offset. s is left at an unspecified position. */
+int	vdec_prescan_stream(GMimeStream *s, const struct vdec_limits *lim,
+	    gint64 *start_r, const char **error_r);
+
 
 /* Appends in (in charset, NULL when unknown) to out as UTF-8; invalid
  * bytes become U+FFFD, an unknown charset is guessed among UTF-8,
@@ -72,6 +82,9 @@ GString *vdec_armor_normalize(const char *blk, size_t len, char **charset_r);
  * delimiters are not there. */
 int	vdec_signed_span(const char *raw, size_t len, const char *boundary,
 	    size_t *start_r, size_t *end_r);
+/* The same over s from its position; offsets are stream offsets. */
+int	vdec_signed_span_stream(GMimeStream *s, const char *boundary,
+	    gint64 *start_r, gint64 *end_r);
 
 /* Returns a copy (owned, NUL-terminated) with every bare LF turned into
  * CRLF, as RFC 3156 requires for signed data. */
@@ -97,17 +110,6 @@ void	vdec_zfree(void *p, size_t len);
 
 /* decode_pgp.c */
 
-/* A growable buffer that zeroes what it drops; cap bounds len. */
-struct vdec_sbuf {
-	char		*data;
-	size_t		 len;
-	size_t		 alloc;
-	size_t		 cap;
-	int		 over;	/* a write went past cap */
-};
-
-void	vdec_sbuf_free(struct vdec_sbuf *b);
-
 struct vdec_pgp {
 	/* Decryption (vdec_pgp_decrypt only). */
 	int		 decrypted;
@@ -123,24 +125,32 @@ struct vdec_pgp {
 	gint64		 sig_time;
 
 	int		 over_cap;		/* output passed the cap */
-	struct vdec_sbuf plain;		/* decrypted or verified text */
+	int		 spill_failed;		/* the output could not be
+						   written (disk full) */
+	struct spill	*plain;			/* owned, may be NULL:
+						   decrypted or verified
+						   text */
 };
 
 void	vdec_pgp_clear(struct vdec_pgp *p);
 
-/* Decrypts (and verifies, when signed) one OpenPGP message.  A message
- * that is only signed comes back with decrypted = 0, no decrypt_error,
- * and its plaintext.  Plaintext past cap makes gpg stop and sets
- * over_cap.  Returns 0, -1 only when GPGME itself failed. */
-int	vdec_pgp_decrypt(gpgme_ctx_t ctx, const char *in, size_t len,
-	    size_t cap, struct vdec_pgp *p);
+/* Decrypts (and verifies, when signed) one OpenPGP message read from in
+ * (foreign, from its position). The plaintext goes to p->plain, a spill
+ * in spill_dir (NULL: the temporary directory). A message that is only
+ * signed comes back with decrypted = 0, no decrypt_error, and its
+ * plaintext. Plaintext past cap makes gpg stop and sets over_cap.
+ * Returns 0, or -1 when the plaintext could not be written
+ * (spill_failed: worth retrying later). */
+int	vdec_pgp_decrypt(gpgme_ctx_t ctx, GMimeStream *in, size_t cap,
+	    const char *spill_dir, struct vdec_pgp *p);
 
-/* Verifies a detached signature over data. */
-int	vdec_pgp_verify_detached(gpgme_ctx_t ctx, const char *data,
-	    size_t len, const char *sig, size_t sig_len, struct vdec_pgp *p);
+/* Verifies a detached signature over data (foreign, from its position). */
+int	vdec_pgp_verify_detached(gpgme_ctx_t ctx, GMimeStream *data,
+	    const char *sig, size_t sig_len, struct vdec_pgp *p);
 
-/* Verifies a clearsigned block; the signed text goes to p->plain. */
+/* Verifies a clearsigned block; the signed text goes to p->plain.
+ * Returns 0, or -1 as vdec_pgp_decrypt(). */
 int	vdec_pgp_verify_clear(gpgme_ctx_t ctx, const char *in, size_t len,
-	    size_t cap, struct vdec_pgp *p);
+	    size_t cap, const char *spill_dir, struct vdec_pgp *p);
 
 #endif /* VULTURE_DECODE_P_H */

@@ -1,6 +1,7 @@
 /*
- * decode_pgp: GPGME decryption and verification on bytes in memory, with
- * a capped output sink so that a compression bomb stops gpg.
+ * decode_pgp: GPGME decryption and verification reading GMime streams in
+ * place, with a capped output spill so that a compression bomb stops gpg
+ * and a large plaintext goes to a file, not to memory.
  */
 #include "config.h"
 
@@ -13,57 +14,65 @@
 
 #include "decode_p.h"
 
-/* Output data object: appends to a vdec_sbuf and fails past its cap, which
+/* Output data object: appends to a spill and fails past its cap, which
  * makes GPGME abort the operation and close gpg's pipe. */
 
 static ssize_t
-sbuf_write_cb(void *handle, const void *buf, size_t size)
+spill_write_cb(void *handle, const void *buf, size_t size)
 {
-	struct vdec_sbuf *b = handle;
-	size_t		  want;
-	char		 *n;
+	struct vdec_pgp	*p = handle;
+	int		 rc = spill_write(p->plain, buf, size, NULL);
 
-	if (size > b->cap - b->len) {
-		b->over = 1;
+	if (rc == SPILL_OK)
+		return (ssize_t)size;
+	if (rc == SPILL_OVER) {
+		p->over_cap = 1;
 		errno = EFBIG;
-		return -1;
+	} else {
+		p->spill_failed = 1;
+		errno = EIO;
 	}
-	want = b->len + size + 1;
-	if (want > b->alloc) {
-		size_t	na = b->alloc ? b->alloc : 8192;
-
-		while (na < want)
-			na *= 2;
-		if (na > b->cap + 1)
-			na = b->cap + 1;
-		/* Not g_realloc: the old block holds plaintext and must be
-		 * zeroed before it is given back. */
-		n = g_malloc(na);
-		if (b->len)
-			memcpy(n, b->data, b->len);
-		vdec_zfree(b->data, b->alloc);
-		b->data = n;
-		b->alloc = na;
-	}
-	memcpy(b->data + b->len, buf, size);
-	b->len += size;
-	b->data[b->len] = '\0';
-	return (ssize_t)size;
+	return -1;
 }
 
-static struct gpgme_data_cbs sbuf_cbs = {
+static struct gpgme_data_cbs spill_cbs = {
 	.read = NULL,
-	.write = sbuf_write_cb,
+	.write = spill_write_cb,
 	.seek = NULL,
 	.release = NULL,
 };
 
-void
-vdec_sbuf_free(struct vdec_sbuf *b)
+/* Input data object: reads a GMime stream in place. */
+static ssize_t
+stream_read_cb(void *handle, void *buf, size_t size)
 {
-	vdec_zfree(b->data, b->alloc);
-	b->data = NULL;
-	b->len = b->alloc = 0;
+	ssize_t n = spill_read(handle, buf, size);
+
+	if (n < 0) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
+static struct gpgme_data_cbs stream_cbs = {
+	.read = stream_read_cb,
+	.write = NULL,
+	.seek = NULL,
+	.release = NULL,
+};
+
+static void
+plain_open(struct vdec_pgp *p, size_t cap, const char *dir)
+{
+	spill_free(&p->plain);
+	p->plain = spill_new(dir, cap, 0);
+}
+
+static void
+plain_drop(struct vdec_pgp *p)
+{
+	spill_free(&p->plain);
 }
 
 void
@@ -73,7 +82,7 @@ vdec_pgp_clear(struct vdec_pgp *p)
 	g_free(p->verify_error);
 	if (p->recipients)
 		g_ptr_array_unref(p->recipients);
-	vdec_sbuf_free(&p->plain);
+	spill_free(&p->plain);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -303,8 +312,8 @@ take_recipients(gpgme_ctx_t ctx, struct vdec_pgp *p, gpgme_error_t derr)
 }
 
 int
-vdec_pgp_decrypt(gpgme_ctx_t ctx, const char *in, size_t len, size_t cap,
-    struct vdec_pgp *p)
+vdec_pgp_decrypt(gpgme_ctx_t ctx, GMimeStream *in, size_t cap,
+    const char *spill_dir, struct vdec_pgp *p)
 {
 	gpgme_data_t		 cipher = NULL, plain = NULL;
 	gpgme_error_t		 err, derr;
@@ -313,24 +322,29 @@ vdec_pgp_decrypt(gpgme_ctx_t ctx, const char *in, size_t len, size_t cap,
 	int			 ret = -1;
 
 	op_enter(ctx, &os);
-	p->plain.cap = cap;
-	err = gpgme_data_new_from_mem(&cipher, in, len, 0);
+	plain_open(p, cap, spill_dir);
+	err = gpgme_data_new_from_cbs(&cipher, &stream_cbs, in);
 	if (err) {
 		p->decrypt_error = g_strdup(gpgme_strerror(err));
 		goto out;
 	}
-	err = gpgme_data_new_from_cbs(&plain, &sbuf_cbs, &p->plain);
+	err = gpgme_data_new_from_cbs(&plain, &spill_cbs, p);
 	if (err) {
 		p->decrypt_error = g_strdup(gpgme_strerror(err));
 		goto out;
 	}
 	derr = gpgme_op_decrypt_verify(ctx, cipher, plain);
 	ret = 0;
-	if (p->plain.over) {
-		p->over_cap = 1;
+	if (p->over_cap) {
 		p->decrypt_error = g_strdup("decrypted data exceeds "
 		    "VDEC_MAX_DECRYPTED");
-		vdec_sbuf_free(&p->plain);
+		plain_drop(p);
+		goto out;
+	}
+	if (p->spill_failed) {
+		/* No room for the plaintext: worth retrying later. */
+		ret = -1;
+		plain_drop(p);
 		goto out;
 	}
 	dr = gpgme_op_decrypt_result(ctx);
@@ -346,13 +360,13 @@ vdec_pgp_decrypt(gpgme_ctx_t ctx, const char *in, size_t len, size_t cap,
 		p->decrypt_error = g_strdup(gpgme_strerror(derr));
 		take_recipients(ctx, p, derr);
 		/* Partial plaintext of a failed decryption is not used. */
-		vdec_sbuf_free(&p->plain);
+		plain_drop(p);
 		goto out;
 	}
 	if (dr != NULL && dr->unsupported_algorithm) {
 		p->decrypt_error = g_strdup("unsupported algorithm");
 		take_recipients(ctx, p, 0);
-		vdec_sbuf_free(&p->plain);
+		plain_drop(p);
 		goto out;
 	}
 	p->decrypted = 1;
@@ -366,7 +380,7 @@ out:
 }
 
 int
-vdec_pgp_verify_detached(gpgme_ctx_t ctx, const char *data, size_t len,
+vdec_pgp_verify_detached(gpgme_ctx_t ctx, GMimeStream *data,
     const char *sig, size_t sig_len, struct vdec_pgp *p)
 {
 	gpgme_data_t		 dsig = NULL, dtext = NULL;
@@ -378,7 +392,7 @@ vdec_pgp_verify_detached(gpgme_ctx_t ctx, const char *data, size_t len,
 	err = gpgme_data_new_from_mem(&dsig, sig, sig_len, 0);
 	if (err)
 		goto fail;
-	err = gpgme_data_new_from_mem(&dtext, data, len, 0);
+	err = gpgme_data_new_from_cbs(&dtext, &stream_cbs, data);
 	if (err)
 		goto fail;
 	err = gpgme_op_verify(ctx, dsig, dtext, NULL);
@@ -402,7 +416,7 @@ out:
 
 int
 vdec_pgp_verify_clear(gpgme_ctx_t ctx, const char *in, size_t len,
-    size_t cap, struct vdec_pgp *p)
+    size_t cap, const char *spill_dir, struct vdec_pgp *p)
 {
 	gpgme_data_t		 dsig = NULL, plain = NULL;
 	gpgme_error_t		 err;
@@ -410,24 +424,28 @@ vdec_pgp_verify_clear(gpgme_ctx_t ctx, const char *in, size_t len,
 	int			 ret = -1;
 
 	op_enter(ctx, &os);
-	p->plain.cap = cap;
+	plain_open(p, cap, spill_dir);
 	err = gpgme_data_new_from_mem(&dsig, in, len, 0);
 	if (err)
 		goto fail;
-	err = gpgme_data_new_from_cbs(&plain, &sbuf_cbs, &p->plain);
+	err = gpgme_data_new_from_cbs(&plain, &spill_cbs, p);
 	if (err)
 		goto fail;
 	err = gpgme_op_verify(ctx, dsig, NULL, plain);
 	ret = 0;
-	if (p->plain.over) {
-		p->over_cap = 1;
-		vdec_sbuf_free(&p->plain);
+	if (p->spill_failed) {
+		ret = -1;
+		plain_drop(p);
+		goto out;
+	}
+	if (p->over_cap) {
+		plain_drop(p);
 		p->sig = VDEC_SIG_ERROR;
 		p->verify_error = g_strdup("signed text exceeds the limit");
 		goto out;
 	}
 	if (err) {
-		vdec_sbuf_free(&p->plain);
+		plain_drop(p);
 		p->sig = VDEC_SIG_ERROR;
 		p->verify_error = g_strdup(gpgme_strerror(err));
 		goto out;

@@ -16,12 +16,16 @@ struct imap_src {
 	mailimap *imap;		/* owned */
 	char *host;		/* owned */
 	char *mailbox;		/* owned */
+	char *spill_dir;	/* owned, may be NULL */
 	uint32_t uidvalidity;
 	int has_idle, has_move, has_uidplus;
 	int idling;
 	int broken;		/* the stream failed: no LOGOUT */
 	size_t body_bytes;
 };
+
+/* fetch_pieces(): the message grew past max_size on the way. */
+#define IMAP_SRC_TOO_BIG (-3)
 
 struct uid_size {
 	uint32_t uid;
@@ -106,6 +110,7 @@ session_free(struct imap_src *s)
 	}
 	g_free(s->host);
 	g_free(s->mailbox);
+	g_free(s->spill_dir);
 	g_free(s);
 }
 
@@ -183,6 +188,7 @@ imap_src_connect(const struct imap_src_params *p, struct imap_src **s_r,
 	s = g_new0(struct imap_src, 1);
 	s->host = g_strdup(p->host);
 	s->mailbox = g_strdup(p->mailbox);
+	s->spill_dir = g_strdup(p->spill_dir);
 
 	if ((fd = net_connect(p->host, p->port, timeout, &msg)) < 0) {
 		ret = stream_fail(s, msg, error_r);
@@ -334,6 +340,7 @@ imap_msg_free(gpointer p)
 		return;
 	if (m->data != NULL)
 		g_bytes_unref(m->data);
+	spill_free(&m->spill);
 	g_free(m);
 }
 
@@ -386,6 +393,83 @@ msg_atts(struct mailimap_msg_att *att, uint32_t *uid_r, uint32_t *size_r,
 			break;
 		}
 	}
+}
+
+/* One message fetched alone in pieces of IMAP_SRC_PIECE bytes
+ * (BODY.PEEK[]<offset.length>) into a spill: neither libetpan's buffer
+ * nor ours ever holds it whole. */
+static int
+fetch_pieces(struct imap_src *s, uint32_t uid, size_t max_size,
+    struct imap_msg **m_r, char **error_r)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	struct mailimap_msg_att_body_section *body;
+	struct spill *sp = spill_new(s->spill_dir, max_size, 0);
+	clist *result = NULL;
+	clistiter *c;
+	uint32_t got_uid, size, off = 0;
+	size_t n;
+	int r, has_size, rc;
+
+	*m_r = NULL;
+	for (;;) {
+		set = mailimap_set_new_single(uid);
+		ft = mailimap_fetch_type_new_fetch_att_list_empty();
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_uid());
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section_partial(
+		    mailimap_section_new(NULL), off, IMAP_SRC_PIECE));
+		r = mailimap_uid_fetch(s->imap, set, ft, &result);
+		mailimap_fetch_type_free(ft);
+		mailimap_set_free(set);
+		if (r != MAILIMAP_NO_ERROR) {
+			spill_free(&sp);
+			return fail(s, r, "UID FETCH (piece)", error_r);
+		}
+		n = 0;
+		body = NULL;
+		for (c = clist_begin(result); c != NULL; c = clist_next(c)) {
+			msg_atts(clist_content(c), &got_uid, &size, &has_size,
+			    &body);
+			if (got_uid == uid && body != NULL)
+				break;
+			body = NULL;
+		}
+		if (body == NULL) {
+			/* Expunged meanwhile: nothing to take. */
+			mailimap_fetch_list_free(result);
+			spill_free(&sp);
+			return 0;
+		}
+		n = body->sec_length;
+		rc = n > 0 ? spill_write(sp, body->sec_body_part, n, error_r) :
+		    SPILL_OK;
+		mailimap_fetch_list_free(result);
+		result = NULL;
+		if (rc == SPILL_OVER) {
+			/* Grew past RFC822.SIZE's promise: quarantined as
+			 * too big by the caller. */
+			spill_free(&sp);
+			*error_r = g_strdup("larger than max_message_size");
+			return IMAP_SRC_TOO_BIG;
+		}
+		if (rc != SPILL_OK) {
+			/* Disk full: the message stays on the server. The
+			 * session is fine, but retrying at once is not. */
+			spill_free(&sp);
+			return IMAP_SRC_RETRY;
+		}
+		s->body_bytes += n;
+		if (n < IMAP_SRC_PIECE)
+			break;
+		off += (uint32_t)n;
+	}
+	*m_r = g_new0(struct imap_msg, 1);
+	(*m_r)->uid = uid;
+	(*m_r)->spill = sp;
+	return 0;
 }
 
 int
@@ -452,6 +536,24 @@ imap_src_fetch_new(struct imap_src *s, uint32_t after_uid, size_t max_size,
 		if ((size_t)us.size > max_size) {
 			g_array_append_val(too_big, us.uid);
 			continue;
+		}
+		if (us.size > IMAP_SRC_PIECE) {
+			/* Alone, in pieces; after what is before it. */
+			if (taken == 0) {
+				ret = fetch_pieces(s, us.uid, max_size, &m,
+				    error_r);
+				if (ret == IMAP_SRC_TOO_BIG) {
+					g_free(*error_r);
+					*error_r = NULL;
+					g_array_append_val(too_big, us.uid);
+					ret = 0;
+				} else if (ret < 0) {
+					mailimap_set_free(set);
+					goto done;
+				} else if (m != NULL)
+					g_ptr_array_add(msgs, m);
+			}
+			break;
 		}
 		/* Bounded in bytes too: fifty 50 MB messages are not fetched
 		 * into memory at once. The rest comes with the next call. */

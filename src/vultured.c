@@ -504,13 +504,25 @@ intake_pass(struct wenv *w, struct imap_src *s)
 		rows = g_array_new(FALSE, FALSE, sizeof(int64_t));
 		for (i = 0; i < msgs->len && !atomic_load(&stopping); i++) {
 			struct imap_msg *m = msgs->pdata[i];
-			gsize len;
-			const char *raw = g_bytes_get_data(m->data, &len);
+			GMimeStream *spilled = NULL;
+			gsize len = 0;
+			const char *raw = NULL;
 			int64_t row;
 			int dup, rc;
 
-			rc = inbound_store(w->st, raw, len, "imap", vtime_now(),
-			    &row, &dup, &err);
+			if (m->spill != NULL) {
+				len = spill_len(m->spill);
+				spilled = spill_stream(m->spill, &err);
+				rc = spilled == NULL ? STORE_TEMP :
+				    inbound_store_stream(w->st, spilled, "imap",
+				    vtime_now(), &row, &dup, &err);
+				if (spilled != NULL)
+					g_object_unref(spilled);
+			} else {
+				raw = g_bytes_get_data(m->data, &len);
+				rc = inbound_store(w->st, raw, len, "imap",
+				    vtime_now(), &row, &dup, &err);
+			}
 			if (rc != STORE_OK) {
 				/* Not stored: it stays on the server and is
 				 * fetched again. */
@@ -525,8 +537,10 @@ intake_pass(struct wenv *w, struct imap_src *s)
 			    "uid=%u bytes=%zu%s", (gint64)row, m->uid,
 			    (size_t)len, dup ? " duplicate" : "");
 			/* Processing reads it back from the store. */
-			g_bytes_unref(m->data);
+			if (m->data != NULL)
+				g_bytes_unref(m->data);
 			m->data = NULL;
+			spill_free(&m->spill);
 			g_array_append_val(rows, row);
 		}
 		process_rows(w, (const int64_t *)(void *)rows->data, rows->len,
@@ -592,7 +606,7 @@ imap_open(struct wenv *w, struct imap_src **s_r, char **error_r)
 {
 	const struct vconf_imap *ic = &w->conf->imap;
 	struct imap_src_params p;
-	char *password = NULL;
+	char *password = NULL, *dir;
 	int rc;
 
 	if (ic->password_file != NULL &&
@@ -611,7 +625,10 @@ imap_open(struct wenv *w, struct imap_src **s_r, char **error_r)
 	p.processed_mailbox = ic->processed_mailbox;
 	p.quarantine_mailbox = ic->quarantine_mailbox;
 	p.timeout_s = 60;
+	dir = inbound_spill_dir(w->conf);
+	p.spill_dir = dir;
 	rc = imap_src_connect(&p, s_r, error_r);
+	g_free(dir);
 	if (password != NULL) {
 		explicit_bzero(password, strlen(password));
 		g_free(password);

@@ -1,12 +1,15 @@
 #include "config.h"
 
 #include <check.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "check_suites.h"
 #include "testutil.h"
 #include "vulture/case.h"
 #include "vulture/ids.h"
+#include "vulture/inbound.h"
+#include "vulture/spill.h"
 #include "vulture/store.h"
 #include "vulture/vendor.h"
 
@@ -305,6 +308,115 @@ START_TEST(test_busy_is_temporary)
 }
 END_TEST
 
+/* Bytes of a spill, for comparison. */
+static GByteArray *
+spill_bytes(struct spill *sp)
+{
+	GByteArray *a = g_byte_array_new();
+	GMimeStream *s = spill_stream(sp, NULL);
+	char buf[4096];
+	ssize_t n;
+
+	ck_assert_ptr_nonnull(s);
+	while ((n = spill_read(s, buf, sizeof(buf))) > 0)
+		g_byte_array_append(a, (guint8 *)buf, (guint)n);
+	g_object_unref(s);
+	return a;
+}
+
+/* Messages go in and come out in pieces; the copy an MTA pipes (LF,
+ * newlines added) and the one IMAP serves (CRLF) are one message, also
+ * when a CR ends a 64 KiB piece. */
+START_TEST(test_raw_roundtrip)
+{
+	GString *lf = g_string_new("X"), *crlf = g_string_new("X");
+	struct spill *sp = NULL;
+	GByteArray *back;
+	int64_t row, row2;
+	char *err = NULL;
+	int dup, i;
+
+	/* Lines of 16 bytes after one: a CR at offset 65535. */
+	for (i = 0; i < 200000 / 16; i++) {
+		g_string_append(lf, "abcdefghijklmn\n");
+		g_string_append(crlf, "abcdefghijklmn\r\n");
+	}
+	ck_assert_int_eq(crlf->str[65535], '\r');
+	g_string_append(lf, "\n\n");
+	ck_assert_int_eq(inbound_store(st, crlf->str, crlf->len, "imap", 1,
+	    &row, &dup, &err), STORE_OK);
+	ck_assert_int_eq(dup, 0);
+	ck_assert_int_eq(inbound_store(st, lf->str, lf->len, "deliver", 2,
+	    &row2, &dup, &err), STORE_OK);
+	ck_assert_int_eq(dup, 1);
+	ck_assert_int_eq(row2, row);
+	/* One CR less is another message. */
+	crlf->str[65535] = 'x';
+	ck_assert_int_eq(inbound_store(st, crlf->str, crlf->len, "imap", 3,
+	    &row2, &dup, &err), STORE_OK);
+	ck_assert_int_eq(dup, 0);
+	crlf->str[65535] = '\r';
+
+	/* Read back whole, through a file (past SPILL_MEM_MAX in one of
+	 * them below). */
+	ck_assert_int_eq(inbound_load(st, row, dir, &sp, &err), STORE_OK);
+	back = spill_bytes(sp);
+	ck_assert_uint_eq(back->len, crlf->len);
+	ck_assert(memcmp(back->data, crlf->str, crlf->len) == 0);
+	g_byte_array_unref(back);
+	spill_free(&sp);
+
+	while (lf->len <= SPILL_MEM_MAX)
+		g_string_append(lf, "more text than fits in memory\n");
+	ck_assert_int_eq(inbound_store(st, lf->str, lf->len, "deliver", 4,
+	    &row2, &dup, &err), STORE_OK);
+	ck_assert_int_eq(inbound_load(st, row2, dir, &sp, &err), STORE_OK);
+	ck_assert(spill_on_disk(sp));
+	back = spill_bytes(sp);
+	ck_assert_uint_eq(back->len, lf->len);
+	ck_assert(memcmp(back->data, lf->str, lf->len) == 0);
+	g_byte_array_unref(back);
+	spill_free(&sp);
+
+	ck_assert_int_eq(inbound_load(st, 9999, dir, &sp, &err),
+	    STORE_NOTFOUND);
+	g_free(err);
+	g_string_free(lf, TRUE);
+	g_string_free(crlf, TRUE);
+}
+END_TEST
+
+/* A database of schema 1 keeps its messages' bytes through the move to
+ * message_raw. */
+START_TEST(test_raw_migration)
+{
+	extern const char *const store_migrations[];
+	struct spill *sp = NULL;
+	GByteArray *back;
+	char *err = NULL;
+	sqlite3 *raw;
+
+	store_close(&st);
+	g_unlink(db);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, store_migrations[0], NULL, NULL,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA user_version = 1; "
+	    "INSERT INTO messages (received, source, sha256, size, raw) "
+	    "VALUES (1, 'deliver', 'ab', 9, CAST('Subject: x' AS BLOB))",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_assert_int_eq(store_open(db, 0, &st, &err), STORE_OK);
+	ck_assert_int_eq(store_user_version(st), store_schema_version());
+	ck_assert_int_eq(inbound_load(st, 1, dir, &sp, &err), STORE_OK);
+	back = spill_bytes(sp);
+	ck_assert_uint_eq(back->len, 10);
+	ck_assert(memcmp(back->data, "Subject: x", 10) == 0);
+	g_byte_array_unref(back);
+	spill_free(&sp);
+}
+END_TEST
+
 Suite *
 make_store_suite(void)
 {
@@ -314,6 +426,8 @@ make_store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_open_and_version);
 	tcase_add_test(tc, test_newer_refused);
+	tcase_add_test(tc, test_raw_roundtrip);
+	tcase_add_test(tc, test_raw_migration);
 	tcase_add_test(tc, test_vendors);
 	tcase_add_test(tc, test_keywords_parse);
 	tcase_add_test(tc, test_cases_and_events);

@@ -113,6 +113,16 @@ reply r4 not-affected-investigating
 imap append INBOX "$T/r4.eml"
 wait_for 15 is_status not-affected-investigating && ok || bad "r4 after reload: $(status)"
 
+# A message past IMAP_SRC_PIECE is fetched in pieces (BODY.PEEK[]<o.n>)
+# and applied like any other.
+head -c 2500000 /dev/urandom > "$T/big.bin"
+printf 'Status: affected\n' > "$T/r5.txt"
+$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined \
+    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/r5.txt" --attach "$T/big.bin" > "$T/r5.eml"
+imap append INBOX "$T/r5.eml"
+wait_for 30 is_status affected && ok || bad "big r5 over IMAP: $(status)"
+[ "$(sqlite3 "$T/vulture.db" "SELECT size FROM messages ORDER BY id DESC LIMIT 1")" -gt 2500000 ] && ok || bad "r5 size"
+
 # SIGTERM: clean exit 0, within 30 s (a stuck daemon fails the test
 # instead of hanging it).
 kill -TERM "$VULTURED_PID"

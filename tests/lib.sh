@@ -18,7 +18,7 @@ cleanup() {
 	for h in "$T"/gnupg "$T"/keys/*; do
 		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent >/dev/null 2>&1
 	done
-	rm -rf "$T"
+	if [ -n "${KEEP_T:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include <glib.h>
+#include <gmime/gmime.h>
 #include <gpgme.h>
 
 /* Defaults of struct vdec_limits.  The caller passes max_message from
@@ -35,7 +36,15 @@ struct vdec_limits {
 	unsigned	 max_parts;
 	size_t		 max_header_bytes;
 	size_t		 max_text;
+	/* foreign, may be NULL (the temporary directory): where plaintext
+	 * past SPILL_MEM_MAX goes, as an unlinked file of mode 0600, so
+	 * that a 20 MB attachment is not held in memory. */
+	const char	*spill_dir;
 };
+
+/* vdec_decode*() could not write or read its temporary data (disk full):
+ * nothing is wrong with the message, try again later. */
+#define VDEC_TEMPFAIL	(-2)
 
 enum vdec_shape {
 	VDEC_PLAIN,		/* neither encrypted nor signed */
@@ -174,9 +183,18 @@ const char *vdec_sig_name(enum vdec_sig sig);
  * parsed, even if decryption or verification failed: that is in the
  * result.  Returns -1 with *error_r (a static string) when the bytes are
  * not a mail message or a limit was exceeded anywhere, the decrypted part
- * included.
+ * included; VDEC_TEMPFAIL when temporary data could not be written.
  */
 int	vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
+	    const struct vdec_limits *lim, struct vdec_result **res_r,
+	    const char **error_r);
+
+/* The same, reading raw (foreign; seekable, e.g. a spill's stream) from
+ * its start to its end in place: the message is never copied whole, and
+ * its decrypted content goes to a spill in lim->spill_dir, so memory stays
+ * bounded by the largest attachment rather than by the message. raw must
+ * not be read by anyone else meanwhile. */
+int	vdec_decode_stream(gpgme_ctx_t ctx, GMimeStream *raw,
 	    const struct vdec_limits *lim, struct vdec_result **res_r,
 	    const char **error_r);
 

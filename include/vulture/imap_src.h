@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "vulture/config.h"
+#include "vulture/spill.h"
 #include "vulture/tlscheck.h"
 
 #define IMAP_SRC_RETRY (-1)
@@ -42,11 +43,16 @@ struct imap_src_params {
 	const char *processed_mailbox;	/* foreign, may be NULL */
 	const char *quarantine_mailbox;	/* foreign, may be NULL */
 	int timeout_s;			/* per step; <= 0: 60 */
+	const char *spill_dir;		/* foreign, may be NULL: where a
+					 * message past IMAP_SRC_PIECE goes
+					 * while it is fetched */
 };
 
 struct imap_msg {
 	uint32_t uid;
-	GBytes *data;		/* owned: the raw message, CRLF */
+	GBytes *data;		/* owned: the raw message, CRLF; NULL when
+				   spill holds it */
+	struct spill *spill;	/* owned: a message past IMAP_SRC_PIECE */
 };
 
 /* Ignores SIGPIPE for the process (idempotent). */
@@ -77,6 +83,9 @@ imap_msg_free(gpointer m);
 
 /* Bytes of message bodies fetched at once (at least one message). */
 #define IMAP_SRC_BATCH_BYTES (16u * 1024 * 1024)
+/* A message larger than this is fetched alone, in pieces of this size,
+ * into a spill: memory stays bounded whatever the message size. */
+#define IMAP_SRC_PIECE (1024u * 1024)
 
 /* Fetches, in UID order, up to max messages with UID > after_uid (not
  * marking them \Seen), and no more than IMAP_SRC_BATCH_BYTES unless the

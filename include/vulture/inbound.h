@@ -20,6 +20,7 @@
 #include "vulture/cmd.h"
 #include "vulture/form.h"
 #include "vulture/outbound.h"
+#include "vulture/spill.h"
 #include "vulture/store.h"
 
 /* What happens to a message. */
@@ -69,6 +70,18 @@ int inbound_looks_like_mail(const char *raw, size_t len);
 int inbound_store(struct store *st, const char *raw, size_t len,
     const char *source, int64_t now, int64_t *row_r, int *dup_r,
     char **error_r);
+/* The same from raw (foreign, seekable: a spill's stream), read in pieces
+ * and written to the store in pieces: never held whole in memory. */
+int inbound_store_stream(struct store *st, GMimeStream *raw,
+    const char *source, int64_t now, int64_t *row_r, int *dup_r,
+    char **error_r);
+/* The stored bytes of row, read in pieces into a new spill in spill_dir
+ * (*sp_r, spill_free). STORE_NOTFOUND when there is no such row. */
+int inbound_load(struct store *st, int64_t row, const char *spill_dir,
+    struct spill **sp_r, char **error_r);
+/* Where large plaintext and messages are spilled: the database's
+ * directory (newly allocated). */
+char *inbound_spill_dir(const struct vconf *conf);
 
 /* Decides about raw without changing anything. *dec_r (may be NULL) gets
  * the decode result, or NULL when the bytes could not be decoded.
@@ -76,6 +89,11 @@ int inbound_store(struct store *st, const char *raw, size_t len,
 int inbound_decide(const struct inbound_env *env, const char *raw,
     size_t len, int64_t now, struct vdec_result **dec_r,
     struct inbound_decision **d_r, char **error_r);
+/* The same reading raw (foreign, seekable) in place. STORE_TEMP when
+ * decoding could not write its temporary data. */
+int inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
+    int64_t now, struct vdec_result **dec_r, struct inbound_decision **d_r,
+    char **error_r);
 
 /* Processes stored row (state "new"; other states are left alone and give
  * STORE_OK with *d_r NULL). */

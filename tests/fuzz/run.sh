@@ -65,7 +65,7 @@ srcs() {
 	cmd) echo cmd ;;
 	tmpl) echo tmpl ;;
 	config) echo config ids tlscheck log ;;
-	decode|decode_fast) echo decode decode_mime decode_pgp ;;
+	decode|decode_fast) echo decode decode_mime decode_pgp spill ;;
 	esac
 }
 
