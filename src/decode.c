@@ -626,8 +626,9 @@ do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
 		r->verify_error = g_strdup("signed part not found");
 		goto unverified;
 	}
-	if ((canon = canonical(vr, raw, s, e)) == NULL ||
-	    (cs = spill_stream(canon, NULL)) == NULL) {
+	if ((canon = canonical(vr, raw, s, e)) == NULL)
+		goto out;
+	if ((cs = spill_stream(canon, NULL)) == NULL) {
 		vr->error = "cannot read the signed data back";
 		vr->tempfail = 1;
 		goto out;

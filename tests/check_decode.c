@@ -12,6 +12,7 @@
 #include <check.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 #include <glib.h>
 #include <gpgme.h>
 
@@ -490,6 +491,47 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* Signed data past SPILL_MEM_MAX goes to a file in spill_dir; when it
+ * cannot be written the decode is a temporary failure (the message waits),
+ * not a verdict on the message. */
+START_TEST(test_spill_tempfail)
+{
+	GString			*m = g_string_new(NULL);
+	struct vdec_limits	 lim;
+	struct vdec_result	*r = NULL;
+	const char		*error = NULL;
+	char			*dir = tu_tmpdir();
+	int			 i;
+
+	g_string_append(m, "From: a@example.org\nSubject: big\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/signed; "
+	    "boundary=\"b\"; protocol=\"application/pgp-signature\"; "
+	    "micalg=pgp-sha256\n\n--b\nContent-Type: text/plain\n\n");
+	for (i = 0; i < 30000; i++)
+		g_string_append(m, "Status: affected, said the vendor, twice.\n");
+	g_string_append(m, "\n--b\nContent-Type: application/pgp-signature\n"
+	    "\n-----BEGIN PGP SIGNATURE-----\n\nAAAA\n"
+	    "-----END PGP SIGNATURE-----\n\n--b--\n");
+	vdec_limits_default(&lim);
+	lim.spill_dir = "/nonexistent/vulture-spill";
+	ck_assert_int_eq(vdec_decode(fx_ctx, m->str, m->len, &lim, &r,
+	    &error), VDEC_TEMPFAIL);
+	ck_assert_ptr_null(r);
+	ck_assert_ptr_nonnull(strstr(error, "disk full"));
+	/* With room, the same message decodes (the signature is bad). */
+	lim.spill_dir = dir;
+	ck_assert_int_eq(vdec_decode(fx_ctx, m->str, m->len, &lim, &r,
+	    &error), 0);
+	ck_assert_int_eq(r->shape, VDEC_PGPMIME_SIGNED);
+	ck_assert_int_ne(r->sig, VDEC_SIG_GOOD);
+	ck_assert_uint_gt(r->text_len, 1000000);
+	vdec_result_free(&r);
+	tu_rmtree(dir);
+	g_free(dir);
+	g_string_free(m, TRUE);
+}
+END_TEST
+
 /* After a cut-off bomb the same context still works. */
 START_TEST(test_ctx_reuse)
 {
@@ -810,6 +852,7 @@ make_decode_suite(void)
 	tcase_add_test(tc, test_clear_text);
 	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(limit_cases));
 	tcase_add_test(tc, test_ctx_reuse);
+	tcase_add_test(tc, test_spill_tempfail);
 	tcase_add_test(tc, test_neomutt);
 	suite_add_tcase(s, tc);
 	return s;
