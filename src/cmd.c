@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "vulture/cmd.h"
+#include "vulture/textin.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -28,7 +29,6 @@
 #define UTF8_NBSP	"\xc2\xa0"	/* U+00A0 */
 #define UTF8_IDEO_SPACE	"\xe3\x80\x80"	/* U+3000 */
 #define UTF8_FW_COLON	"\xef\xbc\x9a"	/* U+FF1A */
-#define UTF8_BOM	"\xef\xbb\xbf"
 
 #define CMD_SHOW_MAX	48	/* bytes of a value quoted in a message */
 #define CMD_WORD_MAX	64	/* bytes of a here-document terminator */
@@ -445,18 +445,6 @@ cmd_digits(const char *s, int n, int *v)
 	return TRUE;
 }
 
-static int
-cmd_days_in_month(int y, int m)
-{
-	static const int days[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 /*
  * YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM], an existing date
  * from 1970: what vtime_parse() reads.  Each check stops at the NUL.
@@ -472,7 +460,7 @@ cmd_valid_when(const char *s)
 	    !cmd_digits(s + 8, 2, &d))
 		return FALSE;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-	    d > cmd_days_in_month(y, mo))
+	    d > textin_days_in_month(y, mo))
 		return FALSE;
 	p = s + 10;
 	if (*p == '\0')
@@ -1693,28 +1681,10 @@ cmd_parse(const char *text, size_t len, cmd_case_id_fn *is_case_id,
     void *arg, struct cmd_block **block_r, const char **error_r)
 {
 	struct cmd_parser pp;
-	const char *error = NULL;
 
 	*block_r = NULL;
-	if (text == NULL && len > 0)
-		error = "no input";
-	else if (len > CMD_MAX_INPUT)
-		error = "input too large";
-	else if (len > 0 && memchr(text, '\0', len) != NULL)
-		error = "input contains a NUL byte";
-	else if (len > 0 && !g_utf8_validate_len(text, len, NULL))
-		error = "input is not valid UTF-8";
-	if (error != NULL) {
-		if (error_r != NULL)
-			*error_r = error;
+	if (textin_check(&text, &len, CMD_MAX_INPUT, error_r) < 0)
 		return -1;
-	}
-	if (text == NULL)
-		text = "";
-	if (cmd_has_prefix(text, text + len, UTF8_BOM)) {
-		text += 3;
-		len -= 3;
-	}
 	memset(&pp, 0, sizeof(pp));
 	pp.block = cmd_block_new();
 	pp.is_case_id = is_case_id;

@@ -37,6 +37,7 @@
 #include "config.h"
 
 #include "vulture/form.h"
+#include "vulture/textin.h"
 
 #include <string.h>
 
@@ -47,7 +48,6 @@
 #define UTF8_FW_SEMI	"\xef\xbc\x9b"	/* U+FF1B */
 #define UTF8_FW_GT	"\xef\xbc\x9e"	/* U+FF1E */
 #define UTF8_NBSP	"\xc2\xa0"	/* U+00A0 */
-#define UTF8_BOM	"\xef\xbb\xbf"
 #define UTF8_REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
 
 struct form_label {
@@ -555,18 +555,6 @@ form_digits(const char **sp, const char *e, int min, int max, int *out)
 	return TRUE;
 }
 
-static int
-form_days_in_month(int y, int m)
-{
-	static const int days[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 /*
  * YYYY-MM-DD, also YYYY/MM/DD as Japanese vendors write it; month and day
  * may have one digit.  The date must exist, in years 1970 to 9999.
@@ -586,7 +574,7 @@ form_ymd(const char **sp, const char *e, int *y, int *m, int *d)
 	    !form_digits(&s, e, 1, 2, d))
 		return FALSE;
 	if (*y < 1970 || *m < 1 || *m > 12 || *d < 1 ||
-	    *d > form_days_in_month(*y, *m))
+	    *d > textin_days_in_month(*y, *m))
 		return FALSE;
 	*sp = s;
 	return TRUE;
@@ -1203,25 +1191,8 @@ form_parse(const char *text, size_t len, struct form **form_r,
 	size_t i;
 
 	*form_r = NULL;
-	if (text == NULL && len > 0)
-		error = "no input";
-	else if (len > FORM_MAX_INPUT)
-		error = "input too large";
-	else if (len > 0 && memchr(text, '\0', len) != NULL)
-		error = "input contains a NUL byte";
-	else if (len > 0 && !g_utf8_validate_len(text, len, NULL))
-		error = "input is not valid UTF-8";
-	if (error != NULL) {
-		if (error_r != NULL)
-			*error_r = error;
+	if (textin_check(&text, &len, FORM_MAX_INPUT, error_r) < 0)
 		return -1;
-	}
-	if (text == NULL)
-		text = "";
-	if (form_has_prefix(text, text + len, UTF8_BOM)) {
-		text += 3;
-		len -= 3;
-	}
 
 	memset(&pp, 0, sizeof(pp));
 	pp.form = form_new();

@@ -61,8 +61,8 @@ CFLAGS="-std=c11 -g -O1 $SAN -I$W -I$top/include -I$top/src $PKG_CFLAGS"
 # The sources of src/ each target links.
 srcs() {
 	case $1 in
-	form) echo form ;;
-	cmd) echo cmd ;;
+	form) echo form textin ;;
+	cmd) echo cmd textin ;;
 	tmpl) echo tmpl ;;
 	config) echo config ids tlscheck log ;;
 	decode|decode_fast) echo decode decode_mime decode_pgp spill ;;
