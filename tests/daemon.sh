@@ -59,7 +59,7 @@ wait_for() {	# seconds command...: until the command succeeds
 is_status() { [ "$(status)" = "$1" ]; }
 count_is() { [ "$(imap count "$1" 2>/dev/null)" = "$2" ]; }
 
-${VCTL_WRAPPER:-} "$VULTURED" -f -v > "$T/vultured.log" 2>&1 &
+${VULTURED_WRAPPER:-} "$VULTURED" -f -v > "$T/vultured.log" 2>&1 &
 VULTURED_PID=$!
 wait_for 10 grep -q 'intake connected' "$T/vultured.log" && ok || bad "daemon did not connect: $(cat "$T/vultured.log")"
 # The notice queued by `case notify` goes out by itself.
@@ -141,7 +141,7 @@ VULTURED_PID=
 grep -q 'stopped' "$T/vultured.log" && ok || bad "no stop logged"
 # --once with the server down: 75 for cron, and nothing lost.
 stop_dovecot
-${VCTL_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1
+${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1
 [ $? = 75 ] && ok || bad "--once without IMAP: $(cat "$T/once.log")"
 "$VULTURED" -x > /dev/null 2>&1
 [ $? = 64 ] && ok || bad "usage exit"

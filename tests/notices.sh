@@ -59,9 +59,9 @@ Status: affected"
 done
 # followup (day 15, to the quiet ones), reminders (day 38), leak, date.
 at $((15 * DAY))
-${VCTL_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1 || bad "once: $(cat "$T/once.log")"
+${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1 || bad "once: $(cat "$T/once.log")"
 at $((38 * DAY + 3600))
-${VCTL_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1 || bad "once: $(cat "$T/once.log")"
+${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1 || bad "once: $(cat "$T/once.log")"
 vctl case leak "$ID" "posted on a forum" >/dev/null || bad leak
 vctl case date "$ID" "$(date -u -d @$((T0 + 60 * DAY)) +%Y-%m-%d)" >/dev/null || bad date
 vctl outbox flush > /dev/null

@@ -34,7 +34,7 @@ for v in acme globex; do
 done
 ID=$(vctl case open "Overflow in FooHTTP" --summary /dev/null)
 vctl case notify "$ID" vendors acme,globex >/dev/null || bad notify
-once() { ${VCTL_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1 || bad "vultured --once at +$(( (VULTURE_NOW - T0) / 3600 ))h: $(cat "$T/once.log")"; }
+once() { ${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1 || bad "vultured --once at +$(( (VULTURE_NOW - T0) / 3600 ))h: $(cat "$T/once.log")"; }
 events() { sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE kind = '$1'"; }
 sent() { sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = '$1' AND state = 'sent'"; }
 check() {	# what want got
