@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "vulture/compose.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
 
 struct vkeys {
 	gpgme_ctx_t ctx;
 	char *home;
+	struct compose_keys *cache;	/* owned: keys of ctx */
 };
 
 void
@@ -28,6 +30,12 @@ gpgme_ctx_t
 vkeys_ctx(struct vkeys *k)
 {
 	return k->ctx;
+}
+
+struct compose_keys *
+vkeys_cache(struct vkeys *k)
+{
+	return k->cache;
 }
 
 int
@@ -63,6 +71,7 @@ vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r)
 	}
 	gpgme_set_armor(k->ctx, 1);
 	gpgme_set_pinentry_mode(k->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
+	k->cache = compose_keys_new(k->ctx);
 	*k_r = k;
 	return 0;
 }
@@ -75,6 +84,7 @@ vkeys_close(struct vkeys **kp)
 	if (kp == NULL || *kp == NULL)
 		return;
 	k = *kp;
+	compose_keys_free(&k->cache);
 	if (k->ctx != NULL)
 		gpgme_release(k->ctx);
 	g_free(k->home);

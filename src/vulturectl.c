@@ -232,6 +232,7 @@ ctl_outbound(struct ctl *c)
 	c->out.conf = c->conf;
 	c->out.st = c->st;
 	c->out.ctx = vkeys_ctx(c->keys);
+	c->out.keys = vkeys_cache(c->keys);
 	c->out.notices = c->notices;
 	c->out.actor = c->actor;
 	c->out.cause = NULL;

@@ -105,6 +105,7 @@ wenv_open(struct wenv *w, const struct vconf *c, char **error_r)
 	w->out.conf = c;
 	w->out.st = w->st;
 	w->out.ctx = vkeys_ctx(w->keys);
+	w->out.keys = vkeys_cache(w->keys);
 	w->out.notices = w->notices;
 	w->out.actor = "vultured";
 	return 0;

@@ -749,6 +749,91 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Sets the keyring files of home a minute back, as if the last change
+ * were old: the cache keeps only keys listed from a settled keyring. */
+static void
+age_keyring(const char *home)
+{
+	sh_ok("cd '%s' && for f in pubring.kbx pubring.gpg trustdb.gpg; do "
+	    "[ ! -e $f ] || touch -m -d '-1 min' $f; done", home);
+}
+
+static int
+compose_with(struct compose_keys *kc, const char *fpr, char **err_r)
+{
+	const char *rcpts[] = { NULL, NULL };
+	struct compose_msg m;
+	GBytes *out = NULL;
+	int rc;
+
+	rcpts[0] = fpr;
+	default_msg(&m, rcpts);
+	m.keys = kc;
+	*err_r = NULL;
+	rc = compose_encrypted(ctx, &m, &out, NULL, err_r);
+	if (out != NULL)
+		g_bytes_unref(out);
+	return rc;
+}
+
+/* The key cache: one listing for many messages while the keyring stays
+ * the same; a revocation imported afterwards is seen at the next use, and
+ * a keyring changed just now is not cached at all. */
+START_TEST(test_key_cache)
+{
+	struct compose_keys *kc = compose_keys_new(ctx);
+	char *fpr, *rev, *err = NULL;
+	unsigned listings, hits;
+
+	fpr = make_key(other_home, "Soon gone <soon@gone.example>", 1,
+	    "never", "");
+	copy_key(other_home, desk_home, fpr);
+	age_keyring(desk_home);
+
+	ck_assert_msg(compose_with(kc, fpr, &err) == 0, "%s", err);
+	ck_assert_msg(compose_with(kc, fpr, &err) == 0, "%s", err);
+	ck_assert_msg(compose_with(kc, fpr, &err) == 0, "%s", err);
+	compose_keys_stats(kc, &listings, &hits);
+	ck_assert_uint_eq(listings, 1);
+	ck_assert_uint_eq(hits, 4);	/* desk and recipient, twice */
+
+	/* Revoked under our feet (vulturectl vendor key, another process):
+	 * never encrypted to again. */
+	rev = g_strdup_printf("%s/openpgp-revocs.d/%s.rev", other_home, fpr);
+	sh_ok("sed 's/^:-----BEGIN/-----BEGIN/' '%s' | gpg --homedir '%s' "
+	    "--batch --import", rev, desk_home);
+	g_free(rev);
+	ck_assert_int_eq(compose_with(kc, fpr, &err), -1);
+	ck_assert_msg(strstr(err, "revoked") != NULL, "%s", err);
+	g_free(err);
+	compose_keys_stats(kc, &listings, &hits);
+	ck_assert_uint_eq(listings, 2);
+
+	/* Changed within COMPOSE_KEYS_SETTLE seconds: listed every time. */
+	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
+	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
+	compose_keys_stats(kc, &listings, &hits);
+	ck_assert_uint_eq(listings, 4);
+
+	/* Settled again: cached again. */
+	age_keyring(desk_home);
+	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
+	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
+	compose_keys_stats(kc, &listings, &hits);
+	ck_assert_uint_eq(listings, 5);
+	/* Refusals still say why with the cache. */
+	ck_assert_int_eq(compose_with(kc, expired_fpr, &err), -1);
+	ck_assert_msg(strstr(err, "expired") != NULL, "%s", err);
+	g_free(err);
+	ck_assert_int_eq(compose_with(kc, vendor_sub_fpr, &err), -1);
+	ck_assert_msg(strstr(err, "subkey") != NULL, "%s", err);
+	g_free(err);
+	compose_keys_free(&kc);
+	ck_assert_ptr_null(kc);
+	g_free(fpr);
+}
+END_TEST
+
 START_TEST(test_bad_input)
 {
 	const char *rcpts[] = { NULL, NULL, NULL };
@@ -1086,6 +1171,7 @@ make_compose_suite(void)
 	tcase_add_test(tc, test_japanese_subject_no_case);
 	tcase_add_test(tc, test_attachments);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_key_cache);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_ctx_reusable);
 	tcase_add_test(tc, test_signed_clear);

@@ -31,6 +31,8 @@ struct compose_attachment {
 	size_t len;
 };
 
+struct compose_keys;
+
 /* Every pointer is foreign: the caller keeps ownership. */
 struct compose_msg {
 	const char *from_addr;		/* the desk's address */
@@ -53,7 +55,28 @@ struct compose_msg {
 	const char *const *recipient_fprs; /* NULL-terminated full primary
 					 * fingerprints: the pinned keys */
 	const char *desk_fpr;		/* signer; also encrypted to */
+	struct compose_keys *keys;	/* foreign, may be NULL: list the
+					 * keys for this message */
 };
+
+/* Keys listed once and reused while the keyring is unchanged: without it
+ * every message costs a gpg key listing (a process, 3-5 ms of CPU) before
+ * the gpg that signs and encrypts. The cache is dropped whenever a file
+ * holding key material or flags changes (pubring.kbx, pubring.gpg,
+ * trustdb.gpg in the context's home: an import, a revocation, a key
+ * disabled), and every use judges the key again at the current time
+ * (expiry). Keys are cached only when those files are older than
+ * COMPOSE_KEYS_SETTLE seconds: file times are coarse, so a change made
+ * within the same tick as the listing could otherwise go unseen. One
+ * cache per context, used by the context's thread only. */
+#define COMPOSE_KEYS_SETTLE 2
+
+/* ctx is foreign and must outlive the cache. Returns a new cache. */
+struct compose_keys *compose_keys_new(gpgme_ctx_t ctx);
+void compose_keys_free(struct compose_keys **kc);
+/* Listings done and keys served from the cache (for tests and logs). */
+void compose_keys_stats(const struct compose_keys *kc, unsigned *listings_r,
+    unsigned *hits_r);
 
 /* Composes m as a signed and encrypted PGP/MIME message, RFC 5322 with CRLF
  * line ends, every line at most COMPOSE_MAX_LINE octets.
@@ -69,6 +92,7 @@ struct compose_msg {
  * returning, on success and on failure. Every recipient key is looked up by
  * full primary fingerprint and must be usable for encryption (see
  * compose_check_recipient); validity in the web of trust is not required.
+ * With m->keys, keys come from that cache (made on ctx) when they can.
  *
  * Returns 0 with *out_r (newly allocated, g_bytes_unref) and *message_id_r
  * (newly allocated without <>, g_free), or -1 with *error_r (newly

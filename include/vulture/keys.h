@@ -27,6 +27,8 @@ void vkey_info_clear(struct vkey_info *info);
 int vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r);
 void vkeys_close(struct vkeys **k);
 gpgme_ctx_t vkeys_ctx(struct vkeys *k);		/* foreign */
+/* The key cache of vkeys_ctx() for composing (compose.h), foreign. */
+struct compose_keys *vkeys_cache(struct vkeys *k);
 
 /* Checks that data (armored or binary) holds exactly one public key that is
  * neither expired nor revoked nor disabled and has a usable encryption

@@ -21,6 +21,8 @@ struct outbound {
 	const struct vconf *conf;	/* foreign */
 	struct store *st;		/* foreign */
 	gpgme_ctx_t ctx;		/* foreign: desk GNUPGHOME */
+	struct compose_keys *keys;	/* foreign, may be NULL: ctx's key
+					 * cache (vkeys_cache) */
 	const struct notices *notices;	/* foreign */
 	char desk_fpr[41];
 	const char *actor;		/* foreign: for event entries */
