@@ -234,6 +234,9 @@ inbound_store_stream(struct store *st, GMimeStream *raw, const char *source,
 	char *sum = NULL;
 	sqlite3_stmt *s;
 	gint64 len = g_mime_stream_length(raw);
+	/* Inside the caller's transaction (a batch from IMAP: one commit,
+	 * one fsync, for all of it), a savepoint of its own. */
+	int outer = store_in_transaction(st);
 	int rc;
 
 	*dup_r = 0;
@@ -242,7 +245,8 @@ inbound_store_stream(struct store *st, GMimeStream *raw, const char *source,
 		    "read");
 		return STORE_TEMP;
 	}
-	if ((rc = store_begin(st, error_r)) != STORE_OK)
+	if ((rc = outer ? store_savepoint(st, error_r) :
+	    store_begin(st, error_r)) != STORE_OK)
 		goto out;
 	s = store_stmt(st, "INSERT OR IGNORE INTO messages (received, source, "
 	    "sha256, size) VALUES (?, ?, ?, ?)");
@@ -277,10 +281,15 @@ inbound_store_stream(struct store *st, GMimeStream *raw, const char *source,
 		    STORE_OK)
 			goto fail;
 	}
-	rc = store_commit(st, error_r);
+	rc = outer ? store_release(st, error_r) : store_commit(st, error_r);
+	if (rc != STORE_OK && outer)
+		goto fail;
 	goto out;
 fail:
-	store_rollback(st);
+	if (outer)
+		store_rollback_to(st);
+	else
+		store_rollback(st);
 out:
 	g_free(sum);
 	return rc;

@@ -223,7 +223,9 @@ decoder_start(struct decoder *dc)
 	}
 	pthread_mutex_init(&dc->mu, NULL);
 	pthread_cond_init(&dc->cv, NULL);
-	if ((rc = pthread_create(&dc->thread, NULL, decoder_main, dc)) != 0) {
+	if ((rc = pthread_create(&dc->thread, NULL, decoder_main, dc)) == 0)
+		(void)pthread_setname_np(dc->thread, "vultured-dec");
+	if (rc != 0) {
 		log_warnx("intake: decoder: %s: one message at a time",
 		    strerror(rc));
 		pthread_mutex_destroy(&dc->mu);
@@ -484,7 +486,7 @@ intake_pass(struct wenv *w, struct imap_src *s)
 	}
 	while (!atomic_load(&stopping)) {
 		GPtrArray *msgs = NULL;
-		GArray *big = NULL, *rows;
+		GArray *big = NULL, *rows, *dups;
 		guint i;
 
 		if (imap_src_fetch_new(s, last, w->conf->max_message_size,
@@ -503,7 +505,16 @@ intake_pass(struct wenv *w, struct imap_src *s)
 		 * stored messages "new" (processed at the next start) and
 		 * the rest on the server (fetched again). */
 		rows = g_array_new(FALSE, FALSE, sizeof(int64_t));
-		for (i = 0; i < msgs->len && !atomic_load(&stopping); i++) {
+		dups = g_array_new(FALSE, FALSE, sizeof(int));
+		/* The batch in one transaction: one fsync for all of it. */
+		if (store_begin(w->st, &err) != STORE_OK) {
+			log_warnx("intake: batch not stored: %s", err);
+			g_free(err);
+			err = NULL;
+			waits = 1;
+		}
+		for (i = 0; store_in_transaction(w->st) && i < msgs->len &&
+		    !atomic_load(&stopping); i++) {
 			struct imap_msg *m = msgs->pdata[i];
 			GMimeStream *spilled = NULL;
 			gsize len = 0;
@@ -534,16 +545,36 @@ intake_pass(struct wenv *w, struct imap_src *s)
 				waits = 1;
 				break;
 			}
-			log_info("message %" G_GINT64_FORMAT " stored source=imap "
-			    "uid=%u bytes=%zu%s", (gint64)row, m->uid,
-			    (size_t)len, dup ? " duplicate" : "");
+			g_array_append_val(rows, row);
+			g_array_append_val(dups, dup);
+		}
+		if (store_in_transaction(w->st) &&
+		    store_commit(w->st, &err) != STORE_OK) {
+			/* Nothing of the batch is stored: it stays on the
+			 * server and is fetched again. */
+			log_warnx("intake: batch not stored: %s", err);
+			g_free(err);
+			err = NULL;
+			waits = 1;
+			g_array_set_size(rows, 0);
+		}
+		for (i = 0; i < rows->len; i++) {
+			struct imap_msg *m = msgs->pdata[i];
+			gsize len = m->spill != NULL ? spill_len(m->spill) :
+			    m->data != NULL ? g_bytes_get_size(m->data) : 0;
+
+			log_info("message %" G_GINT64_FORMAT " stored "
+			    "source=imap uid=%u bytes=%zu%s",
+			    g_array_index(rows, int64_t, i), m->uid,
+			    (size_t)len, g_array_index(dups, int, i) ?
+			    " duplicate" : "");
 			/* Processing reads it back from the store. */
 			if (m->data != NULL)
 				g_bytes_unref(m->data);
 			m->data = NULL;
 			spill_free(&m->spill);
-			g_array_append_val(rows, row);
 		}
+		g_array_unref(dups);
 		process_rows(w, (const int64_t *)(void *)rows->data, rows->len,
 		    &waits);
 		/* One MOVE per target mailbox, then the state once (a
@@ -789,6 +820,7 @@ static int
 start_worker(struct worker *wk, void *(*fn)(void *))
 {
 	sigset_t all, old;
+	char tname[16];
 	int rc;
 
 	if (pipe2(wk->wake, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -800,6 +832,9 @@ start_worker(struct worker *wk, void *(*fn)(void *))
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		fatalx("pthread_create: %s", strerror(rc));
+	/* For top -H, ps -L and perf: which thread is which. */
+	snprintf(tname, sizeof(tname), "vultured-%.6s", wk->name);
+	(void)pthread_setname_np(wk->thread, tname);
 	wk->running = 1;
 	return 0;
 }

@@ -71,7 +71,9 @@ int inbound_store(struct store *st, const char *raw, size_t len,
     const char *source, int64_t now, int64_t *row_r, int *dup_r,
     char **error_r);
 /* The same from raw (foreign, seekable: a spill's stream), read in pieces
- * and written to the store in pieces: never held whole in memory. */
+ * and written to the store in pieces: never held whole in memory. Both
+ * commit, or, inside the caller's transaction, write in a savepoint of
+ * their own (undone on failure; the caller's commit makes it durable). */
 int inbound_store_stream(struct store *st, GMimeStream *raw,
     const char *source, int64_t now, int64_t *row_r, int *dup_r,
     char **error_r);
