@@ -15,6 +15,18 @@
 #include "vulture/log.h"
 #include "vulture/vtime.h"
 
+/* A failure worth retrying: logged with its reason, the MTA told in one
+ * terse line (it may end up in a bounce), err freed. Returns 75. */
+static int
+deliver_tempfail(const char *what, char *err)
+{
+	log_warnx("deliver: %s: %s: tempfail", what, err ? err : "?");
+	fprintf(stderr, "vulture: cannot store the message now: temporary "
+	    "failure\n");
+	g_free(err);
+	return EX_TEMPFAIL;
+}
+
 /* deliver: the MTA's pipe. Exit 0 once the message is stored; 75 for
  * anything worth retrying; 65 only for what is not mail or too big. Only a
  * terse reason goes to stderr (it ends up in a DSN), never content. */
@@ -75,12 +87,7 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 			goto out;
 		}
 		if (rc != SPILL_OK) {
-			log_warnx("deliver: cannot keep the message: %s: "
-			    "tempfail", err);
-			fprintf(stderr, "vulture: cannot store the message now: "
-			    "temporary failure\n");
-			g_free(err);
-			rc = EX_TEMPFAIL;
+			rc = deliver_tempfail("cannot keep the message", err);
 			goto out;
 		}
 	}
@@ -99,12 +106,7 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	if ((whole = spill_stream(sp, &err)) == NULL) {
-		log_warnx("deliver: cannot read the message back: %s: "
-		    "tempfail", err);
-		fprintf(stderr, "vulture: cannot store the message now: "
-		    "temporary failure\n");
-		g_free(err);
-		rc = EX_TEMPFAIL;
+		rc = deliver_tempfail("cannot read the message back", err);
 		goto out;
 	}
 	/* procmail and sendmail -m add an mbox "From " line: it is the
@@ -122,12 +124,7 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 		rc = inbound_store_stream(c->st, msg, "deliver", vtime_now(),
 		    &row, &dup, &err);
 	if (rc != STORE_OK) {
-		log_warnx("deliver: cannot store the message: %s: tempfail",
-		    err);
-		fprintf(stderr, "vulture: cannot store the message now: "
-		    "temporary failure\n");
-		g_free(err);
-		rc = EX_TEMPFAIL;
+		rc = deliver_tempfail("cannot store the message", err);
 		goto out;
 	}
 	log_info("message %" G_GINT64_FORMAT " stored source=deliver bytes=%zu"
