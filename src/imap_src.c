@@ -409,6 +409,7 @@ fetch_pieces(struct imap_src *s, uint32_t uid, size_t max_size,
 	clist *result = NULL;
 	clistiter *c;
 	uint32_t got_uid, size, off = 0;
+	unsigned pieces = 0;
 	size_t n;
 	int r, has_size, rc;
 
@@ -462,10 +463,13 @@ fetch_pieces(struct imap_src *s, uint32_t uid, size_t max_size,
 			return IMAP_SRC_RETRY;
 		}
 		s->body_bytes += n;
+		pieces++;
 		if (n < IMAP_SRC_PIECE)
 			break;
 		off += (uint32_t)n;
 	}
+	log_debug("imap uid=%u fetched in %u pieces bytes=%zu", uid, pieces,
+	    spill_len(sp));
 	*m_r = g_new0(struct imap_msg, 1);
 	(*m_r)->uid = uid;
 	(*m_r)->spill = sp;

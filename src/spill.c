@@ -156,6 +156,21 @@ fail:
 	return SPILL_ERROR;
 }
 
+/* A mem stream reading buf in place (new_with_buffer would copy: a 30 MB
+ * message held twice), over a GByteArray that does not own buf; *a_r (may
+ * be NULL) gets that array, which the stream does not free. */
+static GMimeStream *
+view(const char *buf, size_t len, GByteArray **a_r)
+{
+	GByteArray *a = g_byte_array_new_take((guint8 *)buf, len);
+	GMimeStream *s = g_mime_stream_mem_new_with_byte_array(a);
+
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
+	if (a_r != NULL)
+		*a_r = a;
+	return s;
+}
+
 GMimeStream *
 spill_stream(struct spill *sp, char **error_r)
 {
@@ -168,12 +183,12 @@ spill_stream(struct spill *sp, char **error_r)
 
 		if (sp->mem == NULL)
 			sp->mem = g_malloc(sp->mem_max);
-		a = g_byte_array_new_take((guint8 *)sp->mem, sp->len);
+		/* The view outlives the stream (released with the spill):
+		 * callers just unref the stream. */
+		s = view(sp->mem, sp->len, &a);
 		if (sp->wrappers == NULL)
 			sp->wrappers = g_ptr_array_new();
 		g_ptr_array_add(sp->wrappers, a);
-		s = g_mime_stream_mem_new_with_byte_array(a);
-		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
 		return s;
 	}
 	/* An open file description of its own, so that two readers (or a
@@ -268,16 +283,9 @@ spill_read(GMimeStream *s, char *buf, size_t n)
 GMimeStream *
 spill_view(const char *buf, size_t len)
 {
-	GByteArray *a;
-	GMimeStream *s;
-
 	if (len > G_MAXUINT)
 		return g_mime_stream_mem_new_with_buffer(buf, len);
-	/* new_with_buffer would copy: a 30 MB message held twice. */
-	a = g_byte_array_new_take((guint8 *)buf, len);
-	s = g_mime_stream_mem_new_with_byte_array(a);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
-	return s;
+	return view(buf, len, NULL);
 }
 
 void

@@ -121,6 +121,7 @@ $MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined 
     --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/r5.txt" --attach "$T/big.bin" > "$T/r5.eml"
 imap append INBOX "$T/r5.eml"
 wait_for 30 is_status affected && ok || bad "big r5 over IMAP: $(status)"
+grep -Eq 'fetched in [3-9] pieces' "$T/vultured.log" && ok || bad "r5 not fetched in pieces"
 [ "$(sqlite3 "$T/vulture.db" "SELECT size FROM messages ORDER BY id DESC LIMIT 1")" -gt 2500000 ] && ok || bad "r5 size"
 
 # SIGTERM: clean exit 0, within 30 s (a stuck daemon fails the test
