@@ -33,6 +33,7 @@ enum ktype {
 	K_DURATION,
 	K_TLS,
 	K_TRANSPORT,
+	K_DELIVER,	/* process | queue */
 	K_TZ,
 	K_IDFMT,
 	K_PIN,		/* "sha256:HEX[,...]" or empty */
@@ -94,6 +95,7 @@ static const struct key_def keys[] = {
 	    O(command_max_age), 0, 0 },
 	{ "coordinators", "fingerprints", K_FPRLIST, "", O(coordinators), 0,
 	    0 },
+	{ "deliver", "mode", K_DELIVER, "process", O(deliver_mode), 0, 0 },
 	{ "imap", "enabled", K_BOOL, "true", O(imap.enabled), 0, 0 },
 	{ "imap", "host", K_STR, "127.0.0.1", O(imap.host), 0, 0 },
 	{ "imap", "port", K_INT, "143", O(imap.port), 1, 65535 },
@@ -618,6 +620,14 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 			*ip = VCONF_TRANSPORT_SENDMAIL;
 		else
 			report(loc, k, "'%s' is not smtp or sendmail", v);
+		return;
+	case K_DELIVER:
+		if (strcmp(v, "process") == 0)
+			*ip = VCONF_DELIVER_PROCESS;
+		else if (strcmp(v, "queue") == 0)
+			*ip = VCONF_DELIVER_QUEUE;
+		else
+			report(loc, k, "'%s' is not process or queue", v);
 		return;
 	case K_TZ: {
 		GTimeZone *tz = g_time_zone_new_identifier(v);

@@ -14,6 +14,7 @@
 #include "vulture/json.h"
 #include "vulture/log.h"
 #include "vulture/vtime.h"
+#include "vulture/wake.h"
 
 /* A failure worth retrying: logged with its reason, the MTA told in one
  * terse line (it may end up in a bounce), err freed. Returns 75. */
@@ -25,6 +26,17 @@ deliver_tempfail(const char *what, char *err)
 	    "failure\n");
 	g_free(err);
 	return EX_TEMPFAIL;
+}
+
+/* A stored message left to the daemon: wake it, or say that it waits for
+ * the daemon's start (an operator who chose mode = queue and does not run
+ * vultured finds out from the log, not from a silent backlog). */
+static void
+deliver_hand_over(const struct vconf *conf, int64_t row)
+{
+	if (!wake_daemon(conf))
+		log_warnx("deliver: message %" G_GINT64_FORMAT " waits: "
+		    "vultured is not running", (gint64)row);
 }
 
 /* deliver: the MTA's pipe. Exit 0 once the message is stored; 75 for
@@ -42,7 +54,7 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	char chunk[65536], head[1024];
 	size_t n, len, head_len = 0, skip = 0;
 	int64_t row;
-	int temp, dup, rc;
+	int temp, dup, queue, rc;
 
 	log_init("vulture-deliver", LOG_TO_SYSLOG, 0);
 	log_set_quiet(0);
@@ -127,8 +139,10 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 		rc = deliver_tempfail("cannot store the message", err);
 		goto out;
 	}
+	queue = c->conf->deliver_mode == VCONF_DELIVER_QUEUE;
 	log_info("message %" G_GINT64_FORMAT " stored source=deliver bytes=%zu"
-	    "%s", (gint64)row, len - skip, dup ? " duplicate" : "");
+	    "%s%s", (gint64)row, len - skip, dup ? " duplicate" : "",
+	    queue && !dup ? " queued" : "");
 	g_object_unref(msg);
 	msg = NULL;
 	g_object_unref(whole);
@@ -139,11 +153,16 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	rc = 0;
 	if (dup)
 		goto out;
+	if (queue) {
+		deliver_hand_over(c->conf, row);
+		goto out;
+	}
 	/* Answers need the templates and the desk key: without them the
 	 * message waits, stored, for the daemon. */
 	if (ctl_outbound(c) != 0) {
 		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
 		    "later: templates or desk key unusable", (gint64)row);
+		deliver_hand_over(c->conf, row);
 		goto out;
 	}
 	env.conf = c->conf;
@@ -154,6 +173,7 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
 		    "later: %s", (gint64)row, err);
 		g_free(err);
+		deliver_hand_over(c->conf, row);
 	}
 	inbound_decision_free(&d);
 out:
@@ -559,8 +579,11 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 	env.ctx = vkeys_ctx(c->keys);
 	env.out = &c->out;
 	if ((rc = inbound_process(&env, row, vtime_now(), &d, &err)) !=
-	    STORE_OK)
+	    STORE_OK) {
+		/* Back to "new" already: the daemon takes it up. */
+		(void)wake_daemon(c->conf);
 		return ctl_store_fail(rc, err);
+	}
 	printf("message %lld: %s (%s): %s\n", (long long)row,
 	    inbound_action_name(d->action), d->kind, d->reason);
 	inbound_decision_free(&d);

@@ -33,6 +33,7 @@
 #include "vulture/smtp_out.h"
 #include "vulture/store.h"
 #include "vulture/vtime.h"
+#include "vulture/wake.h"
 
 #define SCHED_INTERVAL 60.0		/* seconds between scheduler passes */
 #define INTAKE_BATCH 50			/* messages fetched at once */
@@ -920,6 +921,38 @@ load_checked(const char *path, int *temporary_r)
 }
 
 static const char *config_path;
+static ev_io wakeio;			/* the FIFO deliver writes to */
+
+static void
+wake_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	wake_drain(w->fd);
+	wake(&intake);
+}
+
+/* (Re)opens the wake-up FIFO beside the current database. Without it the
+ * daemon still finds what deliver left, at its next look. */
+static void
+wake_open(struct ev_loop *loop)
+{
+	char *err = NULL;
+	int fd;
+
+	if (ev_is_active(&wakeio)) {
+		ev_io_stop(loop, &wakeio);
+		close(wakeio.fd);
+	}
+	if ((fd = wake_listen(conf, &err)) == -1) {
+		log_warnx("wake-up FIFO: %s: messages left by deliver wait "
+		    "for the next poll", err);
+		g_free(err);
+		return;
+	}
+	ev_io_init(&wakeio, wake_cb, fd, EV_READ);
+	ev_io_start(loop, &wakeio);
+}
 
 static void
 signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -950,6 +983,7 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		if (rc != 0)
 			fatalx("reload: %s", path);
 		start_workers();
+		wake_open(loop);
 		log_info("reloaded configuration and templates");
 		return;
 	}
@@ -1076,9 +1110,15 @@ main(int argc, char **argv)
 	ev_timer_init(&sched, sched_cb, 0.0, SCHED_INTERVAL);
 	ev_timer_start(loop, &sched);
 	start_workers();
-	log_info("started pid=%ld imap=%s", (long)getpid(),
-	    conf->imap.enabled ? conf->imap.host : "off");
+	wake_open(loop);
+	log_info("started pid=%ld imap=%s deliver=%s", (long)getpid(),
+	    conf->imap.enabled ? conf->imap.host : "off",
+	    conf->deliver_mode == VCONF_DELIVER_QUEUE ? "queue" : "process");
 	ev_run(loop, 0);
+	if (ev_is_active(&wakeio)) {
+		ev_io_stop(loop, &wakeio);
+		close(wakeio.fd);
+	}
 	/* SIGTERM: the workers finish the message in hand. */
 	stop_workers();
 	wenv_close(&mainenv);

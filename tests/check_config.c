@@ -8,6 +8,7 @@
 #include "check_suites.h"
 #include "testutil.h"
 #include "vulture/config.h"
+#include "vulture/wake.h"
 
 static char *dir;
 
@@ -146,6 +147,8 @@ static const struct {
 	    "v.conf:4: port:" },
 	{ "[general]\naddress = a@b.example\n[smtp]\ntransport = carrier\n",
 	    "'carrier' is not smtp or sendmail" },
+	{ "[general]\naddress = a@b.example\n[deliver]\nmode = later\n",
+	    "v.conf:4: mode: 'later' is not process or queue" },
 	{ "[general]\naddress = a@b.example\n[smtp]\ntransport = sendmail\n"
 	    "sendmail_path = /nonexistent/sendmail\n",
 	    "v.conf:5: sendmail_path: /nonexistent/sendmail" },
@@ -320,6 +323,50 @@ START_TEST(test_parsers)
 }
 END_TEST
 
+/* The FIFO deliver wakes the daemon by: nobody listening is 0, never a
+ * block; a listener sees the byte; something else at the name is refused
+ * and left as it was. */
+START_TEST(test_wake)
+{
+	struct vconf c;
+	struct stat sb;
+	char *path, *err = NULL, buf[8];
+	int fd;
+
+	memset(&c, 0, sizeof(c));
+	c.database = g_build_filename(dir, "v.db", NULL);
+	path = wake_path(&c);
+	ck_assert_int_eq(wake_daemon(&c), 0);
+	fd = wake_listen(&c, &err);
+	ck_assert_msg(fd >= 0, "%s", err);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert(S_ISFIFO(sb.st_mode));
+	ck_assert_int_eq(read(fd, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(wake_daemon(&c), 1);
+	ck_assert_int_eq(wake_daemon(&c), 1);
+	ck_assert_int_eq(read(fd, buf, sizeof(buf)), 2);
+	ck_assert_int_eq(wake_daemon(&c), 1);
+	wake_drain(fd);
+	ck_assert_int_eq(read(fd, buf, sizeof(buf)), -1);
+	close(fd);
+	/* Listening again reuses the FIFO. */
+	fd = wake_listen(&c, &err);
+	ck_assert_msg(fd >= 0, "%s", err);
+	close(fd);
+	ck_assert_int_eq(wake_daemon(&c), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	g_free(tu_write(dir, "v.db-wake", "keep me\n", 0600));
+	ck_assert_int_eq(wake_listen(&c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a FIFO"));
+	ck_assert_int_eq(wake_daemon(&c), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 8);
+	g_free(err);
+	g_free(path);
+	g_free(c.database);
+}
+END_TEST
+
 Suite *
 make_config_suite(void)
 {
@@ -335,6 +382,7 @@ make_config_suite(void)
 	tcase_add_test(tc, test_missing_and_binary);
 	tcase_add_test(tc, test_sample_matches_table);
 	tcase_add_test(tc, test_parsers);
+	tcase_add_test(tc, test_wake);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -124,6 +124,20 @@ wait_for 30 is_status affected && ok || bad "big r5 over IMAP: $(status)"
 grep -Eq 'fetched in [3-9] pieces' "$T/vultured.log" && ok || bad "r5 not fetched in pieces"
 [ "$(sqlite3 "$T/vulture.db" "SELECT size FROM messages ORDER BY id DESC LIMIT 1")" -gt 2500000 ] && ok || bad "r5 size"
 
+# [deliver] mode = queue: deliver only stores and wakes the daemon through
+# the FIFO beside the database; the daemon, in IDLE for up to 29 minutes,
+# applies the message at once.
+conf "[deliver]
+mode = queue"
+kill -HUP "$VULTURED_PID"
+wait_for 10 sh -c "[ \$(grep -c 'reloaded configuration' '$T/vultured.log') -ge 2 ]" && ok || bad "reload into queue mode"
+[ -p "$T/vulture.db-wake" ] && ok || bad "no wake-up FIFO beside the database"
+reply r6 not-affected
+vctl deliver < "$T/r6.eml" && ok || bad "queued deliver exit"
+ROW6=$(sqlite3 "$T/vulture.db" "SELECT max(id) FROM messages")
+wait_for 10 is_status not-affected && ok || bad "queued r6 not applied by the daemon: $(status)"
+grep -q "message $ROW6 apply" "$T/vultured.log" && ok || bad "r6 not applied by vultured"
+
 # SIGTERM: clean exit 0, within 30 s (a stuck daemon fails the test
 # instead of hanging it).
 kill -TERM "$VULTURED_PID"
@@ -140,10 +154,17 @@ wait "$VULTURED_PID"
 [ $? = 0 ] && ok || bad "exit status after SIGTERM"
 VULTURED_PID=
 grep -q 'stopped' "$T/vultured.log" && ok || bad "no stop logged"
-# --once with the server down: 75 for cron, and nothing lost.
+# Queued with no daemon running: stored, exit 0, waiting.
+reply r7 affected
+vctl deliver < "$T/r7.eml" && ok || bad "queued deliver without daemon"
+[ "$(sqlite3 "$T/vulture.db" "SELECT state FROM messages ORDER BY id DESC LIMIT 1")" = new ] && ok || bad "r7 not left new"
+is_status not-affected && ok || bad "r7 applied without a daemon"
+# --once with the server down: 75 for cron, and nothing lost; what deliver
+# queued is applied.
 stop_dovecot
 ${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1
 [ $? = 75 ] && ok || bad "--once without IMAP: $(cat "$T/once.log")"
+is_status affected && ok || bad "queued r7 not applied by --once: $(status)"
 "$VULTURED" -x > /dev/null 2>&1
 [ $? = 64 ] && ok || bad "usage exit"
 printf '[general]\naddress = broken\n' > "$CONF"

@@ -10,6 +10,9 @@
 
 enum vconf_tls { VCONF_TLS_NONE, VCONF_TLS_STARTTLS, VCONF_TLS_TLS };
 enum vconf_transport { VCONF_TRANSPORT_SMTP, VCONF_TRANSPORT_SENDMAIL };
+/* What vulturectl deliver does after storing: everything itself, or hand
+ * the message to vultured (stored "new", the daemon woken). */
+enum vconf_deliver { VCONF_DELIVER_PROCESS, VCONF_DELIVER_QUEUE };
 
 #define VCONF_MAX_REMIND 8
 #define VCONF_MAX_COORDINATORS 64
@@ -69,6 +72,7 @@ struct vconf {
 	uint64_t max_message_size;	/* bytes */
 	int64_t command_max_age;	/* seconds */
 	char **coordinators;		/* owned, NULL-terminated, 40 hex */
+	enum vconf_deliver deliver_mode;
 	struct vconf_imap imap;
 	struct vconf_smtp smtp;
 };
