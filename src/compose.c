@@ -14,6 +14,7 @@
 #include <gmime/gmime.h>
 
 #include "vulture/compose.h"
+#include "vulture/gpgproc.h"
 
 #define HEX_ID_BYTES	16		/* random part of a message id */
 #define OBSCURED_SUBJECT "..."		/* RFC 9788 when there is no case */
@@ -1246,6 +1247,101 @@ crypt_error(gpgme_ctx_t ctx, gpgme_key_t signer, gpgme_error_t err)
 	    gpgme_strerror(err));
 }
 
+/* Signs plain with signer and encrypts it to keys (NULL-terminated, the
+ * signer among them): one combined operation (RFC 3156 6.2). Always
+ * trust: the keys are pinned by fingerprint and were judged by the
+ * caller; imported vendor keys carry no certification. The armored
+ * result goes to *armored_r (g_free). */
+static int
+crypt_with(gpgme_ctx_t ctx, gpgme_key_t *keys, gpgme_key_t signer,
+    const void *plain, size_t len, char **armored_r, size_t *len_r,
+    char **error_r)
+{
+	gpgme_data_t dplain = NULL, cipher = NULL;
+	gpgme_error_t err;
+	char *mem;
+	size_t mlen = 0;
+	int rc = -1;
+
+	*armored_r = NULL;
+	*len_r = 0;
+	gpgme_signers_clear(ctx);
+	if ((err = gpgme_data_new_from_mem(&dplain, plain, len, 0)) != 0 ||
+	    (err = gpgme_data_new(&cipher)) != 0) {
+		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
+		goto done;
+	}
+	if ((err = gpgme_signers_add(ctx, signer)) != 0) {
+		*error_r = g_strdup_printf("desk key %s: gpgme: %s",
+		    signer->subkeys->fpr, gpgme_strerror(err));
+		goto done;
+	}
+	err = gpgme_op_encrypt_sign(ctx, keys, GPGME_ENCRYPT_ALWAYS_TRUST,
+	    dplain, cipher);
+	if (err != 0) {
+		*error_r = crypt_error(ctx, signer, err);
+		goto done;
+	}
+	if (gpgme_op_encrypt_result(ctx) == NULL ||
+	    gpgme_op_encrypt_result(ctx)->invalid_recipients != NULL) {
+		*error_r = crypt_error(ctx, signer, GPG_ERR_UNUSABLE_PUBKEY);
+		goto done;
+	}
+	if (check_signature(gpgme_op_sign_result(ctx), signer, error_r) == -1)
+		goto done;
+	mem = gpgme_data_release_and_get_mem(cipher, &mlen);
+	cipher = NULL;
+	if (mem == NULL || mlen == 0) {
+		gpgme_free(mem);
+		*error_r = g_strdup("gpgme: encrypt and sign: no output");
+		goto done;
+	}
+	*armored_r = g_malloc(mlen + 1);
+	memcpy(*armored_r, mem, mlen);
+	(*armored_r)[mlen] = '\0';
+	*len_r = mlen;
+	gpgme_free(mem);
+	rc = 0;
+done:
+	gpgme_signers_clear(ctx);
+	if (dplain != NULL)
+		gpgme_data_release(dplain);
+	if (cipher != NULL)
+		gpgme_data_release(cipher);
+	return rc;
+}
+
+int
+compose_crypt(gpgme_ctx_t ctx, struct compose_keys *kc,
+    const char *const *fprs, size_t n, const void *plain, size_t len,
+    char **armored_r, size_t *len_r, char **error_r)
+{
+	struct compose_msg m;
+	struct ctx_saved saved;
+	gpgme_key_t *keys = NULL, signer = NULL;
+	int rc = -1;
+
+	*armored_r = NULL;
+	*len_r = 0;
+	if (n == 0 || n > COMPOSE_MAX_RECIPIENTS + 1 || fprs[n] != NULL) {
+		*error_r = g_strdup("compose: bad key list");
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.desk_fpr = fprs[0];
+	m.recipient_fprs = fprs + 1;
+	m.keys = kc;
+	compose_init();
+	if (ctx_save(ctx, &saved, error_r) == -1)
+		return -1;
+	if (resolve_keys(ctx, &m, &keys, &signer, error_r) == 0)
+		rc = crypt_with(ctx, keys, signer, plain, len, armored_r,
+		    len_r, error_r);
+	free_keys(keys, signer);
+	ctx_restore(ctx, &saved);
+	return rc;
+}
+
 /* The protected entity: text/plain, or multipart/mixed with the
  * attachments; RFC 9788 header fields and a legacy display of the Subject
  * atop the body text (RFC 9788 4.5.3.2). Plaintext copies go to wipe. */
@@ -1309,12 +1405,11 @@ compose_encrypted(gpgme_ctx_t ctx, const struct compose_msg *m,
 	GMimePart *version, *payload;
 	GPtrArray *wipe = NULL;
 	GByteArray *plain_ba = NULL, *wire = NULL;
-	gpgme_data_t plain = NULL, cipher = NULL;
 	gpgme_key_t *keys = NULL, signer = NULL;
-	gpgme_error_t err;
+	struct gpgproc *gp;
 	char *msgid = NULL, *outer_subject = NULL, *armored = NULL;
 	size_t armored_len = 0;
-	int have_saved = 0, rc = -1;
+	int have_saved = 0, rc = -1, crc;
 
 	*out_r = NULL;
 	if (message_id_r != NULL)
@@ -1349,39 +1444,25 @@ compose_encrypted(gpgme_ctx_t ctx, const struct compose_msg *m,
 	/* The GMime tree holds plaintext copies: drop it at once. */
 	g_clear_object(&root);
 
-	if ((err = gpgme_data_new_from_mem(&plain, (const char *)plain_ba->data,
-	    plain_ba->len, 0)) != 0 ||
-	    (err = gpgme_data_new(&cipher)) != 0) {
-		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
-		goto done;
+	/* In the thread's gpg helper when it has one (gpgproc.h): the
+	 * keys were judged above, the helper judges them again. */
+	crc = GPGPROC_GONE;
+	if ((gp = gpgproc_current()) != NULL) {
+		const char *fl[COMPOSE_MAX_RECIPIENTS + 2];
+		size_t nf;
+
+		for (nf = 0; keys[nf] != NULL && nf + 1 < G_N_ELEMENTS(fl);
+		    nf++)
+			fl[nf] = keys[nf]->fpr;
+		fl[nf] = NULL;
+		crc = gpgproc_encrypt_sign(gp, fl, nf, plain_ba->data,
+		    plain_ba->len, &armored, &armored_len, error_r);
 	}
-	if ((err = gpgme_signers_add(ctx, signer)) != 0) {
-		*error_r = g_strdup_printf("desk key %s: gpgme: %s",
-		    m->desk_fpr, gpgme_strerror(err));
+	if (crc == GPGPROC_GONE)
+		crc = crypt_with(ctx, keys, signer, plain_ba->data,
+		    plain_ba->len, &armored, &armored_len, error_r);
+	if (crc != 0)
 		goto done;
-	}
-	/* One combined operation (RFC 3156 6.2). Always trust: the keys are
-	 * pinned by fingerprint and were judged above; imported vendor keys
-	 * carry no certification. */
-	err = gpgme_op_encrypt_sign(ctx, keys, GPGME_ENCRYPT_ALWAYS_TRUST,
-	    plain, cipher);
-	if (err != 0) {
-		*error_r = crypt_error(ctx, signer, err);
-		goto done;
-	}
-	if (gpgme_op_encrypt_result(ctx) == NULL ||
-	    gpgme_op_encrypt_result(ctx)->invalid_recipients != NULL) {
-		*error_r = crypt_error(ctx, signer, GPG_ERR_UNUSABLE_PUBKEY);
-		goto done;
-	}
-	if (check_signature(gpgme_op_sign_result(ctx), signer, error_r) == -1)
-		goto done;
-	armored = gpgme_data_release_and_get_mem(cipher, &armored_len);
-	cipher = NULL;
-	if (armored == NULL || armored_len == 0) {
-		*error_r = g_strdup("gpgme: encrypt and sign: no output");
-		goto done;
-	}
 
 	/* RFC 3156 4: multipart/encrypted with exactly two parts. */
 	enc = g_mime_multipart_new_with_subtype("encrypted");
@@ -1417,12 +1498,7 @@ compose_encrypted(gpgme_ctx_t ctx, const struct compose_msg *m,
 	}
 	rc = 0;
 done:
-	if (plain != NULL)
-		gpgme_data_release(plain);
-	if (cipher != NULL)
-		gpgme_data_release(cipher);
-	if (armored != NULL)
-		gpgme_free(armored);
+	g_free(armored);
 	if (root != NULL)
 		g_object_unref(root);
 	if (enc != NULL)

@@ -13,6 +13,7 @@
 #include <gpgme.h>
 
 #include "decode_p.h"
+#include "vulture/gpgproc.h"
 
 /* Output data object: appends to a spill and fails past its cap, which
  * makes GPGME abort the operation and close gpg's pipe. */
@@ -319,8 +320,15 @@ vdec_pgp_decrypt(gpgme_ctx_t ctx, GMimeStream *in, size_t cap,
 	gpgme_error_t		 err, derr;
 	gpgme_decrypt_result_t	 dr;
 	struct op_save		 os;
+	struct gpgproc		*gp;
 	int			 ret = -1;
 
+	/* In the thread's gpg helper when it has one (gpgproc.h). */
+	if ((gp = gpgproc_current()) != NULL &&
+	    (ret = gpgproc_decrypt(gp, in, cap, spill_dir, p)) !=
+	    GPGPROC_GONE)
+		return ret;
+	ret = -1;
 	op_enter(ctx, &os);
 	plain_open(p, cap, spill_dir);
 	err = gpgme_data_new_from_cbs(&cipher, &stream_cbs, in);

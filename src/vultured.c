@@ -22,6 +22,7 @@
 #include "vulture/case.h"
 #include "vulture/config.h"
 #include "vulture/decode.h"
+#include "vulture/gpgproc.h"
 #include "vulture/imap_src.h"
 #include "vulture/inbound.h"
 #include "vulture/keys.h"
@@ -174,6 +175,9 @@ struct decoder {
 };
 
 static struct decoder decoder;		/* the intake thread's */
+/* The gpg helpers of the intake and decoder threads (gpgproc.h), forked
+ * while the daemon has one thread; NULL: gpg runs in the thread. */
+static struct gpgproc *intake_gpg, *decoder_gpg;
 
 static void *
 decoder_main(void *arg)
@@ -182,6 +186,7 @@ decoder_main(void *arg)
 	struct inbound_env env = { dc->w.conf, dc->w.st,
 	    vkeys_ctx(dc->w.keys), &dc->w.out };
 
+	gpgproc_use(decoder_gpg);
 	pthread_mutex_lock(&dc->mu);
 	for (;;) {
 		struct inbound_prepared *p = NULL;
@@ -707,6 +712,7 @@ intake_main(void *arg)
 	(void)arg;
 	if (wenv_open_retry(&intake, &w) == -1)
 		return NULL;
+	gpgproc_use(intake_gpg);
 	decoder_start(&decoder);
 	process_pending(&w);
 	while (!atomic_load(&stopping)) {
@@ -869,6 +875,24 @@ stop_workers(void)
 	stop_worker(&sender);
 }
 
+/* (Re)starts the gpg helpers for conf's GNUPGHOME. Only while no worker
+ * runs: a fork copies the calling thread alone. Without them gpg runs in
+ * the threads, as before. */
+static void
+gpg_helpers(void)
+{
+	char *err = NULL;
+
+	gpgproc_stop(&intake_gpg);
+	gpgproc_stop(&decoder_gpg);
+	if (gpgproc_start(conf->gnupghome, "intake gpg helper", &intake_gpg,
+	    &err) == -1 || gpgproc_start(conf->gnupghome,
+	    "decoder gpg helper", &decoder_gpg, &err) == -1) {
+		log_warnx("%s: gpg runs in the threads", err);
+		g_free(err);
+	}
+}
+
 static void
 run_scheduler(void)
 {
@@ -975,6 +999,7 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		wenv_close(&mainenv);
 		vconf_free(&conf);
 		conf = nc;
+		gpg_helpers();
 		while ((rc = wenv_open(&mainenv, conf, &path)) == WENV_TEMP) {
 			log_warnx("reload: %s: retrying", path);
 			g_free(path);
@@ -1096,6 +1121,8 @@ main(int argc, char **argv)
 		fclose(f);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Before the loop and the threads: the helpers are forks. */
+	gpg_helpers();
 	/* Not the default loop: it would reap every child on SIGCHLD, and the
 	 * sendmail transport waits for its own. */
 	loop = ev_loop_new(EVFLAG_AUTO);
@@ -1121,6 +1148,8 @@ main(int argc, char **argv)
 	}
 	/* SIGTERM: the workers finish the message in hand. */
 	stop_workers();
+	gpgproc_stop(&intake_gpg);
+	gpgproc_stop(&decoder_gpg);
 	wenv_close(&mainenv);
 	vconf_free(&conf);
 	if (pidfile != NULL)

@@ -71,6 +71,15 @@ struct compose_msg {
  * cache per context, used by the context's thread only. */
 #define COMPOSE_KEYS_SETTLE 2
 
+/* The OpenPGP step of compose_encrypted() alone, for the gpg helper
+ * (gpgproc.h): plain signed by the key fprs[0] and encrypted to every key
+ * of fprs (n of them, NULL-terminated, full primary fingerprints, judged
+ * again here), keys from kc (foreign, may be NULL). 0 with *armored_r
+ * (g_free) and *len_r, or -1 with *error_r. */
+int compose_crypt(gpgme_ctx_t ctx, struct compose_keys *kc,
+    const char *const *fprs, size_t n, const void *plain, size_t len,
+    char **armored_r, size_t *len_r, char **error_r);
+
 /* ctx is foreign and must outlive the cache. Returns a new cache. */
 struct compose_keys *compose_keys_new(gpgme_ctx_t ctx);
 void compose_keys_free(struct compose_keys **kc);

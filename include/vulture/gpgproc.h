@@ -1,0 +1,62 @@
+/* gpgproc: the two GPGME operations of every reply -- decrypting it and
+ * signing+encrypting the answer -- run in a small helper process instead
+ * of the daemon.
+ *
+ * Why: GPGME 1.18 starts each gpg with fork(), not posix_spawn(). Forking
+ * the multi-threaded daemon copies its page tables and makes each of its
+ * pages copy-on-write, and while the fork holds the address space the
+ * other threads' page faults wait: on the test machine about 10 ms of the
+ * daemon's 23 ms of its own CPU per reply, and the reason the decoder and
+ * the intake did not overlap well. A helper forked at start, while the
+ * daemon is small and single-threaded, forks gpg cheaply and alone.
+ *
+ * The helper is the same program (a fork): it runs vdec_pgp_decrypt() and
+ * compose_crypt() with its own GPGME context on the same GNUPGHOME, and
+ * gets its input and gives its output through anonymous memory files
+ * passed over a socket (SCM_RIGHTS), so a 20 MB message never travels
+ * through the socket. It holds no database connection and writes no file.
+ * Each thread that decrypts or signs has its own helper (gpgproc_use);
+ * when a helper is gone, the operation runs in the daemon as before
+ * (GPGPROC_GONE), logged once. */
+#ifndef VULTURE_GPGPROC_H
+#define VULTURE_GPGPROC_H
+
+#include <stddef.h>
+#include <gmime/gmime.h>
+
+struct gpgproc;
+struct vdec_pgp;
+
+/* The helper could not do the operation; the caller does it itself. */
+#define GPGPROC_GONE	(-2)
+/* Bound of one request or answer on the socket (fingerprints, errors). */
+#define GPGPROC_MSG_MAX	(64 * 1024)
+
+/* Forks a helper for GNUPGHOME gnupghome; name is for logs. Only while
+ * the process has a single thread (a fork copies only the caller).
+ * Returns 0, or -1 with *error_r (newly allocated). */
+int gpgproc_start(const char *gnupghome, const char *name,
+    struct gpgproc **gp_r, char **error_r);
+/* Closes the socket (the helper exits at end of file) and reaps it.
+ * Accepts NULL and *gp == NULL. */
+void gpgproc_stop(struct gpgproc **gp);
+
+/* The calling thread's helper (foreign; NULL: none, operations run in
+ * the thread). */
+void gpgproc_use(struct gpgproc *gp);
+struct gpgproc *gpgproc_current(void);
+/* Operations done by the helper and run locally since it went (tests). */
+void gpgproc_stats(const struct gpgproc *gp, unsigned *done_r,
+    unsigned *local_r);
+
+/* vdec_pgp_decrypt() in the helper: the same contract and result, or
+ * GPGPROC_GONE with p untouched and in back at its position. */
+int gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
+    const char *spill_dir, struct vdec_pgp *p);
+/* compose_crypt() in the helper: 0 with *armored_r (g_free) and
+ * *len_r, -1 with *error_r, or GPGPROC_GONE. */
+int gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs,
+    size_t n, const void *plain, size_t len, char **armored_r,
+    size_t *len_r, char **error_r);
+
+#endif

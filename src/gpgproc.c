@@ -1,0 +1,682 @@
+/* gpgproc: GPGME operations in a helper process; see gpgproc.h. */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <gpgme.h>
+
+#include "decode_p.h"
+#include "vulture/compose.h"
+#include "vulture/gpgproc.h"
+#include "vulture/keys.h"
+#include "vulture/log.h"
+#include "vulture/spill.h"
+
+enum { OP_DECRYPT = 1, OP_ENCRYPT_SIGN = 2 };
+#define NO_PLAIN	UINT64_MAX
+#define MAX_FPRS	64
+
+struct gpgproc {
+	int sock;		/* owned */
+	pid_t pid;
+	int gone;
+	char *name;		/* owned */
+	unsigned done, local;
+};
+
+static __thread struct gpgproc *current;
+
+void
+gpgproc_use(struct gpgproc *gp)
+{
+	current = gp;
+}
+
+struct gpgproc *
+gpgproc_current(void)
+{
+	return current;
+}
+
+void
+gpgproc_stats(const struct gpgproc *gp, unsigned *done_r, unsigned *local_r)
+{
+	*done_r = gp->done;
+	*local_r = gp->local;
+}
+
+/* ---- the wire: a bounded buffer of u64 and NUL-terminated strings. */
+
+struct buf {
+	char b[GPGPROC_MSG_MAX];
+	size_t len, pos;
+	int bad;		/* overflow or short read */
+};
+
+static void
+put_u64(struct buf *w, uint64_t v)
+{
+	if (w->len + sizeof(v) > sizeof(w->b)) {
+		w->bad = 1;
+		return;
+	}
+	memcpy(w->b + w->len, &v, sizeof(v));
+	w->len += sizeof(v);
+}
+
+/* NULL and "" differ: a flag byte first. */
+static void
+put_str(struct buf *w, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) + 1 : 0;
+
+	if (w->len + 1 + n > sizeof(w->b)) {
+		w->bad = 1;
+		return;
+	}
+	w->b[w->len++] = s != NULL;
+	if (n > 0) {
+		memcpy(w->b + w->len, s, n);
+		w->len += n;
+	}
+}
+
+static uint64_t
+get_u64(struct buf *r)
+{
+	uint64_t v = 0;
+
+	if (r->pos + sizeof(v) > r->len) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->b + r->pos, sizeof(v));
+	r->pos += sizeof(v);
+	return v;
+}
+
+/* Points into r (valid while r is). */
+static const char *
+get_str(struct buf *r)
+{
+	const char *s, *nul;
+
+	if (r->pos >= r->len) {
+		r->bad = 1;
+		return NULL;
+	}
+	if (r->b[r->pos++] == 0)
+		return NULL;
+	s = r->b + r->pos;
+	if ((nul = memchr(s, '\0', r->len - r->pos)) == NULL) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->pos += (size_t)(nul - s) + 1;
+	return s;
+}
+
+/* One datagram with up to two descriptors. */
+static int
+send_msg(int sock, const struct buf *w, const int *fds, int nfds)
+{
+	union {
+		char c[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { (void *)w->b, w->len };
+	struct msghdr mh;
+	ssize_t n;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds > 0) {
+		struct cmsghdr *c;
+
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.c;
+		mh.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
+	}
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return n == (ssize_t)w->len ? 0 : -1;
+}
+
+/* Receives one datagram; fds[] gets what came (-1 for the rest; the
+ * caller closes them). Returns 0, or -1 at end of file or on error. */
+static int
+recv_msg(int sock, struct buf *r, int *fds, int nfds)
+{
+	union {
+		char c[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { r->b, sizeof(r->b) };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < nfds; i++)
+		fds[i] = -1;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.c;
+	mh.msg_controllen = sizeof(u.c);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		size_t k;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < (int)k; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + (size_t)i * sizeof(int),
+			    sizeof(int));
+			if (i < nfds)
+				fds[i] = fd;
+			else
+				close(fd);
+		}
+	}
+	r->len = (size_t)n;
+	r->pos = 0;
+	r->bad = (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
+	return 0;
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+read_all_at(int fd, void *buf, size_t len, off_t off)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+static int
+memfile(void)
+{
+	return memfd_create("vulture-gpgproc", MFD_CLOEXEC);
+}
+
+/* ---- the helper. */
+
+static void
+serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
+{
+	struct vdec_pgp p;
+	GMimeStream *in, *plain = NULL;
+	uint64_t cap = get_u64(r);
+	const char *dir = get_str(r);
+	uint64_t plain_len = NO_PLAIN;
+	char chunk[65536];
+	int ret = -1, wfail = 0;
+	guint i;
+
+	memset(&p, 0, sizeof(p));
+	if (r->bad || fds[0] == -1 || fds[1] == -1) {
+		put_u64(w, 1);		/* protocol error */
+		return;
+	}
+	/* The descriptor shares its offset with the daemon's, which wrote
+	 * the message: back to the start before GMime notes where it is. */
+	if (lseek(fds[0], 0, SEEK_SET) != 0) {
+		put_u64(w, 1);
+		return;
+	}
+	in = g_mime_stream_fs_new(dup(fds[0]));
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(in), TRUE);
+	ret = vdec_pgp_decrypt(ctx, in, (size_t)cap, dir, &p);
+	g_object_unref(in);
+	if (p.plain != NULL && (plain = spill_stream(p.plain, NULL)) != NULL) {
+		ssize_t n;
+
+		plain_len = 0;
+		while ((n = spill_read(plain, chunk, sizeof(chunk))) > 0) {
+			if (write_all(fds[1], chunk, (size_t)n) == -1) {
+				wfail = 1;
+				break;
+			}
+			plain_len += (uint64_t)n;
+		}
+		if (n < 0)
+			wfail = 1;
+		g_object_unref(plain);
+		explicit_bzero(chunk, sizeof(chunk));
+	} else if (p.plain != NULL)
+		wfail = 1;
+	if (wfail) {
+		/* No room for the plaintext: as the spill would say. */
+		p.spill_failed = 1;
+		ret = -1;
+		plain_len = NO_PLAIN;
+	}
+	put_u64(w, 0);
+	put_u64(w, (uint64_t)(int64_t)ret);
+	put_u64(w, (uint64_t)p.decrypted);
+	put_u64(w, p.n_sigs);
+	put_u64(w, (uint64_t)p.sig);
+	put_u64(w, (uint64_t)p.sig_time);
+	put_u64(w, (uint64_t)p.over_cap);
+	put_u64(w, (uint64_t)p.spill_failed);
+	put_u64(w, plain_len);
+	put_str(w, p.signer_fpr);
+	put_str(w, p.sig_fpr);
+	put_str(w, p.decrypt_error);
+	put_str(w, p.verify_error);
+	put_u64(w, p.recipients != NULL ? p.recipients->len : 0);
+	for (i = 0; p.recipients != NULL && i < p.recipients->len; i++)
+		put_str(w, p.recipients->pdata[i]);
+	vdec_pgp_clear(&p);
+}
+
+static void
+serve_encrypt(gpgme_ctx_t ctx, struct compose_keys *kc, struct buf *r,
+    const int *fds, struct buf *w)
+{
+	const char *fprs[MAX_FPRS + 1];
+	uint64_t n = get_u64(r), len = get_u64(r), i;
+	char *plain = NULL, *armored = NULL, *err = NULL;
+	size_t alen = 0;
+	int rc = -1;
+
+	if (n == 0 || n > MAX_FPRS || fds[0] == -1 || fds[1] == -1 ||
+	    len > G_MAXSIZE / 2) {
+		put_u64(w, 1);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		fprs[i] = get_str(r);
+	fprs[n] = NULL;
+	for (i = 0; i < n; i++)
+		if (fprs[i] == NULL)
+			r->bad = 1;
+	if (r->bad) {
+		put_u64(w, 1);
+		return;
+	}
+	plain = g_malloc(len + 1);
+	if (read_all_at(fds[0], plain, (size_t)len, 0) == -1)
+		err = g_strdup_printf("gpg helper: reading the plaintext: %s",
+		    g_strerror(errno));
+	else
+		rc = compose_crypt(ctx, kc, fprs, (size_t)n, plain,
+		    (size_t)len, &armored, &alen, &err);
+	explicit_bzero(plain, (size_t)len);
+	g_free(plain);
+	if (rc == 0 && write_all(fds[1], armored, alen) == -1) {
+		rc = -1;
+		err = g_strdup_printf("gpg helper: writing the ciphertext: %s",
+		    g_strerror(errno));
+	}
+	put_u64(w, 0);
+	put_u64(w, (uint64_t)(int64_t)rc);
+	put_u64(w, rc == 0 ? alen : 0);
+	put_str(w, err);
+	g_free(armored);
+	g_free(err);
+}
+
+static void G_GNUC_NORETURN
+serve(int sock, const char *gnupghome, const char *name)
+{
+	struct vkeys *keys = NULL;
+	struct buf *r = g_new0(struct buf, 1), *w = g_new0(struct buf, 1);
+	char *err = NULL;
+	int fds[2];
+
+	if (vkeys_open(gnupghome, &keys, &err) == -1) {
+		log_warnx("%s: %s", name, err);
+		_exit(1);
+	}
+	while (recv_msg(sock, r, fds, 2) == 0) {
+		uint64_t op = get_u64(r);
+
+		w->len = 0;
+		w->bad = 0;
+		if (r->bad)
+			put_u64(w, 1);
+		else if (op == OP_DECRYPT)
+			serve_decrypt(vkeys_ctx(keys), r, fds, w);
+		else if (op == OP_ENCRYPT_SIGN)
+			serve_encrypt(vkeys_ctx(keys), vkeys_cache(keys), r,
+			    fds, w);
+		else
+			put_u64(w, 1);
+		if (fds[0] != -1)
+			close(fds[0]);
+		if (fds[1] != -1)
+			close(fds[1]);
+		if (w->bad) {
+			/* An answer past GPGPROC_MSG_MAX: say so instead. */
+			w->len = 0;
+			w->bad = 0;
+			put_u64(w, 1);
+		}
+		if (send_msg(sock, w, NULL, 0) == -1)
+			break;
+	}
+	explicit_bzero(r, sizeof(*r));
+	g_free(r);
+	g_free(w);
+	vkeys_close(&keys);
+	_exit(0);
+}
+
+int
+gpgproc_start(const char *gnupghome, const char *name, struct gpgproc **gp_r,
+    char **error_r)
+{
+	struct gpgproc *gp;
+	int sv[2];
+	pid_t pid;
+
+	*gp_r = NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		*error_r = g_strdup_printf("gpg helper: socketpair: %s",
+		    g_strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		*error_r = g_strdup_printf("gpg helper: fork: %s",
+		    g_strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* The daemon's signals are the daemon's: the helper ends
+		 * when its socket does, after the operation in hand. */
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		close(sv[0]);
+		/* Nothing of the daemon's but stdio and the socket: no
+		 * database, no listening FIFO. */
+		if (sv[1] != 3) {
+			if (dup2(sv[1], 3) == -1)
+				_exit(1);
+			close(sv[1]);
+		}
+		(void)close_range(4, ~0U, 0);
+		(void)prctl(PR_SET_NAME, "vultured-gpg", 0, 0, 0);
+		serve(3, gnupghome, name);
+	}
+	close(sv[1]);
+	gp = g_new0(struct gpgproc, 1);
+	gp->sock = sv[0];
+	gp->pid = pid;
+	gp->name = g_strdup(name);
+	*gp_r = gp;
+	return 0;
+}
+
+void
+gpgproc_stop(struct gpgproc **gpp)
+{
+	struct gpgproc *gp;
+	int status;
+
+	if (gpp == NULL || (gp = *gpp) == NULL)
+		return;
+	log_info("%s pid=%ld: %u operations, %u in the daemon", gp->name,
+	    (long)gp->pid, gp->done, gp->local);
+	close(gp->sock);
+	while (waitpid(gp->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	g_free(gp->name);
+	g_free(gp);
+	*gpp = NULL;
+}
+
+/* After a failed exchange the helper is not trusted again: a late answer
+ * would be taken for the next request's. */
+static int
+gone(struct gpgproc *gp, const char *what)
+{
+	if (!gp->gone)
+		log_warnx("%s: %s: gpg runs in the daemon from now on",
+		    gp->name, what);
+	gp->gone = 1;
+	gp->local++;
+	return GPGPROC_GONE;
+}
+
+static int
+exchange(struct gpgproc *gp, const struct buf *w, const int *fds,
+    struct buf *r)
+{
+	int none[2];
+
+	if (w->bad)
+		return gone(gp, "request too large");
+	if (send_msg(gp->sock, w, fds, 2) == -1)
+		return gone(gp, "helper gone");
+	if (recv_msg(gp->sock, r, none, 2) == -1)
+		return gone(gp, "helper gone");
+	if (none[0] != -1)
+		close(none[0]);
+	if (none[1] != -1)
+		close(none[1]);
+	if (r->bad || get_u64(r) != 0 || r->bad)
+		return gone(gp, "protocol error");
+	return 0;
+}
+
+int
+gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
+    const char *spill_dir, struct vdec_pgp *p)
+{
+	struct buf *w = NULL, *r = NULL;
+	gint64 pos = g_mime_stream_tell(in);
+	char chunk[65536];
+	const char *s;
+	uint64_t plain_len, nrec, i;
+	ssize_t n;
+	int fds[2] = { -1, -1 }, rc = GPGPROC_GONE, ret;
+
+	if (gp->gone) {
+		gp->local++;
+		return GPGPROC_GONE;
+	}
+	if ((fds[0] = memfile()) == -1 || (fds[1] = memfile()) == -1) {
+		gp->local++;
+		goto out;
+	}
+	while ((n = spill_read(in, chunk, sizeof(chunk))) > 0)
+		if (write_all(fds[0], chunk, (size_t)n) == -1)
+			break;
+	if (n != 0) {
+		gp->local++;
+		goto out;
+	}
+	w = g_new0(struct buf, 1);
+	r = g_new0(struct buf, 1);
+	put_u64(w, OP_DECRYPT);
+	put_u64(w, cap);
+	put_str(w, spill_dir);
+	if ((rc = exchange(gp, w, fds, r)) != 0)
+		goto out;
+	ret = (int)(int64_t)get_u64(r);
+	p->decrypted = (int)get_u64(r);
+	p->n_sigs = (unsigned)get_u64(r);
+	p->sig = (enum vdec_sig)get_u64(r);
+	p->sig_time = (gint64)get_u64(r);
+	p->over_cap = (int)get_u64(r);
+	p->spill_failed = (int)get_u64(r);
+	plain_len = get_u64(r);
+	if ((s = get_str(r)) != NULL)
+		g_strlcpy(p->signer_fpr, s, sizeof(p->signer_fpr));
+	if ((s = get_str(r)) != NULL)
+		g_strlcpy(p->sig_fpr, s, sizeof(p->sig_fpr));
+	p->decrypt_error = g_strdup(get_str(r));
+	p->verify_error = g_strdup(get_str(r));
+	nrec = get_u64(r);
+	p->recipients = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < nrec && !r->bad; i++) {
+		if ((s = get_str(r)) == NULL)
+			r->bad = 1;
+		else
+			g_ptr_array_add(p->recipients, g_strdup(s));
+	}
+	if (r->bad || (plain_len != NO_PLAIN && plain_len > cap)) {
+		/* Half a result is not used: the helper is out. */
+		vdec_pgp_clear(p);
+		rc = gone(gp, "malformed answer");
+		goto out;
+	}
+	if (plain_len != NO_PLAIN) {
+		off_t off = 0;
+
+		p->plain = spill_new(spill_dir, cap, 0);
+		while ((uint64_t)off < plain_len) {
+			size_t k = MIN(sizeof(chunk), (size_t)(plain_len -
+			    (uint64_t)off));
+
+			if (read_all_at(fds[1], chunk, k, off) == -1 ||
+			    spill_write(p->plain, chunk, k, NULL) !=
+			    SPILL_OK) {
+				/* Worth retrying later, like a full disk. */
+				spill_free(&p->plain);
+				p->spill_failed = 1;
+				ret = -1;
+				break;
+			}
+			off += (off_t)k;
+		}
+	}
+	gp->done++;
+	rc = ret;
+out:
+	if (rc == GPGPROC_GONE)
+		(void)g_mime_stream_seek(in, pos, GMIME_STREAM_SEEK_SET);
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	explicit_bzero(chunk, sizeof(chunk));
+	if (r != NULL)
+		explicit_bzero(r, sizeof(*r));
+	g_free(w);
+	g_free(r);
+	return rc;
+}
+
+int
+gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
+    const void *plain, size_t len, char **armored_r, size_t *len_r,
+    char **error_r)
+{
+	struct buf *w = NULL, *r = NULL;
+	uint64_t alen;
+	const char *err;
+	size_t i;
+	int fds[2] = { -1, -1 }, rc = GPGPROC_GONE, ret;
+
+	*armored_r = NULL;
+	*len_r = 0;
+	if (gp->gone) {
+		gp->local++;
+		return GPGPROC_GONE;
+	}
+	if (n == 0 || n > MAX_FPRS || (fds[0] = memfile()) == -1 ||
+	    (fds[1] = memfile()) == -1 ||
+	    write_all(fds[0], plain, len) == -1) {
+		gp->local++;
+		goto out;
+	}
+	w = g_new0(struct buf, 1);
+	r = g_new0(struct buf, 1);
+	put_u64(w, OP_ENCRYPT_SIGN);
+	put_u64(w, n);
+	put_u64(w, len);
+	for (i = 0; i < n; i++)
+		put_str(w, fprs[i]);
+	if ((rc = exchange(gp, w, fds, r)) != 0)
+		goto out;
+	ret = (int)(int64_t)get_u64(r);
+	alen = get_u64(r);
+	err = get_str(r);
+	if (r->bad || (ret == 0 && (alen == 0 || alen > G_MAXSIZE / 2))) {
+		rc = gone(gp, "malformed answer");
+		goto out;
+	}
+	if (ret != 0) {
+		*error_r = g_strdup(err != NULL ? err : "gpg helper: failed");
+		gp->done++;
+		rc = -1;
+		goto out;
+	}
+	*armored_r = g_malloc((size_t)alen + 1);
+	if (read_all_at(fds[1], *armored_r, (size_t)alen, 0) == -1) {
+		g_free(*armored_r);
+		*armored_r = NULL;
+		rc = gone(gp, "reading the ciphertext");
+		goto out;
+	}
+	(*armored_r)[alen] = '\0';
+	*len_r = (size_t)alen;
+	gp->done++;
+	rc = 0;
+out:
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	g_free(w);
+	g_free(r);
+	return rc;
+}
