@@ -369,18 +369,17 @@ serve_encrypt(gpgme_ctx_t ctx, struct compose_keys *kc, struct buf *r,
 	g_free(err);
 }
 
-static void G_GNUC_NORETURN
-serve(int sock, const char *gnupghome, const char *name)
+int
+gpgproc_serve(int sock, const char *gnupghome, char **error_r)
 {
 	struct vkeys *keys = NULL;
-	struct buf *r = g_new0(struct buf, 1), *w = g_new0(struct buf, 1);
-	char *err = NULL;
+	struct buf *r, *w;
 	int fds[2];
 
-	if (vkeys_open(gnupghome, &keys, &err) == -1) {
-		log_warnx("%s: %s", name, err);
-		_exit(1);
-	}
+	if (vkeys_open(gnupghome, &keys, error_r) == -1)
+		return -1;
+	r = g_new0(struct buf, 1);
+	w = g_new0(struct buf, 1);
 	while (recv_msg(sock, r, fds, 2) == 0) {
 		uint64_t op = get_u64(r);
 
@@ -412,7 +411,18 @@ serve(int sock, const char *gnupghome, const char *name)
 	g_free(r);
 	g_free(w);
 	vkeys_close(&keys);
-	_exit(0);
+	return 0;
+}
+
+struct gpgproc *
+gpgproc_from_socket(int sock, const char *name)
+{
+	struct gpgproc *gp = g_new0(struct gpgproc, 1);
+
+	gp->sock = sock;
+	gp->pid = -1;
+	gp->name = g_strdup(name);
+	return gp;
 }
 
 int
@@ -453,7 +463,11 @@ gpgproc_start(const char *gnupghome, const char *name, struct gpgproc **gp_r,
 		}
 		(void)close_range(4, ~0U, 0);
 		(void)prctl(PR_SET_NAME, "vultured-gpg", 0, 0, 0);
-		serve(3, gnupghome, name);
+		if (gpgproc_serve(3, gnupghome, error_r) == -1) {
+			log_warnx("%s: %s", name, *error_r);
+			_exit(1);
+		}
+		_exit(0);
 	}
 	close(sv[1]);
 	gp = g_new0(struct gpgproc, 1);
@@ -475,7 +489,8 @@ gpgproc_stop(struct gpgproc **gpp)
 	log_info("%s pid=%ld: %u operations, %u in the daemon", gp->name,
 	    (long)gp->pid, gp->done, gp->local);
 	close(gp->sock);
-	while (waitpid(gp->pid, &status, 0) == -1 && errno == EINTR)
+	while (gp->pid != -1 && waitpid(gp->pid, &status, 0) == -1 &&
+	    errno == EINTR)
 		;
 	g_free(gp->name);
 	g_free(gp);

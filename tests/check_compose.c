@@ -15,6 +15,12 @@
 #include <string.h>
 
 #include "vulture/compose.h"
+#include "vulture/gpgproc.h"
+#include "../src/decode_p.h"
+#include <sys/socket.h>
+#include <fcntl.h>
+#include "testutil.h"
+#include <unistd.h>
 
 #define DESK_ADDR	"vultures@cert.example"
 #define CASE_ID		"JVNVU#12345678"
@@ -1157,6 +1163,203 @@ START_TEST(test_bench)
 }
 END_TEST
 
+/* ---- The gpg helper (gpgproc.h): both halves in this process, the
+ * serving half in a thread, so that valgrind sees them both. */
+
+struct served {
+	int sock;
+	const char *home;
+	int rc;
+	char *err;
+};
+
+static gpointer
+serve_thread(gpointer data)
+{
+	struct served *sv = data;
+
+	sv->rc = gpgproc_serve(sv->sock, sv->home, &sv->err);
+	close(sv->sock);
+	return NULL;
+}
+
+static void
+decrypt_file(const char *file, size_t cap, struct vdec_pgp *p, int *rc_r)
+{
+	GMimeStream *in = g_mime_stream_fs_open(file, O_RDONLY, 0, NULL);
+
+	ck_assert_ptr_nonnull(in);
+	memset(p, 0, sizeof(*p));
+	*rc_r = vdec_pgp_decrypt(ctx, in, cap, base, p);
+	g_object_unref(in);
+}
+
+/* Under valgrind a gpg started after a thread was created fails (ENOTTY
+ * from its engine probe), so there the helper is the real one, a fork
+ * (valgrind checks the daemon's half; the helper's half runs in the
+ * plain and ASan runs, in a thread). */
+static int
+under_valgrind(void)
+{
+	char *maps = NULL;
+	int yes;
+
+	if (!g_file_get_contents("/proc/self/maps", &maps, NULL, NULL))
+		return 0;
+	yes = strstr(maps, "vgpreload") != NULL;
+	g_free(maps);
+	return yes;
+}
+
+START_TEST(test_gpgproc)
+{
+	const char *rcpts[] = { NULL, NULL };
+	const char *bad[] = { NULL, NULL, NULL };
+	struct compose_msg m;
+	struct served srv;
+	struct gpgproc *gp;
+	struct vdec_pgp p, q;
+	GThread *th;
+	GBytes *out = NULL;
+	GMimeMessage *msg;
+	GMimeObject *inner;
+	GByteArray *armored;
+	GString *text = g_string_new(NULL);
+	char *err = NULL, *status, *plain, *txt, *enc, *got, *arm = NULL;
+	gsize plain_len;
+	size_t got_len, arm_len;
+	unsigned done, local, i;
+	int sv[2], rc, forked;
+
+	forked = under_valgrind();
+	srv.rc = -9;
+	srv.err = NULL;
+	th = NULL;
+	if (forked) {
+		ck_assert_msg(gpgproc_start(desk_home, "test gpg helper", &gp,
+		    &err) == 0, "%s", err);
+	} else {
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET |
+		    SOCK_CLOEXEC, 0, sv), 0);
+		srv.sock = sv[1];
+		srv.home = desk_home;
+		th = g_thread_new("gpgproc", serve_thread, &srv);
+		gp = gpgproc_from_socket(sv[0], "test gpg helper");
+	}
+	gpgproc_use(gp);
+
+	/* An answer signed and encrypted by the helper: the vendor reads it
+	 * and sees the desk's signature. */
+	rcpts[0] = vendor_fpr;
+	default_msg(&m, rcpts);
+	ck_assert_msg(compose_encrypted(ctx, &m, &out, NULL, &err) == 0, "%s",
+	    err);
+	gpgproc_stats(gp, &done, &local);
+	ck_assert_uint_eq(done, 1);
+	ck_assert_uint_eq(local, 0);
+	msg = parse_message(out);
+	armored = encrypted_payload(msg);
+	plain = gpg_decrypt(vendor_home, armored, &status, &plain_len);
+	assert_desk_signature(status);
+	inner = parse_entity(plain, plain_len);
+	assert_body(inner);
+	g_object_unref(inner);
+	g_free(plain);
+	g_free(status);
+	g_byte_array_unref(armored);
+	g_object_unref(msg);
+	g_bytes_unref(out);
+
+	/* The helper judges the keys again: a revoked one is refused there,
+	 * with the reason. */
+	bad[0] = desk_fpr;
+	bad[1] = revoked_fpr;
+	rc = gpgproc_encrypt_sign(gp, bad, 2, "x", 1, &arm, &arm_len, &err);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_null(arm);
+	ck_assert_msg(strstr(err, "revoked") != NULL, "%s", err);
+	g_free(err);
+	err = NULL;
+
+	/* A reply decrypted by the helper, its plaintext past the memory
+	 * threshold of a spill: the same text, the vendor's good signature,
+	 * as when the thread decrypts it itself. */
+	for (i = 0; text->len < SPILL_MEM_MAX + 300000; i++)
+		g_string_append_printf(text, "line %u of the reply\n", i);
+	txt = tu_write(base, "big.txt", text->str, 0600);
+	enc = path("big.gpg");
+	sh_ok("gpg --homedir '%s' --batch --yes --trust-model always -u %s "
+	    "-r %s --sign --encrypt -o '%s' '%s'", vendor_home, vendor_fpr,
+	    desk_fpr, enc, txt);
+	decrypt_file(enc, 4 << 20, &p, &rc);
+	ck_assert_int_eq(rc, 0);
+	gpgproc_stats(gp, &done, &local);
+	ck_assert_uint_eq(done, 3);
+	ck_assert_int_eq(p.decrypted, 1);
+	ck_assert_int_eq(p.sig, VDEC_SIG_GOOD);
+	ck_assert_int_eq(g_ascii_strcasecmp(p.signer_fpr, vendor_fpr), 0);
+	ck_assert_uint_eq(p.recipients->len, 1);
+	ck_assert_ptr_nonnull(p.plain);
+	got = spill_dup(p.plain, &got_len, NULL);
+	ck_assert_uint_eq(got_len, text->len);
+	ck_assert(memcmp(got, text->str, got_len) == 0);
+	spill_zfree(got, got_len);
+	gpgproc_use(NULL);
+	decrypt_file(enc, 4 << 20, &q, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(q.decrypted, p.decrypted);
+	ck_assert_int_eq(q.sig, p.sig);
+	ck_assert_str_eq(q.signer_fpr, p.signer_fpr);
+	ck_assert_str_eq(q.sig_fpr, p.sig_fpr);
+	ck_assert_int_eq(q.sig_time, p.sig_time);
+	ck_assert_str_eq(q.recipients->pdata[0], p.recipients->pdata[0]);
+	ck_assert_uint_eq(spill_len(q.plain), spill_len(p.plain));
+	vdec_pgp_clear(&p);
+	vdec_pgp_clear(&q);
+	gpgproc_use(gp);
+
+	/* Past the cap: stopped in the helper, no plaintext. */
+	decrypt_file(enc, 1 << 20, &p, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(p.over_cap, 1);
+	ck_assert_ptr_null(p.plain);
+	ck_assert_ptr_nonnull(p.decrypt_error);
+	vdec_pgp_clear(&p);
+
+	/* The helper gone: the thread does the work itself. */
+	if (forked) {
+		gpgproc_use(NULL);
+		gpgproc_stop(&gp);
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET |
+		    SOCK_CLOEXEC, 0, sv), 0);
+		close(sv[1]);
+		gp = gpgproc_from_socket(sv[0], "test gpg helper");
+		gpgproc_use(gp);
+	} else {
+		ck_assert_int_eq(shutdown(sv[0], SHUT_WR), 0);
+		g_thread_join(th);
+		ck_assert_msg(srv.rc == 0, "%s", srv.err);
+	}
+	ck_assert_msg(compose_encrypted(ctx, &m, &out, NULL, &err) == 0, "%s",
+	    err);
+	g_bytes_unref(out);
+	decrypt_file(enc, 4 << 20, &p, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(p.sig, VDEC_SIG_GOOD);
+	ck_assert_uint_eq(spill_len(p.plain), text->len);
+	vdec_pgp_clear(&p);
+	gpgproc_stats(gp, &done, &local);
+	ck_assert_uint_eq(done, forked ? 0 : 4);
+	ck_assert_uint_eq(local, 2);
+	gpgproc_use(NULL);
+	gpgproc_stop(&gp);
+	ck_assert_ptr_null(gp);
+	g_string_free(text, TRUE);
+	g_free(txt);
+	g_free(enc);
+}
+END_TEST
+
 Suite *
 make_compose_suite(void)
 {
@@ -1175,6 +1378,7 @@ make_compose_suite(void)
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_ctx_reusable);
 	tcase_add_test(tc, test_signed_clear);
+	tcase_add_test(tc, test_gpgproc);
 	tcase_add_test(tc, test_bench);
 	suite_add_tcase(s, tc);
 	return s;

@@ -138,6 +138,16 @@ ROW6=$(sqlite3 "$T/vulture.db" "SELECT max(id) FROM messages")
 wait_for 10 is_status not-affected && ok || bad "queued r6 not applied by the daemon: $(status)"
 grep -q "message $ROW6 apply" "$T/vultured.log" && ok || bad "r6 not applied by vultured"
 
+# gpg runs in two helper processes (gpgproc): killed, the daemon does the
+# work in its threads, and nothing is lost.
+HELPERS=$(pgrep -P "$VULTURED_PID" -x vultured-gpg)
+[ "$(echo $HELPERS | wc -w)" = 2 ] && ok || bad "gpg helpers: '$HELPERS'"
+kill -9 $HELPERS 2>/dev/null
+reply r8 not-affected-investigating
+vctl deliver < "$T/r8.eml" && ok || bad "deliver r8"
+wait_for 15 is_status not-affected-investigating && ok || bad "r8 without helpers: $(status)"
+grep -q 'helper gone: gpg runs in the daemon from now on' "$T/vultured.log" && ok || bad "helper loss not logged"
+
 # SIGTERM: clean exit 0, within 30 s (a stuck daemon fails the test
 # instead of hanging it).
 kill -TERM "$VULTURED_PID"
@@ -154,11 +164,14 @@ wait "$VULTURED_PID"
 [ $? = 0 ] && ok || bad "exit status after SIGTERM"
 VULTURED_PID=
 grep -q 'stopped' "$T/vultured.log" && ok || bad "no stop logged"
+# Before the kill, the helpers did the gpg work: no operation of theirs
+# ran in the daemon.
+grep -Eq 'gpg helper pid=[0-9]+: [1-9][0-9]* operations, 0 in the daemon' "$T/vultured.log" && ok || bad "helpers unused: $(grep 'gpg helper pid' "$T/vultured.log")"
 # Queued with no daemon running: stored, exit 0, waiting.
 reply r7 affected
 vctl deliver < "$T/r7.eml" && ok || bad "queued deliver without daemon"
 [ "$(sqlite3 "$T/vulture.db" "SELECT state FROM messages ORDER BY id DESC LIMIT 1")" = new ] && ok || bad "r7 not left new"
-is_status not-affected && ok || bad "r7 applied without a daemon"
+is_status not-affected-investigating && ok || bad "r7 applied without a daemon"
 # --once with the server down: 75 for cron, and nothing lost; what deliver
 # queued is applied.
 stop_dovecot

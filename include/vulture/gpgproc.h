@@ -41,6 +41,13 @@ int gpgproc_start(const char *gnupghome, const char *name,
  * Accepts NULL and *gp == NULL. */
 void gpgproc_stop(struct gpgproc **gp);
 
+/* The two halves without the fork, for tests: gpgproc_serve() answers
+ * requests on sock until end of file (0), or fails to open GNUPGHOME (-1,
+ * *error_r); gpgproc_from_socket() makes a client of the other end (sock
+ * owned; gpgproc_stop() closes it). */
+int gpgproc_serve(int sock, const char *gnupghome, char **error_r);
+struct gpgproc *gpgproc_from_socket(int sock, const char *name);
+
 /* The calling thread's helper (foreign; NULL: none, operations run in
  * the thread). */
 void gpgproc_use(struct gpgproc *gp);
