@@ -245,9 +245,17 @@ read_all_at(int fd, void *buf, size_t len, off_t off)
 	return 0;
 }
 
+/* Where a request's input or output travels: anonymous memory while
+ * small, past SPILL_MEM_MAX a nameless file beside the database like any
+ * spill, so that a 20 MB message does not sit in memory twice more. */
 static int
-memfile(void)
+memfile(const char *dir, size_t size)
 {
+	int fd;
+
+	if (size > SPILL_MEM_MAX && dir != NULL &&
+	    (fd = spill_tmpfile(dir, NULL)) != -1)
+		return fd;
 	return memfd_create("vulture-gpgproc", MFD_CLOEXEC);
 }
 
@@ -536,7 +544,8 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
     const char *spill_dir, struct vdec_pgp *p)
 {
 	struct buf *w = NULL, *r = NULL;
-	gint64 pos = g_mime_stream_tell(in);
+	gint64 pos = g_mime_stream_tell(in), len;
+	size_t size;
 	char chunk[65536];
 	const char *s;
 	uint64_t plain_len, nrec, i;
@@ -547,7 +556,10 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 		gp->local++;
 		return GPGPROC_GONE;
 	}
-	if ((fds[0] = memfile()) == -1 || (fds[1] = memfile()) == -1) {
+	len = g_mime_stream_length(in);
+	size = len > 0 ? (size_t)len : 0;
+	if ((fds[0] = memfile(spill_dir, size)) == -1 ||
+	    (fds[1] = memfile(spill_dir, size)) == -1) {
 		gp->local++;
 		goto out;
 	}
@@ -647,8 +659,8 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 		gp->local++;
 		return GPGPROC_GONE;
 	}
-	if (n == 0 || n > MAX_FPRS || (fds[0] = memfile()) == -1 ||
-	    (fds[1] = memfile()) == -1 ||
+	if (n == 0 || n > MAX_FPRS || (fds[0] = memfile(NULL, len)) == -1 ||
+	    (fds[1] = memfile(NULL, len)) == -1 ||
 	    write_all(fds[0], plain, len) == -1) {
 		gp->local++;
 		goto out;

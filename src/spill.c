@@ -84,32 +84,32 @@ full_write(int fd, const char *p, size_t n, off_t off)
 
 /* The file: nameless where the kernel allows it, else made and unlinked
  * at once. Mode 0600 either way: it may hold plaintext. */
-static int
-open_file(struct spill *sp, char **error_r)
+int
+spill_tmpfile(const char *dir, char **error_r)
 {
 	int fd;
 
 #ifdef O_TMPFILE
-	fd = open(sp->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL &&
 	    errno != ENOENT) {
 		if (error_r)
 			*error_r = g_strdup_printf("spill file in %s: %s",
-			    sp->dir, g_strerror(errno));
+			    dir, g_strerror(errno));
 		return -1;
 	}
 #endif
 	{
-		char *path = g_build_filename(sp->dir, "vulture-spill-XXXXXX",
+		char *path = g_build_filename(dir, "vulture-spill-XXXXXX",
 		    NULL);
 
 		fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			if (error_r)
 				*error_r = g_strdup_printf("spill file in "
-				    "%s: %s", sp->dir, g_strerror(errno));
+				    "%s: %s", dir, g_strerror(errno));
 			g_free(path);
 			return -1;
 		}
@@ -117,6 +117,12 @@ open_file(struct spill *sp, char **error_r)
 		g_free(path);
 	}
 	return fd;
+}
+
+static int
+open_file(struct spill *sp, char **error_r)
+{
+	return spill_tmpfile(sp->dir, error_r);
 }
 
 int

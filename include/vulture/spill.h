@@ -65,6 +65,10 @@ ssize_t spill_read(GMimeStream *s, char *buf, size_t n);
 GMimeStream *spill_view(const char *buf, size_t len);
 void spill_view_release(GMimeStream *s);
 
+/* A new nameless file of mode 0600 in dir (O_TMPFILE, else made and
+ * unlinked at once), read-write and close-on-exec: where a spill keeps
+ * its bytes. Returns the descriptor, or -1 with *error_r (may be NULL). */
+int spill_tmpfile(const char *dir, char **error_r);
 /* Zeroes and frees; *sp becomes NULL. Accepts NULL and *sp == NULL. */
 void spill_free(struct spill **sp);
 
