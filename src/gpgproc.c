@@ -259,6 +259,16 @@ memfile(const char *dir, size_t size)
 	return memfd_create("vulture-gpgproc", MFD_CLOEXEC);
 }
 
+/* A request's input (fds[0]) and output (fds[1]) files. */
+static int
+file_pair(const char *dir, size_t size, int fds[2])
+{
+	if ((fds[0] = memfile(dir, size)) == -1 ||
+	    (fds[1] = memfile(dir, size)) == -1)
+		return -1;
+	return 0;
+}
+
 /* ---- the helper. */
 
 static void
@@ -558,8 +568,7 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	}
 	len = g_mime_stream_length(in);
 	size = len > 0 ? (size_t)len : 0;
-	if ((fds[0] = memfile(spill_dir, size)) == -1 ||
-	    (fds[1] = memfile(spill_dir, size)) == -1) {
+	if (file_pair(spill_dir, size, fds) == -1) {
 		gp->local++;
 		goto out;
 	}
@@ -659,8 +668,7 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 		gp->local++;
 		return GPGPROC_GONE;
 	}
-	if (n == 0 || n > MAX_FPRS || (fds[0] = memfile(NULL, len)) == -1 ||
-	    (fds[1] = memfile(NULL, len)) == -1 ||
+	if (n == 0 || n > MAX_FPRS || file_pair(NULL, len, fds) == -1 ||
 	    write_all(fds[0], plain, len) == -1) {
 		gp->local++;
 		goto out;

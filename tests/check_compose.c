@@ -437,6 +437,23 @@ ctx_teardown(void)
 	ctx = NULL;
 }
 
+/* home decrypts armored, sees the desk's good signature and the body. */
+static void
+assert_reads(const char *home, GByteArray *armored)
+{
+	GMimeObject *inner;
+	char *plain, *status;
+	gsize plain_len;
+
+	plain = gpg_decrypt(home, armored, &status, &plain_len);
+	assert_desk_signature(status);
+	inner = parse_entity(plain, plain_len);
+	assert_body(inner);
+	g_object_unref(inner);
+	g_free(plain);
+	g_free(status);
+}
+
 /* ---- Tests. */
 
 START_TEST(test_message_id)
@@ -552,13 +569,7 @@ START_TEST(test_encrypted_roundtrip)
 	g_free(status);
 
 	/* The centre reads its own archive. */
-	plain = gpg_decrypt(desk_home, armored, &status, &plain_len);
-	assert_desk_signature(status);
-	inner = parse_entity(plain, plain_len);
-	assert_body(inner);
-	g_object_unref(inner);
-	g_free(plain);
-	g_free(status);
+	assert_reads(desk_home, armored);
 
 	g_byte_array_unref(armored);
 	g_object_unref(msg);
@@ -1222,11 +1233,9 @@ START_TEST(test_gpgproc)
 	GThread *th;
 	GBytes *out = NULL;
 	GMimeMessage *msg;
-	GMimeObject *inner;
 	GByteArray *armored;
 	GString *text = g_string_new(NULL);
-	char *err = NULL, *status, *plain, *txt, *enc, *got, *arm = NULL;
-	gsize plain_len;
+	char *err = NULL, *txt, *enc, *got, *arm = NULL;
 	size_t got_len, arm_len;
 	unsigned done, local, i;
 	int sv[2], rc, forked;
@@ -1259,13 +1268,7 @@ START_TEST(test_gpgproc)
 	ck_assert_uint_eq(local, 0);
 	msg = parse_message(out);
 	armored = encrypted_payload(msg);
-	plain = gpg_decrypt(vendor_home, armored, &status, &plain_len);
-	assert_desk_signature(status);
-	inner = parse_entity(plain, plain_len);
-	assert_body(inner);
-	g_object_unref(inner);
-	g_free(plain);
-	g_free(status);
+	assert_reads(vendor_home, armored);
 	g_byte_array_unref(armored);
 	g_object_unref(msg);
 	g_bytes_unref(out);
