@@ -549,6 +549,84 @@ exchange(struct gpgproc *gp, const struct buf *w, const int *fds,
 	return 0;
 }
 
+/* A fingerprint field of an answer: empty or 40 hex digits. */
+static int
+fpr_field(const char *s, char dst[41])
+{
+	size_t i, n = s != NULL ? strlen(s) : 0;
+
+	if (n != 0 && n != 40)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!g_ascii_isxdigit(s[i]))
+			return -1;
+	memcpy(dst, s != NULL ? s : "", n + 1);
+	return 0;
+}
+
+/* The answer to OP_DECRYPT into p (cleared again when malformed: the
+ * helper handles hostile mail, so what it says is checked like input). */
+static int
+read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
+    int *ret_r, uint64_t *plain_len_r)
+{
+	uint64_t v[8], nrec, i;
+	const char *s;
+
+	for (i = 0; i < G_N_ELEMENTS(v); i++)
+		v[i] = get_u64(r);
+	if (r->bad || (v[0] != 0 && v[0] != (uint64_t)-1) || v[1] > 1 ||
+	    v[2] > 1000000 || v[3] > VDEC_SIG_ERROR || v[4] > INT64_MAX ||
+	    v[5] > 1 || v[6] > 1 ||
+	    (v[7] != NO_PLAIN && v[7] > (uint64_t)cap))
+		return -1;
+	*ret_r = v[0] == 0 ? 0 : -1;
+	p->decrypted = (int)v[1];
+	p->n_sigs = (unsigned)v[2];
+	p->sig = (enum vdec_sig)v[3];
+	p->sig_time = (gint64)v[4];
+	p->over_cap = (int)v[5];
+	p->spill_failed = (int)v[6];
+	*plain_len_r = v[7];
+	if (fpr_field(get_str(r), p->signer_fpr) == -1 ||
+	    fpr_field(get_str(r), p->sig_fpr) == -1)
+		r->bad = 1;
+	p->decrypt_error = g_strdup(get_str(r));
+	p->verify_error = g_strdup(get_str(r));
+	nrec = get_u64(r);
+	if (nrec > 64)
+		r->bad = 1;
+	p->recipients = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < nrec && !r->bad; i++) {
+		if ((s = get_str(r)) == NULL || strlen(s) > 40)
+			r->bad = 1;
+		else
+			g_ptr_array_add(p->recipients, g_strdup(s));
+	}
+	if (r->bad || r->pos != r->len) {
+		vdec_pgp_clear(p);
+		return -1;
+	}
+	return 0;
+}
+
+int
+gpgproc_parse_answer(const void *data, size_t len)
+{
+	struct buf *r = g_new0(struct buf, 1);
+	struct vdec_pgp p;
+	uint64_t plain_len;
+	int ret, rc;
+
+	memset(&p, 0, sizeof(p));
+	r->len = MIN(len, sizeof(r->b));
+	memcpy(r->b, data, r->len);
+	if ((rc = read_decrypt_answer(r, 1 << 20, &p, &ret, &plain_len)) == 0)
+		vdec_pgp_clear(&p);
+	g_free(r);
+	return rc;
+}
+
 int
 gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
     const char *spill_dir, struct vdec_pgp *p)
@@ -557,8 +635,7 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	gint64 pos = g_mime_stream_tell(in), len;
 	size_t size;
 	char chunk[65536];
-	const char *s;
-	uint64_t plain_len, nrec, i;
+	uint64_t plain_len;
 	ssize_t n;
 	int fds[2] = { -1, -1 }, rc = GPGPROC_GONE, ret;
 
@@ -586,31 +663,8 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	put_str(w, spill_dir);
 	if ((rc = exchange(gp, w, fds, r)) != 0)
 		goto out;
-	ret = (int)(int64_t)get_u64(r);
-	p->decrypted = (int)get_u64(r);
-	p->n_sigs = (unsigned)get_u64(r);
-	p->sig = (enum vdec_sig)get_u64(r);
-	p->sig_time = (gint64)get_u64(r);
-	p->over_cap = (int)get_u64(r);
-	p->spill_failed = (int)get_u64(r);
-	plain_len = get_u64(r);
-	if ((s = get_str(r)) != NULL)
-		g_strlcpy(p->signer_fpr, s, sizeof(p->signer_fpr));
-	if ((s = get_str(r)) != NULL)
-		g_strlcpy(p->sig_fpr, s, sizeof(p->sig_fpr));
-	p->decrypt_error = g_strdup(get_str(r));
-	p->verify_error = g_strdup(get_str(r));
-	nrec = get_u64(r);
-	p->recipients = g_ptr_array_new_with_free_func(g_free);
-	for (i = 0; i < nrec && !r->bad; i++) {
-		if ((s = get_str(r)) == NULL)
-			r->bad = 1;
-		else
-			g_ptr_array_add(p->recipients, g_strdup(s));
-	}
-	if (r->bad || (plain_len != NO_PLAIN && plain_len > cap)) {
+	if (read_decrypt_answer(r, cap, p, &ret, &plain_len) == -1) {
 		/* Half a result is not used: the helper is out. */
-		vdec_pgp_clear(p);
 		rc = gone(gp, "malformed answer");
 		goto out;
 	}

@@ -9,7 +9,7 @@
 #   FUZZ_SECONDS=600 FUZZ_TARGETS="decode_fast" sh tests/fuzz/run.sh
 #
 # FUZZ_SECONDS  seconds per target (30)
-# FUZZ_TARGETS  which targets (form tmpl config cmd decode_fast decode)
+# FUZZ_TARGETS  which targets (form tmpl config cmd decode_fast decode gpgproc)
 # FUZZ_JOBS     targets fuzzed at once (2: one per core)
 # FUZZ_KEEP=1   keep the work directory (binaries, grown corpora, logs)
 # FUZZ_CC       the compiler (clang)
@@ -19,7 +19,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd decode_fast decode}
+FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd decode_fast decode gpgproc}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 CC=${FUZZ_CC:-clang}
 
@@ -56,7 +56,7 @@ PKG_CFLAGS=$(pkg-config --cflags $PKGS libetpan) || exit 1
 # Debian's libetpan.pc carries a -specs=... that clang does not take.
 PKG_LIBS="$(pkg-config --libs $PKGS) $(pkg-config --libs libetpan | sed 's/-specs=[^ ]*//g')"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-std=c11 -g -O1 $SAN -I$W -I$top/include -I$top/src $PKG_CFLAGS"
+CFLAGS="-std=c11 -g -O1 $SAN -DHAVE_CONFIG_H -I$W -I$top/include -I$top/src $PKG_CFLAGS"
 
 # The sources of src/ each target links.
 srcs() {
@@ -66,6 +66,7 @@ srcs() {
 	tmpl) echo tmpl ;;
 	config) echo config ids tlscheck log ;;
 	decode|decode_fast) echo decode decode_mime decode_pgp spill ;;
+	gpgproc) echo gpgproc decode decode_mime decode_pgp spill compose keys log ;;
 	esac
 }
 
