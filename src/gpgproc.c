@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -479,6 +480,10 @@ gpgproc_start(const char *gnupghome, const char *name, struct gpgproc **gp_r,
 				_exit(1);
 			close(sv[1]);
 		}
+		/* The syslog socket goes too; closelog() first, so that a
+		 * later log line opens its own instead of writing to
+		 * whatever descriptor took that number. */
+		closelog();
 		(void)close_range(4, ~0U, 0);
 		(void)prctl(PR_SET_NAME, "vultured-gpg", 0, 0, 0);
 		if (gpgproc_serve(3, gnupghome, error_r) == -1) {
