@@ -696,8 +696,14 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	gp->done++;
 	rc = ret;
 out:
-	if (rc == GPGPROC_GONE)
-		(void)g_mime_stream_seek(in, pos, GMIME_STREAM_SEEK_SET);
+	if (rc == GPGPROC_GONE && g_mime_stream_tell(in) != pos &&
+	    g_mime_stream_seek(in, pos, GMIME_STREAM_SEEK_SET) != pos) {
+		/* The input cannot be read again here: not a verdict on the
+		 * message, which waits and is decoded anew (by the thread,
+		 * the helper being gone). */
+		p->spill_failed = 1;
+		rc = -1;
+	}
 	if (fds[0] != -1)
 		close(fds[0]);
 	if (fds[1] != -1)

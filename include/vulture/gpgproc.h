@@ -62,7 +62,8 @@ void gpgproc_stats(const struct gpgproc *gp, unsigned *done_r,
     unsigned *local_r);
 
 /* vdec_pgp_decrypt() in the helper: the same contract and result, or
- * GPGPROC_GONE with p untouched and in back at its position. */
+ * GPGPROC_GONE with p untouched and in back at its position (or, when in
+ * cannot go back, -1 with spill_failed: the message is tried again). */
 int gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
     const char *spill_dir, struct vdec_pgp *p);
 /* compose_crypt() in the helper: 0 with *armored_r (g_free) and
