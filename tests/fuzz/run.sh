@@ -65,8 +65,9 @@ srcs() {
 	cmd) echo cmd textin ;;
 	tmpl) echo tmpl ;;
 	config) echo config ids tlscheck log ;;
-	decode|decode_fast) echo decode decode_mime decode_pgp spill ;;
-	gpgproc) echo gpgproc decode decode_mime decode_pgp spill compose keys log ;;
+	# decode_pgp hands decryption to the gpg helper when a thread has
+	# one (gpgproc): linked in, never started here.
+	decode|decode_fast|gpgproc) echo decode decode_mime decode_pgp spill gpgproc compose keys log ;;
 	esac
 }
 
