@@ -281,7 +281,7 @@ serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
 	const char *dir = get_str(r);
 	uint64_t plain_len = NO_PLAIN;
 	char chunk[65536];
-	int ret = -1, wfail = 0;
+	int ret = -1, wfail = 0, fd;
 	guint i;
 
 	memset(&p, 0, sizeof(p));
@@ -291,11 +291,11 @@ serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
 	}
 	/* The descriptor shares its offset with the daemon's, which wrote
 	 * the message: back to the start before GMime notes where it is. */
-	if (lseek(fds[0], 0, SEEK_SET) != 0) {
+	if (lseek(fds[0], 0, SEEK_SET) != 0 || (fd = dup(fds[0])) == -1) {
 		put_u64(w, 1);
 		return;
 	}
-	in = g_mime_stream_fs_new(dup(fds[0]));
+	in = g_mime_stream_fs_new(fd);
 	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(in), TRUE);
 	ret = vdec_pgp_decrypt(ctx, in, (size_t)cap, dir, &p);
 	g_object_unref(in);
