@@ -147,6 +147,12 @@ static const struct {
 	    "v.conf:4: port:" },
 	{ "[general]\naddress = a@b.example\n[smtp]\ntransport = carrier\n",
 	    "'carrier' is not smtp or sendmail" },
+	{ "[general]\naddress = a@b.example\ntimezone = /etc/passwd\n",
+	    "v.conf:3: timezone: unknown time zone '/etc/passwd'" },
+	{ "[general]\naddress = a@b.example\ntimezone = ../../etc/passwd\n",
+	    "unknown time zone" },
+	{ "[general]\naddress = a@b.example\ntimezone = zone.tab\n",
+	    "unknown time zone" },
 	{ "[general]\naddress = a@b.example\n[deliver]\nmode = later\n",
 	    "v.conf:4: mode: 'later' is not process or queue" },
 	{ "[general]\naddress = a@b.example\n[smtp]\ntransport = sendmail\n"
