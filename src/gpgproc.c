@@ -520,6 +520,15 @@ gpgproc_stop(struct gpgproc **gpp)
 	*gpp = NULL;
 }
 
+/* A request for op and the buffer its answer goes to (g_free both). */
+static void
+request_new(uint64_t op, struct buf **w_r, struct buf **r_r)
+{
+	*w_r = g_new0(struct buf, 1);
+	*r_r = g_new0(struct buf, 1);
+	put_u64(*w_r, op);
+}
+
 /* After a failed exchange the helper is not trusted again: a late answer
  * would be taken for the next request's. */
 static int
@@ -661,9 +670,7 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 		gp->local++;
 		goto out;
 	}
-	w = g_new0(struct buf, 1);
-	r = g_new0(struct buf, 1);
-	put_u64(w, OP_DECRYPT);
+	request_new(OP_DECRYPT, &w, &r);
 	put_u64(w, cap);
 	put_str(w, spill_dir);
 	if ((rc = exchange(gp, w, fds, r)) != 0)
@@ -738,9 +745,7 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 		gp->local++;
 		goto out;
 	}
-	w = g_new0(struct buf, 1);
-	r = g_new0(struct buf, 1);
-	put_u64(w, OP_ENCRYPT_SIGN);
+	request_new(OP_ENCRYPT_SIGN, &w, &r);
 	put_u64(w, n);
 	put_u64(w, len);
 	for (i = 0; i < n; i++)
