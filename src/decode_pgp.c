@@ -14,6 +14,7 @@
 
 #include "decode_p.h"
 #include "vulture/gpgproc.h"
+#include "vulture/keys.h"
 
 /* Output data object: appends to a spill and fails past its cap, which
  * makes GPGME abort the operation and close gpg's pipe. */
@@ -259,7 +260,7 @@ take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
 	}
 	/* sig->fpr may name the signing subkey: the contacts pin primary
 	 * fingerprints. */
-	err = gpgme_get_key(ctx, p->sig_fpr, &key, 0);
+	err = vkeys_get(ctx, p->sig_fpr, 0, &key);
 	if (err != GPG_ERR_NO_ERROR || key == NULL || key->fpr == NULL) {
 		if (p->sig == VDEC_SIG_GOOD) {
 			/* Verified but cannot be attributed: not good. */

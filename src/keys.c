@@ -219,6 +219,34 @@ done:
 	return rc;
 }
 
+gpgme_error_t
+vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
+    gpgme_key_t *key_r)
+{
+	gpgme_key_t key = NULL, extra = NULL;
+	gpgme_error_t err;
+
+	*key_r = NULL;
+	if ((err = gpgme_op_keylist_start(ctx, pattern, secret)) != 0)
+		return err;
+	err = gpgme_op_keylist_next(ctx, &key);
+	if (err == 0 && gpgme_op_keylist_next(ctx, &extra) == 0) {
+		gpgme_key_unref(extra);
+		gpgme_key_unref(key);
+		key = NULL;
+		err = gpg_error(GPG_ERR_AMBIGUOUS_NAME);
+	}
+	(void)gpgme_op_keylist_end(ctx);
+	if (err != 0) {
+		if (key != NULL)
+			gpgme_key_unref(key);
+		return gpgme_err_code(err) == GPG_ERR_EOF ?
+		    gpg_error(GPG_ERR_EOF) : err;
+	}
+	*key_r = key;
+	return 0;
+}
+
 int
 vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r)
@@ -242,7 +270,7 @@ vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
 	}
 	/* What the keyring now holds may be the merge with an older copy:
 	 * judge that, not only the file. */
-	if ((err = gpgme_get_key(ctx, info->fpr, &key, 0)) != 0) {
+	if ((err = vkeys_get(ctx, info->fpr, 0, &key)) != 0) {
 		*error_r = g_strdup_printf("import: key %s not in keyring: %s",
 		    info->fpr, gpgme_strerror(err));
 		goto fail;
@@ -282,7 +310,7 @@ vkeys_find_desk(struct vkeys *k, const char *address,
 	int n = 0;
 
 	if (configured_fpr != NULL && *configured_fpr != '\0') {
-		err = gpgme_get_key(k->ctx, configured_fpr, &key, 1);
+		err = vkeys_get(k->ctx, configured_fpr, 1, &key);
 		if (err != 0) {
 			*error_r = g_strdup_printf("desk key %s: no secret key "
 			    "in %s (%s)", configured_fpr, k->home,
@@ -353,7 +381,7 @@ vkeys_generate_desk(struct vkeys *k, const char *address, char fpr_r[41],
 		return -1;
 	}
 	g_strlcpy(fpr_r, res->fpr, 41);
-	if ((err = gpgme_get_key(k->ctx, fpr_r, &key, 1)) != 0 ||
+	if ((err = vkeys_get(k->ctx, fpr_r, 1, &key)) != 0 ||
 	    (err = gpgme_op_createsubkey(k->ctx, key, "cv25519", 0, 0,
 	    flags | GPGME_CREATE_ENCR)) != 0) {
 		*error_r = g_strdup_printf("creating the desk encryption "

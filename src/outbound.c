@@ -4,6 +4,7 @@
 
 #include "vulture/case.h"
 #include "vulture/compose.h"
+#include "vulture/keys.h"
 #include "vulture/log.h"
 #include "vulture/outbound.h"
 #include "vulture/vtime.h"
@@ -303,7 +304,7 @@ outbound_key_address(gpgme_ctx_t ctx, const char *fpr)
 	gpgme_user_id_t uid;
 	char *addr = NULL;
 
-	if (gpgme_get_key(ctx, fpr, &key, 0) != 0)
+	if (vkeys_get(ctx, fpr, 0, &key) != 0)
 		return NULL;
 	for (uid = key->uids; uid != NULL && addr == NULL; uid = uid->next)
 		if (uid->email != NULL && *uid->email != '\0' && !uid->revoked)

@@ -212,6 +212,44 @@ START_TEST(test_desk_key)
 }
 END_TEST
 
+/* vkeys_get answers like gpgme_get_key, on the desk's own context. */
+START_TEST(test_get_key)
+{
+	char fpr[41], *err = NULL;
+	gpgme_ctx_t ctx = vkeys_ctx(k);
+	gpgme_key_t key = (gpgme_key_t)1;
+
+	ck_assert_int_eq(gpgme_err_code(vkeys_get(ctx, "desk@cert.example",
+	    0, &key)), GPG_ERR_EOF);
+	ck_assert_ptr_null(key);
+	ck_assert_int_eq(vkeys_generate_desk(k, "desk@cert.example", fpr,
+	    &err), 0);
+	ck_assert_int_eq(vkeys_get(ctx, fpr, 1, &key), 0);
+	ck_assert_str_eq(key->subkeys->fpr, fpr);
+	ck_assert(key->secret);
+	/* Found by its encryption subkey's fingerprint: the primary. */
+	ck_assert_int_eq(vkeys_get(ctx, key->subkeys->next->fpr, 0, &key),
+	    0);
+	ck_assert_str_eq(key->subkeys->fpr, fpr);
+	gpgme_key_unref(key);
+	/* A public key only: no secret key. */
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --batch --passphrase '' "
+	    "--quick-gen-key 'Other <other@cert.example>' ed25519 sign never "
+	    ">/dev/null 2>&1 && gpg --homedir '%s' --batch --yes "
+	    "--delete-secret-keys \"$(gpg --homedir '%s' --with-colons "
+	    "--list-keys other@cert.example | awk -F: '/^fpr/ { print $10; "
+	    "exit }')\" >/dev/null 2>&1", desk, desk, desk), 0);
+	ck_assert_int_eq(vkeys_get(ctx, "other@cert.example", 0, &key), 0);
+	gpgme_key_unref(key);
+	ck_assert_int_eq(gpgme_err_code(vkeys_get(ctx, "other@cert.example",
+	    1, &key)), GPG_ERR_EOF);
+	/* Two keys match: ambiguous, no key. */
+	ck_assert_int_eq(gpgme_err_code(vkeys_get(ctx, "@cert.example", 0,
+	    &key)), GPG_ERR_AMBIGUOUS_NAME);
+	ck_assert_ptr_null(key);
+}
+END_TEST
+
 Suite *
 make_keys_suite(void)
 {
@@ -227,6 +265,7 @@ make_keys_suite(void)
 	tcase_add_test(tc, test_several_and_garbage);
 	tcase_add_test(tc, test_secret_key_refused);
 	tcase_add_test(tc, test_desk_key);
+	tcase_add_test(tc, test_get_key);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -30,6 +30,14 @@ gpgme_ctx_t vkeys_ctx(struct vkeys *k);		/* foreign */
 /* The key cache of vkeys_ctx() for composing (compose.h), foreign. */
 struct compose_keys *vkeys_cache(struct vkeys *k);
 
+/* gpgme_get_key() on ctx itself: one key matching pattern (a fingerprint),
+ * *key_r a new reference. gpgme_get_key makes a context of its own, and each
+ * new context with a home directory costs a `gpg --version` (5 ms on the
+ * test machine) before the listing. Returns GPGME's error: EOF for no key,
+ * AMBIGUOUS_NAME for more than one. Replaces ctx's last results. */
+gpgme_error_t vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
+    gpgme_key_t *key_r);
+
 /* Checks that data (armored or binary) holds exactly one public key that is
  * neither expired nor revoked nor disabled and has a usable encryption
  * subkey and signing capability, without importing it. ctx: the desk's
