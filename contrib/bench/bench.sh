@@ -260,7 +260,8 @@ for k in $(seq "$M"); do
 	printf '%s\t%s\t%s\n' "$T/asc/$k.asc" "$T/plain/$k.txt" \
 	    "$(echo $GPG --decrypt | tr ' ' '\t')" >> "$T/floor.jobs"
 	printf '%s\t%s\t%s\n' "$T/plain/$k.txt" "$T/out/$k.asc" \
-	    "$(echo $GPG --trust-model always --armor -u $DESK --sign --encrypt -r $vf | tr ' ' '\t')" >> "$T/floor.jobs"
+	    "$(echo $GPG --trust-model always --armor -u $DESK --sign --encrypt -r $vf -r $DESK | tr ' ' '\t')" >> "$T/floor.jobs"
+	printf '%s %s %s\n' "$T/asc/$k.asc" "$T/plain/$k.txt" "$vf" >> "$T/gpgme.jobs"
 done
 # gpg-agent warm, as it is for vulture.
 $GPG --decrypt < "$T/asc/1.asc" > /dev/null 2>&1
@@ -276,6 +277,36 @@ fl_enc=$(stats "$T/floor.pairs" 3 | awk '{ print $1 }')
 ratio_d=$(awk -v a="$d_mean" -v b="$fl_mean" 'BEGIN { printf "%.2f", a / b }')
 ratio_dc=$(awk -v a="$d_cpu_msg" -v b="$fl_cpu_msg" 'BEGIN { printf "%.2f", a / b }')
 say "   per message $(ms 0 "$fl_mean") ms (decrypt $(ms 0 "$fl_dec") + sign/encrypt $(ms 0 "$fl_enc")), CPU $(ms 0 "$fl_cpu_msg") ms; failures: $fl_bad"
+
+# The same two runs side by side, decrypting one message while signing
+# another, as vultured's pipeline does: two gpg at once on this machine's
+# cores cost more CPU each than one after the other (shared caches, SMT).
+awk 'NR % 2 == 1' "$T/floor.jobs" > "$T/floor.dec.jobs"
+awk 'NR % 2 == 0' "$T/floor.jobs" > "$T/floor.enc.jobs"
+measured "$T/floor2.cpu" sh -c "$BT run '$T/floor.dec.jobs' '$T/floor2.dec.res' & $BT run '$T/floor.enc.jobs' '$T/floor2.enc.res'; wait"
+read -r fl2_wall fl2_cpus < "$T/floor2.cpu"
+fl2_cpu_msg=$(awk -v c="$fl2_cpus" -v m="$M" 'BEGIN { printf "%.4f", c / m }')
+fl2_wall_msg=$(awk -v w="$fl2_wall" -v m="$M" 'BEGIN { printf "%.4f", w / m }')
+fl2_bad=$(cat "$T/floor2.dec.res" "$T/floor2.enc.res" | awk '$3 != 0' | wc -l)
+say "   side by side: $(ms 0 "$fl2_wall_msg") ms wall per message, CPU $(ms 0 "$fl2_cpu_msg") ms; failures: $fl2_bad"
+
+# The GPGME floor: the same operations through GPGME in one small process
+# (contrib/bench/gpgme-floor.c), without vulture's code.
+say "== 2b. GPGME floor: the same through GPGME, one process, no vulture code"
+GF="$T/gpgme-floor"
+gf_cpu_msg=0 gf2_cpu_msg=0 gf2_wall_msg=0
+if ${CC:-cc} -O2 -o "$GF" "$here/gpgme-floor.c" $(pkg-config --cflags --libs gpgme) 2> "$T/gpgme-floor.err"; then
+	measured "$T/gf.cpu" "$GF" "$T/gnupg" "$DESK" both "$T/gpgme.jobs" || { say "gpgme-floor failed"; exit 1; }
+	read -r gf_wall gf_cpus < "$T/gf.cpu"
+	gf_cpu_msg=$(awk -v c="$gf_cpus" -v m="$M" 'BEGIN { printf "%.4f", c / m }')
+	measured "$T/gf2.cpu" sh -c "'$GF' '$T/gnupg' '$DESK' decrypt '$T/gpgme.jobs' & '$GF' '$T/gnupg' '$DESK' sign '$T/gpgme.jobs' || exit 1; wait \$! || exit 1"
+	read -r gf2_wall gf2_cpus < "$T/gf2.cpu"
+	gf2_cpu_msg=$(awk -v c="$gf2_cpus" -v m="$M" 'BEGIN { printf "%.4f", c / m }')
+	gf2_wall_msg=$(awk -v w="$gf2_wall" -v m="$M" 'BEGIN { printf "%.4f", w / m }')
+	say "   one after the other: CPU $(ms 0 "$gf_cpu_msg") ms per message; side by side: $(ms 0 "$gf2_wall_msg") ms wall, CPU $(ms 0 "$gf2_cpu_msg") ms"
+else
+	say "   not built (see $T/gpgme-floor.err): GPGME floor skipped"
+fi
 
 # ---------------------------------------------------------------- IMAP
 # vultured's stderr goes through a stamper: every log line with the time
@@ -437,18 +468,33 @@ say "   deliver exits after $(ms 0 "$q_mean") ms (p99 $(ms 0 "$q_p99")), exit !=
 restore
 write_conf "$BASECONF"
 
-verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "MISSED" }'; }
+# vultured in the burst against the side-by-side floors: what share of
+# its CPU is neither gpg (nor GPGME driving gpg).
+ratio_vc2=$(awk -v a="$b_cpu_msg" -v b="$fl2_cpu_msg" 'BEGIN { printf "%.2f", a / b }')
+ratio_vw2=$(awk -v r="$b_rate" -v b="$fl2_wall_msg" 'BEGIN { printf "%.2f", 1 / r / b }')
+share_gpg=$(awk -v a="$b_cpu_msg" -v b="$fl2_cpu_msg" 'BEGIN { printf "%.0f", (a - b) / a * 100 }')
+if [ "$gf2_cpu_msg" != 0 ]; then
+	ratio_vg2=$(awk -v a="$b_cpu_msg" -v b="$gf2_cpu_msg" 'BEGIN { printf "%.2f", a / b }')
+	share_own=$(awk -v a="$b_cpu_msg" -v b="$gf2_cpu_msg" 'BEGIN { printf "%.0f", (a - b) / a * 100 }')
+	gf_ratio=$(awk -v a="$gf_cpu_msg" -v b="$fl_cpu_msg" 'BEGIN { printf "%.2f", a / b }')
+else
+	ratio_vg2=n/a share_own=n/a gf_ratio=n/a
+fi
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else print (v + 0 <= t + 0) ? "met" : "MISSED" }'; }
 rss_max=$(awk -v a="$big_d_rss" -v b="$((big_v_hwm / 1024))" -v c="$((big_h_hwm / 1024))" 'BEGIN { m = (a > b) ? a : b; print (m > c) ? m : c }')
 load1=$(cut -d' ' -f1 /proc/loadavg)
 cat <<EOF
 
 == vulture benchmark: N=$N vendors, M=$M replies ($avg_bytes bytes average), $ALGO, $(nproc) CPUs, load $load0 -> $load1, $(( $(date +%s) - t_start )) s
 gpg floor (decrypt + sign/encrypt): $(ms 0 "$fl_mean") ms wall (decrypt $(ms 0 "$fl_dec") + sign/encrypt $(ms 0 "$fl_enc")), $(ms 0 "$fl_cpu_msg") ms CPU per message
+  side by side:                 $(ms 0 "$fl2_wall_msg") ms wall, $(ms 0 "$fl2_cpu_msg") ms CPU per message (decrypting one while signing another, as vultured does)
+GPGME floor (gpgme-floor):      $(ms 0 "$gf_cpu_msg") ms CPU per message one after the other ($gf_ratio x gpg floor); side by side $(ms 0 "$gf2_wall_msg") ms wall, $(ms 0 "$gf2_cpu_msg") ms CPU
 deliver (pipe, 1 process/msg):  $d_rate msg/s; per message $(ms 0 "$d_mean") ms wall (p50 $(ms 0 "$d_p50"), p99 $(ms 0 "$d_p99")), $(ms 0 "$d_cpu_msg") ms CPU; $d_cores cores busy
   deliver / floor:              $ratio_d x wall, $ratio_dc x CPU   (target <= 1.3: $(verdict "$ratio_dc" 1.3))
 deliver, mode = queue:          the MTA waits $(ms 0 "$q_mean") ms (p99 $(ms 0 "$q_p99")), $(ms 0 "$q_dcpu_msg") ms CPU; vultured applies at $q_rate msg/s; $(ms 0 "$q_cpu_msg") ms CPU per message in all ($ratio_qc x floor)   (target <= 1.3: $(verdict "$ratio_qc" 1.3))
 outbox flush (aiosmtpd):        $f_sent acks, $f_rate msg/s
 vultured, $M APPENDed at once: $b_rate msg/s = $(awk -v r="$b_rate" 'BEGIN { printf "%.0f", 1000 / r }') ms wall per message ($ratio_v x floor), $(ms 0 "$b_cpu_msg") ms CPU ($ratio_vc x floor)   (target <= 1.3: $(verdict "$ratio_vc" 1.3))
+  against the side-by-side floors: $ratio_vc2 x gpg's, $ratio_vg2 x GPGME's CPU; $ratio_vw2 x gpg's wall; not gpg: $share_gpg% of vultured's CPU, not gpg or GPGME: $share_own%   (target < 30%: $(verdict "$share_own" 30))
   while queued:                 $b_cores cores busy ($b_how)   (target both cores: $(awk -v c="$b_cores" 'BEGIN { print (c >= 1.6) ? "met" : "MISSED" }')); APPEND->applied p50 ${b_p50}s p99 ${b_p99}s (queueing)
 vultured, paced at $RATE/s:     APPEND->applied p50 ${p_p50}s p99 ${p_p99}s max ${p_max}s, missing $p_missing   (target p99 < 1.5 s: $(verdict "$p_p99" 1.5))
 peak RSS vultured:              $((b_hwm / 1024)) MB after $M messages, $((big_v_hwm / 1024)) MB with the ${BIG} MB message ($BIG_BYTES bytes: $big_v_ok in ${big_v_lat}s); its gpg helpers $((big_h_hwm / 1024)) MB
