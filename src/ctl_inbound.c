@@ -34,9 +34,12 @@ deliver_tempfail(const char *what, char *err)
 static void
 deliver_hand_over(const struct vconf *conf, int64_t row)
 {
-	if (!wake_daemon(conf))
+	char *why = NULL;
+
+	if (!wake_daemon(conf, &why))
 		log_warnx("deliver: message %" G_GINT64_FORMAT " waits: "
-		    "vultured is not running", (gint64)row);
+		    "%s", (gint64)row, why);
+	g_free(why);
 }
 
 /* deliver: the MTA's pipe. Exit 0 once the message is stored; 75 for
@@ -581,7 +584,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 	if ((rc = inbound_process(&env, row, vtime_now(), &d, &err)) !=
 	    STORE_OK) {
 		/* Back to "new" already: the daemon takes it up. */
-		(void)wake_daemon(c->conf);
+		(void)wake_daemon(c->conf, NULL);
 		return ctl_store_fail(rc, err);
 	}
 	printf("message %lld: %s (%s): %s\n", (long long)row,

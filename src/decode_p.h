@@ -23,6 +23,9 @@
 /* Distinct boundaries remembered by the prescan; past this it falls back
  * to counting every line that starts with "--". */
 #define VDEC_PRESCAN_BOUNDARIES	64u
+/* Signatures counted on one OpenPGP message: only "none, one, several"
+ * matters, and the count crosses to the gpg helper's answer. */
+#define VDEC_PGP_MAX_SIGS	1000u
 
 /* decode_mime.c */
 

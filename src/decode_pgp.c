@@ -234,7 +234,8 @@ take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
 		p->sig = VDEC_SIG_NONE;
 		return;
 	}
-	for (s = vr->signatures; s; s = s->next)
+	for (s = vr->signatures; s && p->n_sigs < VDEC_PGP_MAX_SIGS;
+	    s = s->next)
 		p->n_sigs++;
 	s = vr->signatures;
 	sum = s->summary;

@@ -25,6 +25,11 @@
 enum { OP_DECRYPT = 1, OP_ENCRYPT_SIGN = 2 };
 #define NO_PLAIN	UINT64_MAX
 #define MAX_FPRS	64
+/* How long gpgproc_stop waits for a helper to leave before SIGKILL: a
+ * big message's gpg run finishes well within it. */
+#define GPGPROC_STOP_MS	30000
+#define ARMOR_BEGIN	"-----BEGIN PGP MESSAGE-----"
+#define ARMOR_SLACK	(64 * 1024)
 
 struct gpgproc {
 	int sock;		/* owned */
@@ -184,7 +189,7 @@ recv_msg(int sock, struct buf *r, int *fds, int nfds)
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n == -1 && errno == EINTR);
-	if (n <= 0)
+	if (n < 0)
 		return -1;
 	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
 		size_t k;
@@ -202,6 +207,16 @@ recv_msg(int sock, struct buf *r, int *fds, int nfds)
 			else
 				close(fd);
 		}
+	}
+	if (n == 0) {
+		/* The end of the socket, or an empty record: descriptors
+		 * that came with one are not kept. */
+		for (i = 0; i < nfds; i++)
+			if (fds[i] != -1) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		return -1;
 	}
 	r->len = (size_t)n;
 	r->pos = 0;
@@ -260,12 +275,14 @@ memfile(const char *dir, size_t size)
 	return memfd_create("vulture-gpgproc", MFD_CLOEXEC);
 }
 
-/* A request's input (fds[0]) and output (fds[1]) files. */
+/* A request's input (fds[0]) of size bytes and output (fds[1]) of at
+ * most out_max: each in memory up to SPILL_MEM_MAX, else a file in dir
+ * (a small compressed message may decrypt to the cap). */
 static int
-file_pair(const char *dir, size_t size, int fds[2])
+file_pair(const char *dir, size_t size, size_t out_max, int fds[2])
 {
 	if ((fds[0] = memfile(dir, size)) == -1 ||
-	    (fds[1] = memfile(dir, size)) == -1)
+	    (fds[1] = memfile(dir, out_max)) == -1)
 		return -1;
 	return 0;
 }
@@ -484,7 +501,16 @@ gpgproc_start(const char *gnupghome, const char *name, struct gpgproc **gp_r,
 		 * later log line opens its own instead of writing to
 		 * whatever descriptor took that number. */
 		closelog();
-		(void)close_range(4, ~0U, 0);
+		if (close_range(4, ~0U, 0) == -1) {
+			/* Before Linux 5.9, or a seccomp filter: one by one.
+			 * A descriptor left open here (the other helper's
+			 * socket) would keep that helper from ever seeing
+			 * the daemon close it. */
+			long fd, max = sysconf(_SC_OPEN_MAX);
+
+			for (fd = 4; fd < (max > 0 ? max : 1024); fd++)
+				(void)close((int)fd);
+		}
 		(void)prctl(PR_SET_NAME, "vultured-gpg", 0, 0, 0);
 		if (gpgproc_serve(3, gnupghome, error_r) == -1) {
 			log_warnx("%s: %s", name, *error_r);
@@ -505,16 +531,32 @@ void
 gpgproc_stop(struct gpgproc **gpp)
 {
 	struct gpgproc *gp;
-	int status;
+	int status, waited;
 
 	if (gpp == NULL || (gp = *gpp) == NULL)
 		return;
 	log_info("%s pid=%ld: %u operations, %u in the daemon", gp->name,
 	    (long)gp->pid, gp->done, gp->local);
 	close(gp->sock);
-	while (gp->pid != -1 && waitpid(gp->pid, &status, 0) == -1 &&
-	    errno == EINTR)
-		;
+	/* It leaves when it reads the end of its socket, after the
+	 * operation in hand; one stuck (in gpg) is killed, not waited for
+	 * forever: SIGTERM and SIGHUP must not hang on it. */
+	for (waited = 0; gp->pid != -1; waited += 10) {
+		pid_t w = waitpid(gp->pid, &status, WNOHANG);
+
+		if (w == gp->pid || (w == -1 && errno != EINTR))
+			break;
+		if (waited >= GPGPROC_STOP_MS) {
+			log_warnx("%s pid=%ld: no exit after %d s: killed",
+			    gp->name, (long)gp->pid, GPGPROC_STOP_MS / 1000);
+			(void)kill(gp->pid, SIGKILL);
+			while (waitpid(gp->pid, &status, 0) == -1 &&
+			    errno == EINTR)
+				;
+			break;
+		}
+		(void)usleep(10000);
+	}
 	g_free(gp->name);
 	g_free(gp);
 	*gpp = NULL;
@@ -563,13 +605,15 @@ exchange(struct gpgproc *gp, const struct buf *w, const int *fds,
 	return 0;
 }
 
-/* A fingerprint field of an answer: empty or 40 hex digits. */
+/* A fingerprint field of an answer: empty or 40 hex digits; with
+ * any_len (the signature's key as gpg named it: a key id for a bad
+ * signature, whatever the mail carried) up to 40. */
 static int
-fpr_field(const char *s, char dst[41])
+fpr_field(const char *s, char dst[41], int any_len)
 {
 	size_t i, n = s != NULL ? strlen(s) : 0;
 
-	if (n != 0 && n != 40)
+	if (any_len ? n > 40 : (n != 0 && n != 40))
 		return -1;
 	for (i = 0; i < n; i++)
 		if (!g_ascii_isxdigit(s[i]))
@@ -590,9 +634,11 @@ read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
 	for (i = 0; i < G_N_ELEMENTS(v); i++)
 		v[i] = get_u64(r);
 	if (r->bad || (v[0] != 0 && v[0] != (uint64_t)-1) || v[1] > 1 ||
-	    v[2] > 1000000 || v[3] > VDEC_SIG_ERROR || v[4] > INT64_MAX ||
-	    v[5] > 1 || v[6] > 1 ||
-	    (v[7] != NO_PLAIN && v[7] > (uint64_t)cap))
+	    v[2] > VDEC_PGP_MAX_SIGS || v[3] > VDEC_SIG_ERROR ||
+	    v[4] > INT64_MAX || v[5] > 1 || v[6] > 1 ||
+	    (v[7] != NO_PLAIN && v[7] > (uint64_t)cap) ||
+	    /* A plaintext only with a result that keeps one. */
+	    (v[7] != NO_PLAIN && (v[0] != 0 || v[5] || v[6])))
 		return -1;
 	*ret_r = v[0] == 0 ? 0 : -1;
 	p->decrypted = (int)v[1];
@@ -602,8 +648,8 @@ read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
 	p->over_cap = (int)v[5];
 	p->spill_failed = (int)v[6];
 	*plain_len_r = v[7];
-	if (fpr_field(get_str(r), p->signer_fpr) == -1 ||
-	    fpr_field(get_str(r), p->sig_fpr) == -1)
+	if (fpr_field(get_str(r), p->signer_fpr, 0) == -1 ||
+	    fpr_field(get_str(r), p->sig_fpr, 1) == -1)
 		r->bad = 1;
 	p->decrypt_error = g_strdup(get_str(r));
 	p->verify_error = g_strdup(get_str(r));
@@ -624,21 +670,47 @@ read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
 	return 0;
 }
 
+/* The answer to OP_ENCRYPT_SIGN of len bytes of plaintext: *ret_r 0
+ * with the ciphertext's length, or -1 with the helper's reason (*err_r
+ * points into r). */
+static int
+read_encrypt_answer(struct buf *r, size_t len, int *ret_r, uint64_t *alen_r,
+    const char **err_r)
+{
+	uint64_t v = get_u64(r);
+
+	*alen_r = get_u64(r);
+	*err_r = get_str(r);
+	/* Armor makes 4 of 3 bytes; the rest is headers, one signature
+	 * and a session key per recipient. */
+	if (r->bad || r->pos != r->len || (v != 0 && v != (uint64_t)-1) ||
+	    (v == 0 && (*alen_r < sizeof(ARMOR_BEGIN) ||
+	    *alen_r > (uint64_t)len * 2 + ARMOR_SLACK)) ||
+	    (v != 0 && *alen_r != 0))
+		return -1;
+	*ret_r = v == 0 ? 0 : -1;
+	return 0;
+}
+
 int
 gpgproc_parse_answer(const void *data, size_t len)
 {
 	struct buf *r = g_new0(struct buf, 1);
 	struct vdec_pgp p;
 	uint64_t plain_len;
-	int ret, rc;
+	const char *err;
+	int ret, rc, rc2;
 
 	memset(&p, 0, sizeof(p));
 	r->len = MIN(len, sizeof(r->b));
 	memcpy(r->b, data, r->len);
 	if ((rc = read_decrypt_answer(r, 1 << 20, &p, &ret, &plain_len)) == 0)
 		vdec_pgp_clear(&p);
+	r->pos = 0;
+	r->bad = 0;
+	rc2 = read_encrypt_answer(r, 1 << 20, &ret, &plain_len, &err);
 	g_free(r);
-	return rc;
+	return rc == 0 || rc2 == 0 ? 0 : -1;
 }
 
 int
@@ -659,7 +731,7 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	}
 	len = g_mime_stream_length(in);
 	size = len > 0 ? (size_t)len : 0;
-	if (file_pair(spill_dir, size, fds) == -1) {
+	if (file_pair(spill_dir, size, cap, fds) == -1) {
 		gp->local++;
 		goto out;
 	}
@@ -740,7 +812,8 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 		gp->local++;
 		return GPGPROC_GONE;
 	}
-	if (n == 0 || n > MAX_FPRS || file_pair(NULL, len, fds) == -1 ||
+	if (n == 0 || n > MAX_FPRS ||
+	    file_pair(NULL, len, len * 2 + ARMOR_SLACK, fds) == -1 ||
 	    write_all(fds[0], plain, len) == -1) {
 		gp->local++;
 		goto out;
@@ -752,10 +825,7 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 		put_str(w, fprs[i]);
 	if ((rc = exchange(gp, w, fds, r)) != 0)
 		goto out;
-	ret = (int)(int64_t)get_u64(r);
-	alen = get_u64(r);
-	err = get_str(r);
-	if (r->bad || (ret == 0 && (alen == 0 || alen > G_MAXSIZE / 2))) {
+	if (read_encrypt_answer(r, len, &ret, &alen, &err) == -1) {
 		rc = gone(gp, "malformed answer");
 		goto out;
 	}
@@ -773,6 +843,13 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 		goto out;
 	}
 	(*armored_r)[alen] = '\0';
+	if (memcmp(*armored_r, ARMOR_BEGIN, sizeof(ARMOR_BEGIN) - 1) != 0) {
+		/* Never mail out what is not a PGP message. */
+		g_free(*armored_r);
+		*armored_r = NULL;
+		rc = gone(gp, "malformed answer: not an armored message");
+		goto out;
+	}
 	*len_r = (size_t)alen;
 	gp->done++;
 	rc = 0;

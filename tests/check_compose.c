@@ -1235,9 +1235,9 @@ START_TEST(test_gpgproc)
 	GMimeMessage *msg;
 	GByteArray *armored;
 	GString *text = g_string_new(NULL);
-	char *err = NULL, *txt, *enc, *got, *arm = NULL;
+	char *err = NULL, *txt, *enc, *txt2, *enc2, *got, *arm = NULL;
 	size_t got_len, arm_len;
-	unsigned done, local, i;
+	unsigned done, local, local2, i;
 	int sv[2], rc, forked;
 
 	forked = under_valgrind();
@@ -1329,6 +1329,33 @@ START_TEST(test_gpgproc)
 	ck_assert_ptr_nonnull(p.decrypt_error);
 	vdec_pgp_clear(&p);
 
+	/* A bad signature: gpg names its key by a 16-digit id, not a
+	 * fingerprint. That is an answer about the mail, not a broken
+	 * helper: it stays in service, and says what the thread says. */
+	txt2 = tu_write(base, "tamper.txt", "Status: tamper-A\n", 0600);
+	enc2 = path("tamper.gpg");
+	sh_ok("gpg --homedir '%s' --batch --yes --compress-algo none -u %s "
+	    "--sign -o '%s.ok' '%s' && perl -0777 -pe 's/tamper-A/tamper-B/' "
+	    "'%s.ok' > '%s'", vendor_home, vendor_fpr, enc2, txt2, enc2,
+	    enc2);
+	gpgproc_stats(gp, &done, &local);
+	decrypt_file(enc2, 4 << 20, &p, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(p.sig, VDEC_SIG_BAD);
+	ck_assert_uint_eq(strlen(p.sig_fpr), 16);
+	gpgproc_stats(gp, &i, &local2);
+	ck_assert_uint_eq(i, done + 1);
+	ck_assert_uint_eq(local2, local);
+	gpgproc_use(NULL);
+	decrypt_file(enc2, 4 << 20, &q, &rc);
+	gpgproc_use(gp);
+	ck_assert_int_eq(q.sig, p.sig);
+	ck_assert_str_eq(q.sig_fpr, p.sig_fpr);
+	vdec_pgp_clear(&p);
+	vdec_pgp_clear(&q);
+	g_free(txt2);
+	g_free(enc2);
+
 	/* The helper gone: the thread does the work itself. */
 	if (forked) {
 		gpgproc_use(NULL);
@@ -1352,7 +1379,7 @@ START_TEST(test_gpgproc)
 	ck_assert_uint_eq(spill_len(p.plain), text->len);
 	vdec_pgp_clear(&p);
 	gpgproc_stats(gp, &done, &local);
-	ck_assert_uint_eq(done, forked ? 0 : 4);
+	ck_assert_uint_eq(done, forked ? 0 : 5);
 	ck_assert_uint_eq(local, 2);
 	gpgproc_use(NULL);
 	gpgproc_stop(&gp);
@@ -1360,6 +1387,115 @@ START_TEST(test_gpgproc)
 	g_string_free(text, TRUE);
 	g_free(txt);
 	g_free(enc);
+}
+END_TEST
+
+/* ---- A helper that answers wrongly (a fault a real one does not make on
+ * demand): one request read, the "ciphertext" written, the answer given.
+ * The daemon must retire it, never mail what it wrote. */
+
+struct fake_answer {
+	int sock;
+	const char *written;	/* into the output file */
+	uint64_t ret, alen;
+	int trailing;		/* one byte more after the answer */
+};
+
+static gpointer
+fake_helper(gpointer data)
+{
+	struct fake_answer *fa = data;
+	char req[65536], ans[64];
+	union {
+		char c[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { req, sizeof(req) };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	int fds[2] = { -1, -1 };
+	size_t n = 0;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.c;
+	mh.msg_controllen = sizeof(u.c);
+	if (recvmsg(fa->sock, &mh, 0) <= 0)
+		return NULL;
+	c = CMSG_FIRSTHDR(&mh);
+	if (c != NULL && c->cmsg_type == SCM_RIGHTS)
+		memcpy(fds, CMSG_DATA(c), sizeof(fds));
+	if (fds[1] != -1 && write(fds[1], fa->written,
+	    strlen(fa->written)) < 0)
+		return NULL;
+	memset(ans, 0, sizeof(ans));
+	n += sizeof(uint64_t);		/* 0: the request was understood */
+	memcpy(ans + n, &fa->ret, sizeof(uint64_t));
+	n += sizeof(uint64_t);
+	memcpy(ans + n, &fa->alen, sizeof(uint64_t));
+	n += sizeof(uint64_t);
+	ans[n++] = 0;			/* no error text */
+	n += (size_t)fa->trailing;
+	if (send(fa->sock, ans, n, MSG_NOSIGNAL) < 0)
+		return NULL;
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	return NULL;
+}
+
+START_TEST(test_gpgproc_bad_answers)
+{
+	static const char armor[] = "-----BEGIN PGP MESSAGE-----\n\nwcBMA\n"
+	    "-----END PGP MESSAGE-----\n";
+	static const char plain[] = "Status: affected\nthe embargoed text\n";
+	struct fake_answer cases[] = {
+		/* The plaintext handed back as "ciphertext". */
+		{ -1, plain, 0, sizeof(plain) - 1, 0 },
+		/* Armored, but a byte after the answer. */
+		{ -1, armor, 0, sizeof(armor) - 1, 1 },
+		/* A result that is neither 0 nor -1. */
+		{ -1, armor, 5, sizeof(armor) - 1, 0 },
+		/* Longer than any signature of the plaintext can be. */
+		{ -1, armor, 0, (uint64_t)1 << 40, 0 },
+		/* Well-formed: taken. */
+		{ -1, armor, 0, sizeof(armor) - 1, 0 },
+	};
+	const char *fprs[] = { desk_fpr, vendor_fpr, NULL };
+	unsigned i, done, local;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct gpgproc *gp;
+		GThread *th;
+		char *arm = NULL, *err = NULL;
+		size_t arm_len = 0;
+		int sv[2], rc;
+
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET |
+		    SOCK_CLOEXEC, 0, sv), 0);
+		cases[i].sock = sv[1];
+		th = g_thread_new("fake", fake_helper, &cases[i]);
+		gp = gpgproc_from_socket(sv[0], "fake gpg helper");
+		rc = gpgproc_encrypt_sign(gp, fprs, 2, plain,
+		    sizeof(plain) - 1, &arm, &arm_len, &err);
+		g_thread_join(th);
+		close(sv[1]);
+		gpgproc_stats(gp, &done, &local);
+		if (i + 1 < G_N_ELEMENTS(cases)) {
+			ck_assert_msg(rc == GPGPROC_GONE, "case %u: %d", i,
+			    rc);
+			ck_assert_ptr_null(arm);
+			ck_assert_uint_eq(local, 1);
+		} else {
+			ck_assert_msg(rc == 0, "%s", err);
+			ck_assert_str_eq(arm, armor);
+			ck_assert_uint_eq(done, 1);
+			g_free(arm);
+		}
+		gpgproc_stop(&gp);
+	}
 }
 END_TEST
 
@@ -1382,6 +1518,7 @@ make_compose_suite(void)
 	tcase_add_test(tc, test_ctx_reusable);
 	tcase_add_test(tc, test_signed_clear);
 	tcase_add_test(tc, test_gpgproc);
+	tcase_add_test(tc, test_gpgproc_bad_answers);
 	tcase_add_test(tc, test_bench);
 	suite_add_tcase(s, tc);
 	return s;

@@ -48,9 +48,10 @@ void gpgproc_stop(struct gpgproc **gp);
 int gpgproc_serve(int sock, const char *gnupghome, char **error_r);
 struct gpgproc *gpgproc_from_socket(int sock, const char *name);
 
-/* Reads data as a helper's answer to a decryption, keeping nothing:
- * 0 when well-formed, -1 when not (the fuzz target's entry; the answer of
- * a process that handles hostile mail is checked like input). */
+/* Reads data as a helper's answer to a decryption and as one to a
+ * signature, keeping nothing: 0 when either is well-formed, -1 when
+ * neither (the fuzz target's entry; the answer of a process that handles
+ * hostile mail is checked like input). */
 int gpgproc_parse_answer(const void *data, size_t len);
 
 /* The calling thread's helper (foreign; NULL: none, operations run in

@@ -24,7 +24,8 @@ void wake_drain(int fd);
 
 /* For writers: wakes the daemon. Returns 1 when one was listening, 0 when
  * none is (the FIFO absent or without a reader: the message waits for the
- * daemon's start), never blocks. */
-int wake_daemon(const struct vconf *conf);
+ * daemon's start) or it could not be written (permissions), with *why_r
+ * (g_free; NULL: not wanted) saying which. Never blocks. */
+int wake_daemon(const struct vconf *conf, char **why_r);
 
 #endif
