@@ -235,6 +235,8 @@ form_json(struct jw *w, const struct form *f)
 		jw_obj_begin(w);
 		jw_kint(w, "line", is->line);
 		jw_kstr(w, "label", is->label);
+		if (is->kind == FORM_ISSUE_NOT_CONTINUED)
+			jw_kstr(w, "not_part_of", form_field_name(is->field));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -374,8 +376,13 @@ inspect_text(GString *o, const struct vdec_result *r,
 		for (i = 0; i < f->unknown->len; i++) {
 			const struct form_issue *is = f->unknown->pdata[i];
 
-			g_string_append_printf(o, "  line %u: unknown label "
-			    "'%s'\n", is->line, is->label);
+			if (is->kind == FORM_ISSUE_NOT_CONTINUED)
+				g_string_append_printf(o, "  line %u: not part "
+				    "of %s (not indented): '%s'\n", is->line,
+				    form_field_name(is->field), is->label);
+			else
+				g_string_append_printf(o, "  line %u: unknown "
+				    "label '%s'\n", is->line, is->label);
 		}
 		for (i = 0; i < f->errors->len; i++) {
 			const struct form_issue *is = f->errors->pdata[i];

@@ -28,6 +28,7 @@ struct seg {
 	size_t		 len;
 	char		*charset;	/* owned, may be NULL */
 	int		 html;
+	int		 flowed;	/* format=flowed; delsp: 2 */
 	int		 hp_legacy;	/* hp-legacy-display="1" */
 	int		 is_protected;
 };
@@ -448,6 +449,20 @@ add_attachment(struct run *vr, const char *filename, char *ctype,
 	g_ptr_array_add(vr->res->attachments, a);
 }
 
+/* RFC 3676: Thunderbird and others send text/plain; format=flowed, with
+ * long lines broken at a space. Read as it stands, a wrapped Comment
+ * would lose what follows the break. */
+static void
+flowed_param(GMimeObject *o, struct seg *s)
+{
+	const char *f = g_mime_object_get_content_type_parameter(o, "format");
+	const char *d = g_mime_object_get_content_type_parameter(o, "delsp");
+
+	if (f != NULL && g_ascii_strcasecmp(f, "flowed") == 0)
+		s->flowed = d != NULL && g_ascii_strcasecmp(d, "yes") == 0 ?
+		    2 : 1;
+}
+
 static void
 leaf(struct run *vr, GMimePart *part, unsigned flags)
 {
@@ -482,6 +497,9 @@ leaf(struct run *vr, GMimePart *part, unsigned flags)
 		add_seg(vr, data, len,
 		    g_mime_object_get_content_type_parameter(o, "charset"),
 		    is_html, legacy && strcmp(legacy, "1") == 0, flags);
+		if (is_text)
+			flowed_param(o, g_ptr_array_index(vr->segs,
+			    vr->segs->len - 1));
 		return;
 	}
 	add_attachment(vr, fname, mime_type(o), data, len, flags);
@@ -1038,7 +1056,15 @@ seg_text(struct run *vr, struct seg *s, int first, GString *out)
 		explicit_bzero(t->str, t->allocated_len);
 		g_string_free(t, TRUE);
 		t = h;
-	} else if (first && s->is_protected && vr->prot) {
+	} else if (s->flowed) {
+		GString *u = g_string_sized_new(t->len + 2);
+
+		vdec_unflow(t->str, t->len, s->flowed == 2, u);
+		explicit_bzero(t->str, t->allocated_len);
+		g_string_free(t, TRUE);
+		t = u;
+	}
+	if (!s->html && first && s->is_protected && vr->prot) {
 		if (s->hp_legacy)
 			cut = vdec_legacy_display_len(t->str, t->len, NULL, 0);
 		else if (vr->prot_legacy_line && vr->res->subject_prot)

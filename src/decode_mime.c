@@ -641,6 +641,49 @@ find_close(const char *p, const char *end, const char *name, size_t n)
 	return end;
 }
 
+void
+vdec_unflow(const char *in, size_t len, int delsp, GString *out)
+{
+	const char *p = in, *end = in + len;
+	int joining = 0;		/* the last line was flowed */
+	size_t depth_open = 0;		/* its quote depth */
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end, *t = p;
+		size_t depth = 0;
+		int flowed, sig;
+
+		if (e > p && e[-1] == '\r')
+			e--;
+		while (t < e && *t == '>') {
+			depth++;
+			t++;
+		}
+		if (t < e && *t == ' ')		/* stuffing */
+			t++;
+		sig = e - t == 3 && memcmp(t, "-- ", 3) == 0;
+		flowed = !sig && e > t && e[-1] == ' ';
+		if (joining && (depth != depth_open || sig))
+			g_string_append_c(out, '\n');	/* not a flow */
+		if (!joining || depth != depth_open || sig) {
+			size_t i;
+
+			for (i = 0; i < depth; i++)
+				g_string_append_c(out, '>');
+		}
+		g_string_append_len(out, t, (e - t) - (flowed && delsp ?
+		    1 : 0));
+		joining = flowed;
+		depth_open = depth;
+		if (!flowed && nl != NULL)
+			g_string_append_c(out, '\n');
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (joining)
+		g_string_append_c(out, '\n');
+}
+
 static void
 html_newline(GString *out)
 {

@@ -57,6 +57,12 @@ int	vdec_to_utf8(const char *in, size_t len, const char *charset,
  * entities decoded, line breaks at block elements, script/style/title
  * content and (with skip_legacy) the RFC 9788 legacy display <div>
  * dropped.  Output is never longer than 2 * len + 1. */
+/* Undoes format=flowed (RFC 3676) on UTF-8 text, appending to out: soft
+ * line breaks (a line ending in a space) are joined to the next line of
+ * the same quote depth, space-stuffing is removed, and with delsp the
+ * space before a soft break goes too. "-- " stays a line of its own.
+ * Quoted lines keep their '>' marks. out grows by at most len + 1. */
+void	vdec_unflow(const char *in, size_t len, int delsp, GString *out);
 void	vdec_html_to_text(const char *in, size_t len, int skip_legacy,
 	    GString *out);
 

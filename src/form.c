@@ -1065,6 +1065,32 @@ form_is_reply_cut(const struct form_parser *pp, const char *s, const char *e,
 	    strcmp(ll->key, "送信者") == 0) && form_next_is_sent(pp);
 }
 
+static gboolean
+form_is_free_text(enum form_field f)
+{
+	return f == FORM_FIELD_COMMENT || f == FORM_FIELD_REASON ||
+	    f == FORM_FIELD_FIX_PLAN || f == FORM_FIELD_WORKAROUND_PLAN;
+}
+
+/* Notes in unknown that [t, e) (valid UTF-8) is not part of field. */
+static void
+form_not_continued(struct form_parser *pp, enum form_field field,
+    const char *t, const char *e)
+{
+	size_t n = MIN((size_t)(e - t), (size_t)FORM_MAX_QUOTE);
+	GString *q;
+
+	while (n > 0 && n < (size_t)(e - t) && ((guchar)t[n] & 0xC0) == 0x80)
+		n--;
+	q = g_string_new_len(t, (gssize)n);
+	if (n < (size_t)(e - t))
+		g_string_append(q, "\xe2\x80\xa6");	/* U+2026 */
+	form_add_issue(pp->form->unknown, &pp->form->unknown_dropped,
+	    FORM_MAX_UNKNOWN, pp->lineno, field, FORM_ISSUE_NOT_CONTINUED,
+	    q->str, q->len, "not indented: not part of the value above");
+	g_string_free(q, TRUE);
+}
+
 /* Handles one line; returns TRUE where reading stops. */
 static gboolean
 form_parser_line(struct form_parser *pp, const char *s, const char *e)
@@ -1072,6 +1098,7 @@ form_parser_line(struct form_parser *pp, const char *s, const char *e)
 	struct form_label_line ll;
 	const char *t = form_ltrim(s, e);
 	gboolean indented = t != s, have_label;
+	enum form_field after;
 
 	e = form_rtrim(t, e);
 	if (t == e || *t == '>' || form_has_prefix(t, e, UTF8_FW_GT)) {
@@ -1082,6 +1109,7 @@ form_parser_line(struct form_parser *pp, const char *s, const char *e)
 		form_parser_append(pp, t, e);
 		return FALSE;
 	}
+	after = pp->open;
 	form_parser_close(pp);
 	if (*t == '#')
 		return FALSE;
@@ -1095,6 +1123,13 @@ form_parser_line(struct form_parser *pp, const char *s, const char *e)
 	}
 	if (form_is_reply_cut(pp, t, e, have_label ? &ll : NULL))
 		return TRUE;
+	if (form_is_free_text(after)) {
+		/* A client that wraps long lines (without format=flowed)
+		 * breaks a Comment like this: the value ends here, and the
+		 * vendor is told which line was left out. */
+		form_not_continued(pp, after, t, e);
+		return FALSE;
+	}
 	/* A label without a value is as likely to be prose ("以下の通り:"). */
 	if (have_label && ll.value != ll.value_end &&
 	    form_plausible_label(ll.token, ll.token_end))

@@ -571,7 +571,9 @@ START_TEST(test_neomutt)
 	ck_assert_int_eq(r->subject_protected, 1);
 	ck_assert_str_ne(r->subject_outer, r->subject);
 	ck_assert_ptr_nonnull(strstr(r->text, "Status: affected"));
-	ck_assert_ptr_nonnull(strstr(r->text, "修正版"));
+	/* Sent format=flowed: the soft break is joined again. */
+	ck_assert_msg(strstr(r->text, "Comment: 修正版を準備中です。 see our "
+	    "advisory.\n") != NULL, "%s", r->text);
 	vdec_result_free(&r);
 }
 END_TEST
@@ -610,6 +612,41 @@ START_TEST(test_html)
 	vdec_html_to_text(html_cases[_i].html, strlen(html_cases[_i].html),
 	    legacy, out);
 	ck_assert_str_eq(out->str, html_cases[_i].text);
+	g_string_free(out, TRUE);
+}
+END_TEST
+
+/* RFC 3676 */
+static const struct {
+	const char	*in;
+	int		 delsp;
+	const char	*out;
+} flowed_cases[] = {
+	{ "Comment: users of 2.3 must apply \r\nthe workaround.\r\n", 0,
+	  "Comment: users of 2.3 must apply the workaround.\n" },
+	{ "a \nb \nc\n", 0, "a b c\n" },
+	{ "a \nb\n", 1, "ab\n" },			/* DelSp=yes */
+	{ "  indented\n", 0, " indented\n" },	/* stuffed */
+	{ " From me\n", 0, "From me\n" },
+	{ "Comment: a\n   b\n", 0, "Comment: a\n  b\n" },
+	{ "> quoted \n> more\nnot\n", 0, ">quoted more\nnot\n" },
+	{ "> q \n>> deeper\n", 0, ">q \n>>deeper\n" },	/* depth differs */
+	{ "text \n-- \nsig\n", 0, "text \n-- \nsig\n" },
+	{ "last \n", 0, "last \n" },			/* no next line */
+	{ "no newline", 0, "no newline" },
+	{ "a \n\nb\n", 0, "a \nb\n" },
+	{ "", 0, "" },
+	{ " \n", 0, "\n" },
+};
+
+START_TEST(test_flowed)
+{
+	GString	*out = g_string_new(NULL);
+
+	vdec_unflow(flowed_cases[_i].in, strlen(flowed_cases[_i].in),
+	    flowed_cases[_i].delsp, out);
+	ck_assert_str_eq(out->str, flowed_cases[_i].out);
+	ck_assert_uint_le(out->len, strlen(flowed_cases[_i].in) + 1);
 	g_string_free(out, TRUE);
 }
 END_TEST
@@ -831,6 +868,7 @@ make_decode_suite(void)
 	tc = tcase_create("helpers");
 	/* GMime's charset tables. */
 	tcase_add_unchecked_fixture(tc, helpers_setup, NULL);
+	tcase_add_loop_test(tc, test_flowed, 0, G_N_ELEMENTS(flowed_cases));
 	tcase_add_loop_test(tc, test_html, 0, G_N_ELEMENTS(html_cases));
 	tcase_add_loop_test(tc, test_utf8, 0, G_N_ELEMENTS(utf8_cases));
 	tcase_add_test(tc, test_armor);

@@ -444,6 +444,67 @@ START_TEST(test_continuation)
 }
 END_TEST
 
+/* A line right after a free-text value that is not indented is not part
+ * of it, and the vendor is told so (a client that wraps long lines). */
+static const struct {
+	const char *input;
+	enum form_field field;	/* FORM_FIELD_NONE: no notice */
+	const char *label;
+	unsigned line;
+} notcont_tests[] = {
+	{ "Comment: users of 2.3 must apply\nthe workaround.",
+	  FORM_FIELD_COMMENT, "the workaround.", 2 },
+	{ "Reason: firmware\nrelease train", FORM_FIELD_REASON,
+	  "release train", 2 },
+	{ "Fix-Plan: a\nb", FORM_FIELD_FIX_PLAN, "b", 2 },
+	{ "Workaround-Plan: a\n  b\nc", FORM_FIELD_WORKAROUND_PLAN, "c", 3 },
+	{ "Comment: a\n"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9x",
+	  FORM_FIELD_COMMENT,
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xe2\x80\xa6",
+	  2 },
+	{ "Comment: a\nx\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9y",
+	  FORM_FIELD_COMMENT,
+	  "x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xe2\x80\xa6",
+	  2 },
+	{ "Comment: a\n\nb", FORM_FIELD_NONE, NULL, 0 },
+	{ "Comment: a\nStatus: affected", FORM_FIELD_NONE, NULL, 0 },
+	{ "Comment: a\n> quoted", FORM_FIELD_NONE, NULL, 0 },
+	{ "Comment: a\n# hint", FORM_FIELD_NONE, NULL, 0 },
+	{ "Comment: a\n-- \nTaro", FORM_FIELD_NONE, NULL, 0 },
+	{ "Status: affected\nb", FORM_FIELD_NONE, NULL, 0 },
+	{ "Case: JVNVU#1\nb", FORM_FIELD_NONE, NULL, 0 },
+};
+
+START_TEST(test_not_continued)
+{
+	struct form *f = parse_ok(notcont_tests[_i].input);
+
+	if (notcont_tests[_i].field == FORM_FIELD_NONE)
+		ck_assert_uint_eq(f->unknown->len, 0);
+	else {
+		const struct form_issue *u = issue(f->unknown, 0);
+
+		ck_assert_uint_eq(f->unknown->len, 1);
+		ck_assert_int_eq(u->kind, FORM_ISSUE_NOT_CONTINUED);
+		ck_assert_int_eq(u->field, notcont_tests[_i].field);
+		ck_assert_str_eq(u->label, notcont_tests[_i].label);
+		ck_assert_uint_eq(u->line, notcont_tests[_i].line);
+		ck_assert(strlen(u->label) <= FORM_MAX_QUOTE + 3);
+	}
+	ck_assert_uint_eq(f->errors->len, 0);
+	form_free(&f);
+}
+END_TEST
+
 /* ---- ignored lines and reply cuts ---- */
 
 static const struct {
@@ -1145,6 +1206,8 @@ make_form_suite(void)
 	tcase_add_loop_test(tc, test_labels, 0, G_N_ELEMENTS(label_tests));
 	tcase_add_loop_test(tc, test_values, 0, G_N_ELEMENTS(value_tests));
 	tcase_add_loop_test(tc, test_pubdate, 0, G_N_ELEMENTS(pubdate_tests));
+	tcase_add_loop_test(tc, test_not_continued, 0,
+	    G_N_ELEMENTS(notcont_tests));
 	tcase_add_loop_test(tc, test_continuation, 0,
 	    G_N_ELEMENTS(cont_tests));
 	tcase_add_test(tc, test_duplicates);

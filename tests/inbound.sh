@@ -49,12 +49,20 @@ msgs() {	# state kind: count of stored messages
 deliver() { vctl deliver < "$T/$1.eml"; }
 
 # 1. PGP/MIME combined, protected Subject, from acme.
-printf 'Thanks.\n\nStatus: affected-investigating\nRequest-Detail: yes\nComment: We ship FooHTTP 2.3 in acme-httpd.\n  A fix is planned.\nBogus-Label: x\n\n-- \nACME PSIRT\nStatus: not-affected\n' > "$T/form1.txt"
+# "Expect it in January." is wrapped without indentation: not part of
+# the Comment, and the acknowledgement says which line was left out.
+printf 'Thanks.\n\nStatus: affected-investigating\nRequest-Detail: yes\nComment: We ship FooHTTP 2.3 in acme-httpd.\n  A fix is planned.\nExpect it in January.\nBogus-Label: x\n\n-- \nACME PSIRT\nStatus: not-affected\n' > "$T/form1.txt"
 reply acme "$ACME" combined r1 --protected-subject "Re: [$ID] Vulnerability notice" --subject "Re: [$ID]" --body-file "$T/form1.txt"
 expect 0 '' -- deliver r1
 [ "$(state acme status)" = affected-investigating ] && ok || bad "r1 status $(state acme status)"
 [ "$(state acme stage)" = detail-requested ] && ok || bad "r1 stage $(state acme stage)"
 state acme comment | grep -q 'A fix is planned' && ok || bad "r1 comment"
+state acme comment | grep -q 'January' && bad "r1 comment took an unindented line" || ok
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'ack' ORDER BY id LIMIT 1")
+vctl outbox show "$row" > "$T/ack1.eml"
+decrypt_mail "$T/ack1.eml" "$T/keys/acme" "$T/ack1.st" > "$T/ack1.txt"
+grep -q 'line 7: Expect it in January.' "$T/ack1.txt" && ok || bad "r1 ack does not name the left-out line: $(cat "$T/ack1.txt")"
+grep -q 'line 8: Bogus-Label' "$T/ack1.txt" && ok || bad "r1 ack does not name the unknown label"
 [ "$(msgs processed applied)" = 1 ] && ok || bad "r1 not applied"
 # The same bytes again: stored once, applied once.
 expect 0 '' -- deliver r1
@@ -204,6 +212,7 @@ expect 0 'decision: +quarantine \(unknown-key\)' -- vctl inspect "$T/r8.eml"
 expect 0 'signature: +good' -- vctl inspect "$T/r8.eml"
 expect 0 "case: +$ID \(by protected Subject\)" -- vctl inspect "$T/r1.eml"
 expect 0 'unknown label .Bogus-Label.' -- vctl inspect "$T/r1.eml"
+expect 0 "line 7: not part of Comment \\(not indented\\): 'Expect it in January.'" -- vctl inspect "$T/r1.eml"
 vctl --json inspect "$T/r2.eml" | /usr/bin/python3 -c "
 import json, sys
 d = json.load(sys.stdin)

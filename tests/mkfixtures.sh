@@ -438,11 +438,15 @@ set use_from=yes
 set folder=$NM
 set spoolfile=$NM/none
 set abort_unmodified=no
+set text_flowed=yes
 RC
 	{ printf 'From: ACME PSIRT <psirt@acme.example>\n'
 	  printf 'To: vultures@cert.example\n'
-	  printf 'Subject: Re: [JVNVU#12345678] from neomutt\n\n'
-	  printf 'Case: JVNVU#12345678\nStatus: affected\nComment: %s\n' "$JA"
+	  printf 'Subject: Re: [JVNVU#12345678] from neomutt\n'
+	  printf 'Content-Type: text/plain; charset=utf-8; format=flowed\n\n'
+	  # format=flowed, as Thunderbird sends by default: the Comment is
+	  # one long line broken after a space (a soft break).
+	  printf 'Case: JVNVU#12345678\nStatus: affected\nComment: %s \nsee our advisory.\n' "$JA"
 	} >"$NM/draft"
 	sock=vdec$$
 	tmux -L "$sock" new-session -d -s nm -x 160 -y 40 \

@@ -29,6 +29,8 @@
 #define FORM_MAX_SHARE_FIELD	256	/* bytes per Share-With part */
 #define FORM_MAX_SHARES		16	/* Share-With entries kept */
 
+#define FORM_MAX_QUOTE		40	/* bytes of a line quoted in an issue */
+
 /* Bounds on what is reported back; the rest is only counted. */
 #define FORM_MAX_UNKNOWN	32
 #define FORM_MAX_ERRORS		32
@@ -64,6 +66,9 @@ enum form_issue_kind {
 	FORM_ISSUE_DUPLICATE,		/* the first value is kept */
 	FORM_ISSUE_TOO_LONG,
 	FORM_ISSUE_TOO_MANY,		/* Share-With beyond FORM_MAX_SHARES */
+	FORM_ISSUE_NOT_CONTINUED,	/* in unknown: a line right after a
+					 * free-text value, not indented, so
+					 * not part of it; label: its start */
 };
 
 struct form_share {
