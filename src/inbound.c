@@ -543,6 +543,73 @@ form_summary(struct inbound_decision *d, GTimeZone *tz)
 	}
 }
 
+/*
+ * Replies are applied in the order they were signed, each signed reply
+ * once (sql/003-reply-order.sql). NULL when r may be applied to the
+ * participant (case_id, vendor_id); else why not, for a quarantine "stale"
+ * or "duplicate" (*kind_r) and the vendor's answer. Checked when deciding
+ * (for inspect) and again in the transaction that applies, where it
+ * counts: the decoder decides one message ahead.
+ */
+static char *
+reply_order(const struct inbound_env *env, const struct vdec_result *r,
+    const char *case_id, int64_t vendor_id, const char **kind_r,
+    int *rc_r)
+{
+	sqlite3_stmt *s;
+	int64_t last = 0;
+	char *t, *tl, *why;
+	int seen, found;
+
+	*rc_r = STORE_OK;
+	if (r == NULL || r->sig_time == 0)
+		return NULL;
+	s = store_stmt(env->st, "SELECT 1 FROM seen_replies WHERE signer = ? "
+	    "AND sig_time = ? AND data_hash = ?");
+	if (s == NULL) {
+		*rc_r = STORE_ERR;
+		return NULL;
+	}
+	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, r->sig_time);
+	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
+	seen = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	t = vtime_format(r->sig_time, env->conf->tz);
+	if (seen) {
+		*kind_r = "duplicate";
+		why = g_strdup_printf("this signed reply (signed %s) was "
+		    "already recorded; nothing changed", t ? t : "?");
+		g_free(t);
+		return why;
+	}
+	s = store_stmt(env->st, "SELECT last_reply_signed FROM participants "
+	    "WHERE case_id = ? AND vendor_id = ? AND last_reply_signed IS "
+	    "NOT NULL");
+	if (s == NULL) {
+		g_free(t);
+		*rc_r = STORE_ERR;
+		return NULL;
+	}
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, vendor_id);
+	if ((found = sqlite3_step(s) == SQLITE_ROW))
+		last = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (!found || r->sig_time >= last) {
+		g_free(t);
+		return NULL;
+	}
+	tl = vtime_format(last, env->conf->tz);
+	*kind_r = "stale";
+	why = g_strdup_printf("this reply was signed %s, before the reply "
+	    "signed %s that is already recorded; nothing changed (send it "
+	    "again if it still holds)", t ? t : "?", tl ? tl : "?");
+	g_free(t);
+	g_free(tl);
+	return why;
+}
+
 /* The vendor-reply half of the decision: signer, vendor, case, form. */
 static int
 decide_reply(const struct inbound_env *env, const struct vdec_result *r,
@@ -554,7 +621,7 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 	struct form *form = NULL;
 	struct inbound_decision *d = NULL;
 	char *case_id = NULL, *route = NULL, *err = NULL, *ref_case = NULL;
-	const char *ferr = NULL;
+	const char *ferr = NULL, *kind = NULL;
 	int64_t ref_vendor = 0, pub, contact_id = 0;
 	guint i;
 	int rc;
@@ -676,6 +743,15 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 		d = QUARANTINE("empty-form", "no reply-form field was filled "
 		    "in");
 		goto done;
+	}
+	if ((err = reply_order(env, r, case_id, v->id, &kind, &rc)) != NULL) {
+		d = decision(INBOUND_QUARANTINE, kind, err);
+		err = NULL;
+		goto done;
+	}
+	if (rc != STORE_OK) {
+		rc = store_error(env->st, "reply order", error_r);
+		goto fail;
 	}
 	d = decision(INBOUND_APPLY, "applied", g_strdup_printf("reply from "
 	    "%s to %s", v->handle, case_id));
@@ -1037,8 +1113,9 @@ out:
 
 static int
 apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
-    const char *message_id, int64_t now, char **error_r)
+    const struct vdec_result *r, int64_t now, char **error_r)
 {
+	const char *message_id = r != NULL ? r->message_id : NULL;
 	const struct form *f = d->form;
 	struct store *st = env->st;
 	sqlite3_stmt *s;
@@ -1066,7 +1143,10 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	    "stage = CASE WHEN ?10 AND stage IN ('selected', "
 	    "'registration-requested', 'summary-sent') THEN "
 	    "'detail-requested' ELSE stage END, "
-	    "last_answer = ?11, unreachable = 0 "
+	    "last_answer = ?11, unreachable = 0, "
+	    "last_reply_signed = CASE WHEN ?14 IS NULL THEN "
+	    "last_reply_signed ELSE max(coalesce(last_reply_signed, 0), "
+	    "min(?14, ?11)) END "
 	    "WHERE case_id = ?12 AND vendor_id = ?13");
 	if (s == NULL)
 		return store_error(st, "apply reply", error_r);
@@ -1086,8 +1166,23 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	sqlite3_bind_int64(s, 11, now);
 	sqlite3_bind_text(s, 12, d->case_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 13, d->vendor_id);
+	if (r != NULL && r->sig_time != 0)
+		sqlite3_bind_int64(s, 14, r->sig_time);
 	if ((rc = store_exec_stmt(st, s, "apply reply", error_r)) != STORE_OK)
 		return rc;
+	if (r != NULL && r->sig_time != 0) {
+		s = store_stmt(st, "INSERT INTO seen_replies (signer, sig_time, "
+		    "data_hash, seen_at) VALUES (?, ?, ?, ?)");
+		if (s == NULL)
+			return store_error(st, "seen replies", error_r);
+		sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, r->sig_time);
+		sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 4, now);
+		if ((rc = store_exec_stmt(st, s, "seen replies", error_r)) !=
+		    STORE_OK)
+			return rc;
+	}
 	for (i = 0; i < f->shares->len; i++) {
 		const struct form_share *sh = f->shares->pdata[i];
 
@@ -1488,7 +1583,7 @@ answered_to_vendor(const char *kind)
 {
 	static const char *const kinds[] = { "not-participant",
 	    "unknown-case", "wrong-vendor", "bad-form", "empty-form",
-	    "case-mismatch", "no-case", NULL };
+	    "case-mismatch", "no-case", "stale", "duplicate", NULL };
 	int i;
 
 	for (i = 0; kinds[i] != NULL; i++)
@@ -1900,6 +1995,30 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 	return STORE_OK;
 }
 
+/* reply_order() again inside the transaction that applies, where no other
+ * reply can be applied meanwhile (the decoder decided before the previous
+ * message's commit): an APPLY may turn into a quarantine here. */
+static int
+recheck_order(const struct inbound_env *env, struct inbound_decision *d,
+    const struct vdec_result *r, char **error_r)
+{
+	const char *kind = NULL;
+	char *why;
+	int rc;
+
+	why = reply_order(env, r, d->case_id, d->vendor_id, &kind, &rc);
+	if (rc != STORE_OK)
+		return store_error(env->st, "reply order", error_r);
+	if (why != NULL) {
+		d->action = INBOUND_QUARANTINE;
+		d->kind = kind;
+		g_free(d->reason);
+		d->reason = why;
+		g_ptr_array_set_size(d->changes, 0);
+	}
+	return STORE_OK;
+}
+
 int
 inbound_commit(const struct inbound_env *env, struct inbound_prepared *p,
     int64_t now, struct inbound_decision **d_r, char **error_r)
@@ -1917,8 +2036,11 @@ inbound_commit(const struct inbound_env *env, struct inbound_prepared *p,
 	if ((rc = store_begin(st, error_r)) != STORE_OK)
 		return rc;
 	if (d->action == INBOUND_APPLY)
-		rc = apply_reply(env, d, r ? r->message_id : NULL, now,
-		    error_r);
+		rc = recheck_order(env, d, r, error_r);
+	if (rc != STORE_OK)
+		(void)0;	/* rolled back below */
+	else if (d->action == INBOUND_APPLY)
+		rc = apply_reply(env, d, r, now, error_r);
 	else if (d->action == INBOUND_COMMAND)
 		rc = run_commands(env, d, r, now, error_r);
 	else if (d->action == INBOUND_REGISTER)

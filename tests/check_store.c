@@ -387,7 +387,7 @@ START_TEST(test_raw_roundtrip)
 END_TEST
 
 /* A database of schema 1 keeps its messages' bytes through the move to
- * message_raw. */
+ * message_raw, and is brought to the current schema. */
 START_TEST(test_raw_migration)
 {
 	extern const char *const store_migrations[];
@@ -414,6 +414,11 @@ START_TEST(test_raw_migration)
 	ck_assert(memcmp(back->data, "Subject: x", 10) == 0);
 	g_byte_array_unref(back);
 	spill_free(&sp);
+	/* And reaches schema 3: replies in the order they were signed. */
+	ck_assert_ptr_nonnull(store_stmt(st, "SELECT last_reply_signed FROM "
+	    "participants"));
+	ck_assert_ptr_nonnull(store_stmt(st, "SELECT signer, sig_time, "
+	    "data_hash, seen_at FROM seen_replies"));
 }
 END_TEST
 

@@ -113,6 +113,17 @@ reply r4 not-affected-investigating
 imap append INBOX "$T/r4.eml"
 wait_for 15 is_status not-affected-investigating && ok || bad "r4 after reload: $(status)"
 
+# Two replies in one batch, the later-signed one first: the decoder
+# decides the older while the newer is being committed, and the commit
+# checks the order again: the newer stands, the older is quarantined.
+reply s1 affected-investigating
+sleep 1.1
+reply s2 not-affected
+imap append INBOX "$T/s2.eml" "$T/s1.eml"
+wait_for 30 sh -c "[ \"\$(sqlite3 '$T/vulture.db' \"SELECT count(*) FROM messages WHERE kind = 'stale'\")\" = 1 ]" && ok || bad "s1 not quarantined as stale"
+is_status not-affected && ok || bad "the older s1 undid s2: $(status)"
+wait_for 10 count_is Quarantine 2 && ok || bad "s1 not moved to Quarantine"
+
 # A message past IMAP_SRC_PIECE is fetched in pieces (BODY.PEEK[]<o.n>)
 # and applied like any other.
 head -c 2500000 /dev/urandom > "$T/big.bin"

@@ -217,7 +217,8 @@ vctl --json inspect "$T/r2.eml" | /usr/bin/python3 -c "
 import json, sys
 d = json.load(sys.stdin)
 assert d['shape'] == 'pgpmime-nested' or 'nested' in d['shape'], d['shape']
-assert d['signature'] == 'good' and d['decision'] == 'apply' and d['form']['status'] == 'not-affected'" && ok || bad "inspect --json"
+# Applied already: the same signed reply again would change nothing.
+assert d['signature'] == 'good' and d['decision'] == 'quarantine' and d['kind'] == 'duplicate' and d['form']['status'] == 'not-affected'" && ok || bad "inspect --json"
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events")" = "$before" ] && ok || bad "inspect changed the store"
 expect 1 'not a mail message' -- vctl inspect "$T/junk.bin"
 expect 64 'inspect: FILE' -- vctl inspect
@@ -259,4 +260,44 @@ $MK --home "$T/keys/acme" --shape plain --from stranger@else.example --subject "
 [ "$(n generic)" = 1 ] && ok || bad "generic answers not rate-limited: $(n generic)"
 row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'generic' ORDER BY id DESC LIMIT 1")
 vctl outbox show "$row" | grep -q "$ID" && bad "the generic answer names a case" || ok
+
+# Replies apply in the order they were signed, each signed reply once.
+# o1 is signed before o2 but arrives after it: o2 stands, o1 is
+# quarantined as stale and globex is told why.
+gapplied() { sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE kind = 'vendor-reply' AND detail LIKE '%vendor=globex%'"; }
+g0=$(gapplied)
+printf 'Status: not-affected-investigating\nComment: older answer\n' > "$T/o1.txt"
+printf 'Status: affected\nComment: newer answer\n' > "$T/o2.txt"
+reply globex "$GLOBEX" combined o1 --from sec@globex.example --subject "Re: [$ID]" --body-file "$T/o1.txt"
+sleep 1.1
+reply globex "$GLOBEX" combined o2 --from sec@globex.example --subject "Re: [$ID]" --body-file "$T/o2.txt"
+expect 0 '' -- deliver o2
+[ "$(state globex status)" = affected ] && ok || bad "o2 status $(state globex status)"
+expect 0 'decision: +quarantine \(stale\)' -- vctl inspect "$T/o1.eml"
+rej0=$(n rejected)
+expect 0 '' -- deliver o1
+[ "$(state globex status)" = affected ] && ok || bad "the older o1 undid o2: $(state globex status)"
+state globex comment | grep -q 'newer answer' && ok || bad "o1 comment applied"
+[ "$(msgs quarantined stale)" = 1 ] && ok || bad "o1 not quarantined as stale"
+[ "$(n rejected)" = $((rej0 + 1)) ] && ok || bad "globex not told about o1"
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'rejected' ORDER BY id DESC LIMIT 1")
+vctl outbox show "$row" > "$T/o1ans.eml"
+decrypt_mail "$T/o1ans.eml" "$T/keys/globex" "$T/o1ans.st" | grep -q 'already recorded' && ok || bad "the answer to o1 does not say why"
+# o2's signed content again under new headers (another message to the
+# store): recorded once.
+sed 's/^Subject: .*/Subject: Re: ['"$ID"'] (again)/' "$T/o2.eml" > "$T/o2b.eml"
+expect 0 '' -- deliver o2b
+[ "$(msgs quarantined duplicate)" = 1 ] && ok || bad "o2 applied twice"
+[ "$(gapplied)" = $((g0 + 1)) ] && ok || bad "globex replies applied: $(gapplied), was $g0"
+# A sender whose clock runs a day ahead does not block its later,
+# correctly dated replies: the order counts at most up to arrival.
+printf 'Status: not-affected\nComment: from the future\n' > "$T/o3.txt"
+reply globex "$GLOBEX" combined o3 --from sec@globex.example --subject "Re: [$ID]" --body-file "$T/o3.txt" "--gpg-arg=--faked-system-time=$(($(date +%s) + 86400))"
+expect 0 '' -- deliver o3
+[ "$(state globex status)" = not-affected ] && ok || bad "o3 status $(state globex status)"
+sleep 1.1
+printf 'Status: affected\nComment: clock fixed\n' > "$T/o4.txt"
+reply globex "$GLOBEX" combined o4 --from sec@globex.example --subject "Re: [$ID]" --body-file "$T/o4.txt"
+expect 0 '' -- deliver o4
+[ "$(state globex status)" = affected ] && ok || bad "o4 blocked by o3's clock: $(state globex status)"
 finish
