@@ -626,9 +626,10 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		return;
 	case K_SIZE:
 		if (vconf_parse_size(v, field) == -1 ||
-		    *(uint64_t *)field < 1024)
-			report(loc, k, "'%s' is not a size of at least 1024 "
-			    "bytes (suffixes K, M, G)", v);
+		    *(uint64_t *)field < 1024 ||
+		    *(uint64_t *)field > VCONF_MAX_MESSAGE_SIZE)
+			report(loc, k, "'%s' is not a size from 1024 bytes to "
+			    "512M (suffixes K, M, G)", v);
 		return;
 	case K_DURATION:
 		if (vconf_parse_duration(v, field) == -1 ||

@@ -64,7 +64,8 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	if (argc != 1) {
 		g_ptr_array_unref(errors);
 		return ctl_usage("deliver takes no arguments (the message is "
-		    "read from standard input)");
+		    "read from standard input; it waits: temporary "
+		    "failure)");
 	}
 	path = vconf_locate(c->config_path);
 	if (vconf_load(path, &c->conf, errors, &temp) == -1) {

@@ -442,10 +442,20 @@ form_printable(const char *s, const char *e)
 	return TRUE;
 }
 
+/* Unicode's explicit direction controls (UAX #9): in published text they
+ * can make "affected" display as something else ("Trojan Source"). */
+static gboolean
+form_is_bidi_control(gunichar u)
+{
+	return u == 0x061C || u == 0x200E || u == 0x200F ||
+	    (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
+}
+
 /*
  * Free text keeps everything but control characters: those (other than
- * tab and our "\n" joins) become U+FFFD so that nothing reaches a terminal
- * or a reply mail as an escape sequence.
+ * tab and our "\n" joins) and the direction controls become U+FFFD, so
+ * that nothing reaches a terminal or a reply mail as an escape sequence
+ * and the published text reads as it is stored.
  */
 static char *
 form_free_text(const char *s, const char *e)
@@ -457,7 +467,8 @@ form_free_text(const char *s, const char *e)
 		gunichar u = g_utf8_get_char(s);
 
 		next = g_utf8_next_char(s);
-		if (u != '\t' && u != '\n' && g_unichar_iscntrl(u))
+		if ((u != '\t' && u != '\n' && g_unichar_iscntrl(u)) ||
+		    form_is_bidi_control(u))
 			g_string_append(out, UTF8_REPLACEMENT);
 		else
 			g_string_append_len(out, s, next - s);
@@ -907,7 +918,7 @@ form_parser_close(struct form_parser *pp)
 		if (pp->value_over || strlen(pp->first[f]) != (size_t)(e - s) ||
 		    memcmp(pp->first[f], s, e - s) != 0)
 			form_field_error(pp, FORM_ISSUE_DUPLICATE,
-			    "given more than once; the first value is kept");
+			    "given twice with different values");
 	} else {
 		if (f != FORM_FIELD_SHARE_WITH)
 			pp->first[f] = g_strndup(s, e - s);

@@ -532,9 +532,20 @@ form_summary(struct inbound_decision *d, GTimeZone *tz)
 		    "%s", f->workaround_date));
 	if (f->workaround_plan != NULL)
 		g_ptr_array_add(d->changes, g_strdup("workaround plan"));
-	if (f->pubdate_request != NULL)
+	if (f->pubdate_request != NULL) {
+		/* Echoed as read: a date without an offset is the desk's
+		 * time zone, which the vendor may not share. */
+		int64_t t;
+		char *as = vtime_parse(f->pubdate_request, tz,
+		    INBOUND_DEFAULT_HOUR, 0, &t) == 0 ? vtime_format(t, tz) :
+		    NULL;
+
 		g_ptr_array_add(d->changes, g_strdup_printf("publication date "
-		    "request %s", f->pubdate_request));
+		    "request %s%s%s%s", f->pubdate_request, as != NULL ?
+		    " (read as " : "", as != NULL ? as : "", as != NULL ?
+		    ")" : ""));
+		g_free(as);
+	}
 	for (i = 0; i < f->shares->len; i++) {
 		const struct form_share *sh = f->shares->pdata[i];
 

@@ -66,6 +66,11 @@ static const char usage_text[] =
 static int
 usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Set when the command line names deliver: the MTA runs it, and to an MTA
+ * 64 is a bounce and a help text a silent loss. A broken pipe command is
+ * the operator's to fix while the mail waits: 75. */
+static int delivering;
+
 static int
 usage(const char *fmt, ...)
 {
@@ -79,7 +84,7 @@ usage(const char *fmt, ...)
 		fprintf(stderr, "\n\n");
 	}
 	fputs(usage_text, stderr);
-	return EX_USAGE;
+	return delivering ? EX_TEMPFAIL : EX_USAGE;
 }
 
 int
@@ -386,6 +391,19 @@ main(int argc, char **argv)
 	log_set_quiet(1);
 	memset(&c, 0, sizeof(c));
 
+	for (i = 1; i < argc; i++) {	/* the command word */
+		if (strcmp(argv[i], "-c") == 0 ||
+		    strcmp(argv[i], "--config") == 0)
+			i++;
+		else if (strcmp(argv[i], "--") == 0) {
+			delivering = i + 1 < argc &&
+			    strcmp(argv[i + 1], "deliver") == 0;
+			break;
+		} else if (argv[i][0] != '-') {
+			delivering = strcmp(argv[i], "deliver") == 0;
+			break;
+		}
+	}
 	/* Global options may stand anywhere; everything else is the command
 	 * and its arguments, in order. "--" ends option scanning. */
 	rest = g_ptr_array_new();
@@ -406,8 +424,8 @@ main(int argc, char **argv)
 			c.json = 1;
 		else if (strcmp(argv[i], "-v") == 0)
 			log_set_quiet(0);
-		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
+		else if ((strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) && !delivering) {
 			g_ptr_array_unref(rest);
 			fputs(usage_text, stdout);
 			return 0;
@@ -444,7 +462,7 @@ ctl_usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n\n");
 	fputs(usage_text, stderr);
-	return EX_USAGE;
+	return delivering ? EX_TEMPFAIL : EX_USAGE;
 }
 
 int

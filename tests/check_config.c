@@ -139,6 +139,9 @@ static const struct {
 	    "'x' is not a number of days" },
 	{ "[general]\naddress = a@b.example\nmax_message_size = 1Q\n",
 	    "max_message_size: '1Q' is not a size" },
+	/* SQLite keeps a message in one blob: not past 512M. */
+	{ "[general]\naddress = a@b.example\nmax_message_size = 2G\n",
+	    "max_message_size: '2G' is not a size from 1024 bytes to 512M" },
 	{ "[general]\naddress = a@b.example\ncommand_max_age = forever\n",
 	    "command_max_age: 'forever' is not a duration" },
 	{ "[general]\naddress = a@b.example\n[imap]\ntls = ssl\n",

@@ -335,6 +335,13 @@ static const struct {
 	  "a\xef\xbf\xbd" "b\xef\xbf\xbd[0m" },
 	{ "Comment: a\tb", FORM_FIELD_COMMENT, "a\tb" },
 	{ "Reason: \xc2\x85x", FORM_FIELD_REASON, "\xef\xbf\xbdx" },
+	/* Direction controls (U+202E, U+2066, U+200F) too; a joiner (U+200D)
+	 * stays. */
+	{ "Comment: not \xe2\x80\xae" "detceffa\xe2\x81\xa6x\xe2\x80\x8fy",
+	  FORM_FIELD_COMMENT, "not \xef\xbf\xbd" "detceffa\xef\xbf\xbdx"
+	  "\xef\xbf\xbdy" },
+	{ "Comment: a\xe2\x80\x8d" "b", FORM_FIELD_COMMENT,
+	  "a\xe2\x80\x8d" "b" },
 };
 
 START_TEST(test_values)

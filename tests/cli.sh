@@ -15,6 +15,12 @@ expect 64 "vendor: unknown subcommand 'eat'" -- vctl vendor eat
 expect 64 'case: which subcommand' -- vctl case
 expect 64 'check-config takes no arguments' -- vctl check-config extra
 expect 64 "init: unknown argument '--force'" -- vctl init --force
+# deliver is run by the MTA: a broken pipe command makes the mail wait
+# (75), never a bounce (64) or a help text that drops it (0).
+expect 75 'deliver takes no arguments' -- sh -c "\"$VCTL_BIN\" deliver extra < /dev/null"
+expect 75 'deliver takes no arguments' -- sh -c "\"$VCTL_BIN\" deliver -h < /dev/null"
+expect 75 '-c needs a file' -- sh -c "\"$VCTL_BIN\" deliver -c < /dev/null"
+expect 64 'check-config takes no arguments' -- vctl check-config deliver
 
 # --- configuration -----------------------------------------------------
 expect 0 ': ok$' -- vctl check-config

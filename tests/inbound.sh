@@ -97,6 +97,10 @@ expect 0 '' -- deliver r3
 [ "$(state acme advisory_url)" = https://acme.example/sa/2027-001 ] && ok || bad "r3 url"
 state acme publication_date_request | grep -q '^2027-01-20T11:00:00+09:00' && ok || bad "r3 pubdate $(state acme publication_date_request)"
 [ "$(state acme status)" = affected-investigating ] && ok || bad "r3 kept status"
+# The acknowledgement says how the date was read (the desk's time zone).
+row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'ack' ORDER BY id DESC LIMIT 1")
+vctl outbox show "$row" > "$T/ack3.eml"
+decrypt_mail "$T/ack3.eml" "$T/keys/acme" "$T/ack3.st" | grep -q 'publication date request 2027-01-20 (read as 2027-01-20T11:00:00+09:00)' && ok || bad "r3 ack does not show the date as read"
 
 # 4. Exchange-mangled, routed by In-Reply-To to our notice to globex.
 printf 'Status: not-affected-investigating\n' > "$T/form4.txt"

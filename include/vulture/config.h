@@ -45,6 +45,11 @@ struct vconf_smtp {
 	char *sendmail_path;		/* owned */
 };
 
+/* The largest max_message_size: SQLite stores a message as one blob (at
+ * most 1e9 bytes by default, read and written at int offsets) and the
+ * decoder may hold a few times the message on disk. */
+#define VCONF_MAX_MESSAGE_SIZE	(512ULL * 1024 * 1024)
+
 struct vconf {
 	char *path;			/* owned: the file it came from */
 	char *address;			/* owned */

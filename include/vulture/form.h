@@ -63,7 +63,7 @@ enum form_field {
 enum form_issue_kind {
 	FORM_ISSUE_UNKNOWN_LABEL = 0,	/* field is FORM_FIELD_NONE */
 	FORM_ISSUE_BAD_VALUE,
-	FORM_ISSUE_DUPLICATE,		/* the first value is kept */
+	FORM_ISSUE_DUPLICATE,		/* different values: an error */
 	FORM_ISSUE_TOO_LONG,
 	FORM_ISSUE_TOO_MANY,		/* Share-With beyond FORM_MAX_SHARES */
 	FORM_ISSUE_NOT_CONTINUED,	/* in unknown: a line right after a
