@@ -56,11 +56,12 @@ else
 fi
 # vultured's logs go to files: its leaks are judged there, by
 # tests/vgcheck.sh, skipping the processes GPGME forks to start gpg (one
-# thread copied, the others' memory looks lost).
+# thread copied, the others' memory looks lost). Its gpg helpers (vultured
+# run anew) are followed into their exec; gpg itself is not.
 vgd=$top/_build/valgrind-vultured
 rm -rf "$vgd" && mkdir -p "$vgd"
 VCTL_WRAPPER="$vg" \
-VULTURED_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=none --error-exitcode=99 --suppressions=$top/tests/valgrind.supp --suppressions=$top/tests/valgrind-net.supp --log-file=$vgd/%p.log" \
+VULTURED_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=none --error-exitcode=99 --suppressions=$top/tests/valgrind.supp --suppressions=$top/tests/valgrind-net.supp --trace-children=yes --trace-children-skip=*/gpg,*/gpg2,*/gpgconf,*/gpg-agent,*/sendmail,*/sh --log-file=$vgd/%p.log" \
     run_check TESTS="$vtests"
 sh "$top/tests/vgcheck.sh" "$vgd"
 cd "$top"

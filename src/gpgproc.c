@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <syslog.h>
@@ -17,6 +20,7 @@
 
 #include "decode_p.h"
 #include "vulture/compose.h"
+#include "vulture/decode.h"
 #include "vulture/gpgproc.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
@@ -32,11 +36,16 @@ enum { OP_DECRYPT = 1, OP_ENCRYPT_SIGN = 2 };
 #define ARMOR_SLACK	(64 * 1024)
 
 struct gpgproc {
-	int sock;		/* owned */
-	pid_t pid;
+	int sock;		/* owned; -1 once given up */
+	pid_t pid;		/* -1: not ours to reap (tests) */
 	int gone;
 	char *name;		/* owned */
 	unsigned done, local;
+	/* How to start it again (NULL: never, gpgproc_from_socket). */
+	char *program, *home;	/* owned */
+	int log_stderr;
+	gint64 started;		/* monotonic, us */
+	unsigned restarts;
 };
 
 static __thread struct gpgproc *current;
@@ -58,6 +67,13 @@ gpgproc_stats(const struct gpgproc *gp, unsigned *done_r, unsigned *local_r)
 {
 	*done_r = gp->done;
 	*local_r = gp->local;
+}
+
+pid_t
+gpgproc_pid(const struct gpgproc *gp, unsigned *restarts_r)
+{
+	*restarts_r = gp->restarts;
+	return gp->pid;
 }
 
 /* ---- the wire: a bounded buffer of u64 and NUL-terminated strings. */
@@ -461,83 +477,100 @@ gpgproc_from_socket(int sock, const char *name)
 	return gp;
 }
 
-int
-gpgproc_start(const char *gnupghome, const char *name, struct gpgproc **gp_r,
-    char **error_r)
+/* Spawns program as a helper on a new socket: *sock_r and *pid_r. */
+static int
+spawn_helper(const char *program, const char *home, int log_stderr,
+    int *sock_r, pid_t *pid_r, char **error_r)
 {
-	struct gpgproc *gp;
-	int sv[2];
-	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t sa;
+	sigset_t none, dfl;
+	char *argv[] = { "vultured-gpg", GPGPROC_HELPER_FLAG,
+	    GPGPROC_PROTOCOL, (char *)home, log_stderr ? "stderr" : "syslog",
+	    NULL };
+	int sv[2], rc;
 
-	*gp_r = NULL;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
 		*error_r = g_strdup_printf("gpg helper: socketpair: %s",
 		    g_strerror(errno));
 		return -1;
 	}
-	if ((pid = fork()) == -1) {
-		*error_r = g_strdup_printf("gpg helper: fork: %s",
-		    g_strerror(errno));
-		close(sv[0]);
+	if (sv[1] == 3) {
+		/* dup2(3, 3) would leave close-on-exec set. */
+		int fd = fcntl(sv[1], F_DUPFD_CLOEXEC, 4);
+
+		if (fd == -1) {
+			*error_r = g_strdup_printf("gpg helper: dup: %s",
+			    g_strerror(errno));
+			close(sv[0]);
+			close(sv[1]);
+			return -1;
+		}
 		close(sv[1]);
+		sv[1] = fd;
+	}
+	/* Only stdio and the socket (as 3) cross: no database, no IMAP
+	 * connection, no FIFO, whatever flags they were opened with. The
+	 * daemon's blocked signals and handlers stay behind. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	posix_spawnattr_init(&sa);
+	sigemptyset(&none);
+	sigfillset(&dfl);
+	posix_spawnattr_setsigmask(&sa, &none);
+	posix_spawnattr_setsigdefault(&sa, &dfl);
+	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(pid_r, program, &fa, &sa, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&sa);
+	close(sv[1]);
+	if (rc != 0) {
+		*error_r = g_strdup_printf("gpg helper: %s: %s", program,
+		    g_strerror(rc));
+		close(sv[0]);
 		return -1;
 	}
-	if (pid == 0) {
-		/* The daemon's signals are the daemon's: the helper ends
-		 * when its socket does, after the operation in hand. */
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGINT, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		signal(SIGPIPE, SIG_IGN);
-		close(sv[0]);
-		/* Nothing of the daemon's but stdio and the socket: no
-		 * database, no listening FIFO. */
-		if (sv[1] != 3) {
-			if (dup2(sv[1], 3) == -1)
-				_exit(1);
-			close(sv[1]);
-		}
-		/* The syslog socket goes too; closelog() first, so that a
-		 * later log line opens its own instead of writing to
-		 * whatever descriptor took that number. */
-		closelog();
-		if (close_range(4, ~0U, 0) == -1) {
-			/* Before Linux 5.9, or a seccomp filter: one by one.
-			 * A descriptor left open here (the other helper's
-			 * socket) would keep that helper from ever seeing
-			 * the daemon close it. */
-			long fd, max = sysconf(_SC_OPEN_MAX);
+	*sock_r = sv[0];
+	return 0;
+}
 
-			for (fd = 4; fd < (max > 0 ? max : 1024); fd++)
-				(void)close((int)fd);
-		}
-		(void)prctl(PR_SET_NAME, "vultured-gpg", 0, 0, 0);
-		if (gpgproc_serve(3, gnupghome, error_r) == -1) {
-			log_warnx("%s: %s", name, *error_r);
-			_exit(1);
-		}
-		_exit(0);
-	}
-	close(sv[1]);
+int
+gpgproc_start(const char *program, const char *gnupghome, const char *name,
+    int log_stderr, struct gpgproc **gp_r, char **error_r)
+{
+	struct gpgproc *gp;
+	pid_t pid;
+	int sock;
+
+	*gp_r = NULL;
+	if (spawn_helper(program, gnupghome, log_stderr, &sock, &pid,
+	    error_r) == -1)
+		return -1;
 	gp = g_new0(struct gpgproc, 1);
-	gp->sock = sv[0];
+	gp->sock = sock;
 	gp->pid = pid;
 	gp->name = g_strdup(name);
+	gp->program = g_strdup(program);
+	gp->home = g_strdup(gnupghome);
+	gp->log_stderr = log_stderr;
+	gp->started = g_get_monotonic_time();
 	*gp_r = gp;
 	return 0;
 }
 
-void
-gpgproc_stop(struct gpgproc **gpp)
+/* Ends the helper process: the socket closed, the process reaped (killed
+ * when it does not leave). */
+static void
+reap(struct gpgproc *gp)
 {
-	struct gpgproc *gp;
 	int status, waited;
 
-	if (gpp == NULL || (gp = *gpp) == NULL)
-		return;
-	log_info("%s pid=%ld: %u operations, %u in the daemon", gp->name,
-	    (long)gp->pid, gp->done, gp->local);
-	close(gp->sock);
+	if (gp->sock != -1) {
+		close(gp->sock);
+		gp->sock = -1;
+	}
 	/* It leaves when it reads the end of its socket, after the
 	 * operation in hand; one stuck (in gpg) is killed, not waited for
 	 * forever: SIGTERM and SIGHUP must not hang on it. */
@@ -546,9 +579,11 @@ gpgproc_stop(struct gpgproc **gpp)
 
 		if (w == gp->pid || (w == -1 && errno != EINTR))
 			break;
-		if (waited >= GPGPROC_STOP_MS) {
-			log_warnx("%s pid=%ld: no exit after %d s: killed",
-			    gp->name, (long)gp->pid, GPGPROC_STOP_MS / 1000);
+		if (waited >= (gp->gone ? 0 : GPGPROC_STOP_MS)) {
+			if (!gp->gone)
+				log_warnx("%s pid=%ld: no exit after %d s: "
+				    "killed", gp->name, (long)gp->pid,
+				    GPGPROC_STOP_MS / 1000);
 			(void)kill(gp->pid, SIGKILL);
 			while (waitpid(gp->pid, &status, 0) == -1 &&
 			    errno == EINTR)
@@ -557,7 +592,82 @@ gpgproc_stop(struct gpgproc **gpp)
 		}
 		(void)usleep(10000);
 	}
+	gp->pid = -1;
+}
+
+/* A helper that went (died, or answered what it must not) is replaced by a
+ * new process before the next operation, at most once a second: a message
+ * that kills it costs one start, and the thread does that message's work
+ * itself. */
+static void
+revive(struct gpgproc *gp)
+{
+	gint64 now = g_get_monotonic_time();
+	char *err = NULL;
+	pid_t pid;
+	int sock;
+
+	if (!gp->gone || gp->program == NULL ||
+	    now - gp->started < G_USEC_PER_SEC)
+		return;
+	reap(gp);
+	gp->started = now;
+	if (spawn_helper(gp->program, gp->home, gp->log_stderr, &sock, &pid,
+	    &err) == -1) {
+		log_warnx("%s: %s: gpg stays in the daemon", gp->name, err);
+		g_free(err);
+		return;
+	}
+	gp->sock = sock;
+	gp->pid = pid;
+	gp->gone = 0;
+	gp->restarts++;
+	log_info("%s restarted pid=%ld", gp->name, (long)pid);
+}
+
+int
+gpgproc_helper_main(int argc, char **argv)
+{
+	char *err = NULL;
+
+	if (argc != 5 || strcmp(argv[1], GPGPROC_HELPER_FLAG) != 0 ||
+	    strcmp(argv[2], GPGPROC_PROTOCOL) != 0) {
+		fprintf(stderr, "vultured-gpg: started by vultured only "
+		    "(protocol %s)\n", GPGPROC_PROTOCOL);
+		return 64;
+	}
+	log_init("vultured-gpg", strcmp(argv[4], "stderr") == 0 ?
+	    LOG_TO_STDERR : LOG_TO_SYSLOG, 0);
+	/* The daemon's signals are the daemon's (a ^C to vultured -f
+	 * reaches the whole group): the helper ends when its socket does,
+	 * after the operation in hand. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	(void)prctl(PR_SET_NAME, "vultured-gpg", 0, 0, 0);
+	vdec_init();
+	if (gpgproc_serve(3, argv[3], &err) == -1) {
+		log_warnx("gpg helper: %s", err);
+		g_free(err);
+		return 1;
+	}
+	return 0;
+}
+
+void
+gpgproc_stop(struct gpgproc **gpp)
+{
+	struct gpgproc *gp;
+
+	if (gpp == NULL || (gp = *gpp) == NULL)
+		return;
+	log_info("%s pid=%ld: %u operations, %u in the daemon, %u restarts",
+	    gp->name, (long)gp->pid, gp->done, gp->local, gp->restarts);
+	reap(gp);
 	g_free(gp->name);
+	g_free(gp->program);
+	g_free(gp->home);
 	g_free(gp);
 	*gpp = NULL;
 }
@@ -577,7 +687,7 @@ static int
 gone(struct gpgproc *gp, const char *what)
 {
 	if (!gp->gone)
-		log_warnx("%s: %s: gpg runs in the daemon from now on",
+		log_warnx("%s: %s: gpg runs in the daemon until it is replaced",
 		    gp->name, what);
 	gp->gone = 1;
 	gp->local++;
@@ -725,6 +835,7 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	ssize_t n;
 	int fds[2] = { -1, -1 }, rc = GPGPROC_GONE, ret;
 
+	revive(gp);
 	if (gp->gone) {
 		gp->local++;
 		return GPGPROC_GONE;
@@ -808,6 +919,7 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 
 	*armored_r = NULL;
 	*len_r = 0;
+	revive(gp);
 	if (gp->gone) {
 		gp->local++;
 		return GPGPROC_GONE;

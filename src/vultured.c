@@ -175,9 +175,11 @@ struct decoder {
 };
 
 static struct decoder decoder;		/* the intake thread's */
-/* The gpg helpers of the intake and decoder threads (gpgproc.h), forked
- * while the daemon has one thread; NULL: gpg runs in the thread. */
+/* The gpg helpers of the intake and decoder threads (gpgproc.h): this
+ * program (self_exe) run anew; NULL: gpg runs in the thread. */
 static struct gpgproc *intake_gpg, *decoder_gpg;
+static char *self_exe;
+static int log_foreground;
 
 static void *
 decoder_main(void *arg)
@@ -875,19 +877,22 @@ stop_workers(void)
 	stop_worker(&sender);
 }
 
-/* (Re)starts the gpg helpers for conf's GNUPGHOME. Only while no worker
- * runs: a fork copies the calling thread alone. Without them gpg runs in
- * the threads, as before. */
+/* (Re)starts the gpg helpers for conf's GNUPGHOME, while no worker uses
+ * them. Without them gpg runs in the threads, as before. */
 static void
-gpg_helpers(void)
+gpg_helpers(int log_stderr)
 {
 	char *err = NULL;
 
 	gpgproc_stop(&intake_gpg);
 	gpgproc_stop(&decoder_gpg);
-	if (gpgproc_start(conf->gnupghome, "intake gpg helper", &intake_gpg,
-	    &err) == -1 || gpgproc_start(conf->gnupghome,
-	    "decoder gpg helper", &decoder_gpg, &err) == -1) {
+	if (self_exe == NULL)
+		err = g_strdup("/proc/self/exe: cannot read");
+	else if (gpgproc_start(self_exe, conf->gnupghome, "intake gpg helper",
+	    log_stderr, &intake_gpg, &err) == 0)
+		(void)gpgproc_start(self_exe, conf->gnupghome,
+		    "decoder gpg helper", log_stderr, &decoder_gpg, &err);
+	if (err != NULL) {
 		log_warnx("%s: gpg runs in the threads", err);
 		g_free(err);
 	}
@@ -999,7 +1004,7 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		wenv_close(&mainenv);
 		vconf_free(&conf);
 		conf = nc;
-		gpg_helpers();
+		gpg_helpers(log_foreground);
 		while ((rc = wenv_open(&mainenv, conf, &path)) == WENV_TEMP) {
 			log_warnx("reload: %s: retrying", path);
 			g_free(path);
@@ -1067,6 +1072,11 @@ main(int argc, char **argv)
 	int foreground = 0, once = 0, verbose = 0, i, rc, temp;
 	char *path, *err = NULL;
 
+	if (argc > 1 && strcmp(argv[1], GPGPROC_HELPER_FLAG) == 0)
+		return gpgproc_helper_main(argc, argv);
+	/* The helpers are this program: found again through the kernel
+	 * (the path it was started by may be relative, or replaced). */
+	self_exe = g_file_read_link("/proc/self/exe", NULL);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			config_path = argv[++i];
@@ -1121,8 +1131,8 @@ main(int argc, char **argv)
 		fclose(f);
 	}
 	signal(SIGPIPE, SIG_IGN);
-	/* Before the loop and the threads: the helpers are forks. */
-	gpg_helpers();
+	log_foreground = foreground;
+	gpg_helpers(foreground);
 	/* Not the default loop: it would reap every child on SIGCHLD, and the
 	 * sendmail transport waits for its own. */
 	loop = ev_loop_new(EVFLAG_AUTO);
@@ -1152,6 +1162,7 @@ main(int argc, char **argv)
 	gpgproc_stop(&decoder_gpg);
 	wenv_close(&mainenv);
 	vconf_free(&conf);
+	g_free(self_exe);
 	if (pidfile != NULL)
 		unlink(pidfile);
 	log_info("stopped");

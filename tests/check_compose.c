@@ -18,6 +18,8 @@
 #include "vulture/gpgproc.h"
 #include "../src/decode_p.h"
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <fcntl.h>
 #include "testutil.h"
 #include <unistd.h>
@@ -1245,8 +1247,12 @@ START_TEST(test_gpgproc)
 	srv.err = NULL;
 	th = NULL;
 	if (forked) {
-		ck_assert_msg(gpgproc_start(desk_home, "test gpg helper", &gp,
-		    &err) == 0, "%s", err);
+		char *self = g_file_read_link("/proc/self/exe", NULL);
+
+		ck_assert_ptr_nonnull(self);
+		ck_assert_msg(gpgproc_start(self, desk_home, "test gpg helper",
+		    1, &gp, &err) == 0, "%s", err);
+		g_free(self);
 	} else {
 		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET |
 		    SOCK_CLOEXEC, 0, sv), 0);
@@ -1390,6 +1396,57 @@ START_TEST(test_gpgproc)
 }
 END_TEST
 
+/* A real helper process (this program run anew) that dies is replaced
+ * before an operation at least a second later; meanwhile the thread does
+ * the work. */
+START_TEST(test_gpgproc_restart)
+{
+	const char *fprs[] = { desk_fpr, vendor_fpr, NULL };
+	struct gpgproc *gp;
+	char *self = g_file_read_link("/proc/self/exe", NULL), *err = NULL;
+	char *arm = NULL;
+	size_t arm_len;
+	unsigned done, local, restarts;
+	pid_t pid, pid2;
+	int status;
+
+	ck_assert_ptr_nonnull(self);
+	ck_assert_msg(gpgproc_start(self, desk_home, "restart test helper", 1,
+	    &gp, &err) == 0, "%s", err);
+	g_free(self);
+	gpgproc_use(gp);
+	ck_assert_msg(gpgproc_encrypt_sign(gp, fprs, 2, "x\n", 2, &arm,
+	    &arm_len, &err) == 0, "%s", err);
+	g_free(arm);
+	arm = NULL;
+	pid = gpgproc_pid(gp, &restarts);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_uint_eq(restarts, 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	/* Not yet a second: the thread's turn. */
+	ck_assert_int_eq(gpgproc_encrypt_sign(gp, fprs, 2, "x\n", 2, &arm,
+	    &arm_len, &err), GPGPROC_GONE);
+	gpgproc_stats(gp, &done, &local);
+	ck_assert_uint_eq(done, 1);
+	ck_assert_uint_eq(local, 1);
+	g_usleep(1100 * 1000);
+	ck_assert_msg(gpgproc_encrypt_sign(gp, fprs, 2, "x\n", 2, &arm,
+	    &arm_len, &err) == 0, "%s", err);
+	ck_assert(strncmp(arm, "-----BEGIN PGP MESSAGE-----", 27) == 0);
+	g_free(arm);
+	pid2 = gpgproc_pid(gp, &restarts);
+	ck_assert_uint_eq(restarts, 1);
+	ck_assert_int_ne(pid2, pid);
+	/* The dead one was reaped. */
+	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), -1);
+	gpgproc_stats(gp, &done, &local);
+	ck_assert_uint_eq(done, 2);
+	gpgproc_use(NULL);
+	gpgproc_stop(&gp);
+	ck_assert_int_eq(waitpid(pid2, &status, WNOHANG), -1);
+}
+END_TEST
+
 /* ---- A helper that answers wrongly (a fault a real one does not make on
  * demand): one request read, the "ciphertext" written, the answer given.
  * The daemon must retire it, never mail what it wrote. */
@@ -1519,6 +1576,7 @@ make_compose_suite(void)
 	tcase_add_test(tc, test_signed_clear);
 	tcase_add_test(tc, test_gpgproc);
 	tcase_add_test(tc, test_gpgproc_bad_answers);
+	tcase_add_test(tc, test_gpgproc_restart);
 	tcase_add_test(tc, test_bench);
 	suite_add_tcase(s, tc);
 	return s;

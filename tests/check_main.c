@@ -6,6 +6,7 @@
 #include "check_net.h"
 #include "check_publish.h"
 #include "check_suites.h"
+#include "vulture/gpgproc.h"
 #include <string.h>
 
 int
@@ -21,6 +22,10 @@ main(int argc, char **argv)
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--render") == 0)
 		return publish_fixture_render(argv[2], argc == 4 ? argv[3] :
 		    "ja") < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	/* The compose suite's gpg helper: this program run anew, as
+	 * vultured runs itself. */
+	if (argc > 1 && strcmp(argv[1], GPGPROC_HELPER_FLAG) == 0)
+		return gpgproc_helper_main(argc, argv);
 	sr = srunner_create(make_ids_suite());
 
 	srunner_add_suite(sr, make_config_suite());

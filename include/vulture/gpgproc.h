@@ -7,11 +7,14 @@
  * pages copy-on-write, and while the fork holds the address space the
  * other threads' page faults wait: on the test machine about 10 ms of the
  * daemon's 23 ms of its own CPU per reply, and the reason the decoder and
- * the intake did not overlap well. A helper forked at start, while the
- * daemon is small and single-threaded, forks gpg cheaply and alone.
+ * the intake did not overlap well. A helper process, started with
+ * posix_spawn (no copy of the daemon) and small, forks gpg cheaply and
+ * alone.
  *
- * The helper is the same program (a fork): it runs vdec_pgp_decrypt() and
- * compose_crypt() with its own GPGME context on the same GNUPGHOME, and
+ * The helper is vultured itself run anew (GPGPROC_HELPER_FLAG): it
+ * inherits none of the daemon's memory, and a lost helper can be replaced
+ * from any thread. It runs vdec_pgp_decrypt() and compose_crypt() with
+ * its own GPGME context on the same GNUPGHOME, and
  * gets its input and gives its output through anonymous memory files
  * passed over a socket (SCM_RIGHTS), so a 20 MB message never travels
  * through the socket. It holds no database connection and writes no file.
@@ -22,6 +25,7 @@
 #define VULTURE_GPGPROC_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <gmime/gmime.h>
 
 struct gpgproc;
@@ -32,14 +36,26 @@ struct vdec_pgp;
 /* Bound of one request or answer on the socket (fingerprints, errors). */
 #define GPGPROC_MSG_MAX	(64 * 1024)
 
-/* Forks a helper for GNUPGHOME gnupghome; name is for logs. Only while
- * the process has a single thread (a fork copies only the caller).
- * Returns 0, or -1 with *error_r (newly allocated). */
-int gpgproc_start(const char *gnupghome, const char *name,
-    struct gpgproc **gp_r, char **error_r);
-/* Closes the socket (the helper exits at end of file) and reaps it.
- * Accepts NULL and *gp == NULL. */
+/* The helper is program (vultured itself) run with these arguments, so
+ * that it starts from nothing: none of the daemon's memory (the IMAP
+ * password, the database's pages) is in the process that reads hostile
+ * mail. The protocol version must match. */
+#define GPGPROC_HELPER_FLAG	"--gpg-helper"
+#define GPGPROC_PROTOCOL	"1"
+
+/* Starts a helper (posix_spawn: safe from any thread) running program
+ * for GNUPGHOME gnupghome, logging to stderr or syslog; name is for logs.
+ * A helper that goes is started again before the next operation, at most
+ * once a second. Returns 0, or -1 with *error_r (newly allocated). */
+int gpgproc_start(const char *program, const char *gnupghome,
+    const char *name, int log_stderr, struct gpgproc **gp_r,
+    char **error_r);
+/* Closes the socket (the helper exits at end of file) and reaps it,
+ * killing it after 30 s. Accepts NULL and *gp == NULL. */
 void gpgproc_stop(struct gpgproc **gp);
+/* main() of program when argv[1] is GPGPROC_HELPER_FLAG: serves on
+ * descriptor 3 until its end of file. Returns the exit status. */
+int gpgproc_helper_main(int argc, char **argv);
 
 /* The two halves without the fork, for tests: gpgproc_serve() answers
  * requests on sock until end of file (0), or fails to open GNUPGHOME (-1,
@@ -61,6 +77,9 @@ struct gpgproc *gpgproc_current(void);
 /* Operations done by the helper and run locally since it went (tests). */
 void gpgproc_stats(const struct gpgproc *gp, unsigned *done_r,
     unsigned *local_r);
+/* The helper's process (-1: none of ours) and how often it was replaced
+ * (tests). */
+pid_t gpgproc_pid(const struct gpgproc *gp, unsigned *restarts_r);
 
 /* vdec_pgp_decrypt() in the helper: the same contract and result, or
  * GPGPROC_GONE with p untouched and in back at its position (or, when in
