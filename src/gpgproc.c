@@ -509,10 +509,11 @@ spawn_helper(const char *program, const char *home, int log_stderr,
 		close(sv[1]);
 		sv[1] = fd;
 	}
-	/* Only stdio and the socket (as 3) cross: no database, no IMAP
-	 * connection, no FIFO, whatever flags they were opened with. The
-	 * daemon's blocked signals and handlers stay behind. */
+	/* Only stdout, stderr and the socket (as 3) cross: no database, no
+	 * IMAP connection, no FIFO, whatever flags they were opened with.
+	 * The daemon's blocked signals and handlers stay behind. */
 	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
 	posix_spawnattr_init(&sa);

@@ -584,8 +584,14 @@ reply_order(const struct inbound_env *env, const struct vdec_result *r,
 	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, r->sig_time);
 	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
-	seen = sqlite3_step(s) == SQLITE_ROW;
+	seen = sqlite3_step(s);
 	sqlite3_reset(s);
+	if (seen != SQLITE_ROW && seen != SQLITE_DONE) {
+		/* Not known is not "not seen": the message waits. */
+		*rc_r = STORE_ERR;
+		return NULL;
+	}
+	seen = seen == SQLITE_ROW;
 	t = vtime_format(r->sig_time, env->conf->tz);
 	if (seen) {
 		*kind_r = "duplicate";
@@ -604,9 +610,16 @@ reply_order(const struct inbound_env *env, const struct vdec_result *r,
 	}
 	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, vendor_id);
-	if ((found = sqlite3_step(s) == SQLITE_ROW))
+	found = sqlite3_step(s);
+	if (found == SQLITE_ROW)
 		last = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+	if (found != SQLITE_ROW && found != SQLITE_DONE) {
+		g_free(t);
+		*rc_r = STORE_ERR;
+		return NULL;
+	}
+	found = found == SQLITE_ROW;
 	if (!found || r->sig_time >= last) {
 		g_free(t);
 		return NULL;

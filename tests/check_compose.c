@@ -435,6 +435,9 @@ ctx_setup(void)
 static void
 ctx_teardown(void)
 {
+	/* A gpgproc test that failed half-way (CK_FORK=no: one process)
+	 * must not leave its helper in use for the suites after it. */
+	gpgproc_use(NULL);
 	gpgme_release(ctx);
 	ctx = NULL;
 }

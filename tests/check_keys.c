@@ -215,7 +215,7 @@ END_TEST
 /* vkeys_get answers like gpgme_get_key, on the desk's own context. */
 START_TEST(test_get_key)
 {
-	char fpr[41], *err = NULL;
+	char fpr[41], *err = NULL, *sub;
 	gpgme_ctx_t ctx = vkeys_ctx(k);
 	gpgme_key_t key = (gpgme_key_t)1;
 
@@ -227,9 +227,12 @@ START_TEST(test_get_key)
 	ck_assert_int_eq(vkeys_get(ctx, fpr, 1, &key), 0);
 	ck_assert_str_eq(key->subkeys->fpr, fpr);
 	ck_assert(key->secret);
+	ck_assert_ptr_nonnull(key->subkeys->next);
+	sub = g_strdup(key->subkeys->next->fpr);
+	gpgme_key_unref(key);
 	/* Found by its encryption subkey's fingerprint: the primary. */
-	ck_assert_int_eq(vkeys_get(ctx, key->subkeys->next->fpr, 0, &key),
-	    0);
+	ck_assert_int_eq(vkeys_get(ctx, sub, 0, &key), 0);
+	g_free(sub);
 	ck_assert_str_eq(key->subkeys->fpr, fpr);
 	gpgme_key_unref(key);
 	/* A public key only: no secret key. */
