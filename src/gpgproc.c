@@ -44,7 +44,7 @@ struct gpgproc {
 	/* How to start it again (NULL: never, gpgproc_from_socket). */
 	char *program, *home;	/* owned */
 	int log_stderr;
-	gint64 started;		/* monotonic, us */
+	gint64 gone_at;		/* monotonic, us: when it went */
 	unsigned restarts;
 };
 
@@ -556,7 +556,6 @@ gpgproc_start(const char *program, const char *gnupghome, const char *name,
 	gp->program = g_strdup(program);
 	gp->home = g_strdup(gnupghome);
 	gp->log_stderr = log_stderr;
-	gp->started = g_get_monotonic_time();
 	*gp_r = gp;
 	return 0;
 }
@@ -597,7 +596,7 @@ reap(struct gpgproc *gp)
 }
 
 /* A helper that went (died, or answered what it must not) is replaced by a
- * new process before the next operation, at most once a second: a message
+ * new process before the next operation a second or more later: a message
  * that kills it costs one start, and the thread does that message's work
  * itself. */
 static void
@@ -609,10 +608,10 @@ revive(struct gpgproc *gp)
 	int sock;
 
 	if (!gp->gone || gp->program == NULL ||
-	    now - gp->started < G_USEC_PER_SEC)
+	    now - gp->gone_at < G_USEC_PER_SEC)
 		return;
 	reap(gp);
-	gp->started = now;
+	gp->gone_at = now;	/* a failed start waits a second too */
 	if (spawn_helper(gp->program, gp->home, gp->log_stderr, &sock, &pid,
 	    &err) == -1) {
 		log_warnx("%s: %s: gpg stays in the daemon", gp->name, err);
@@ -691,6 +690,7 @@ gone(struct gpgproc *gp, const char *what)
 		log_warnx("%s: %s: gpg runs in the daemon until it is replaced",
 		    gp->name, what);
 	gp->gone = 1;
+	gp->gone_at = g_get_monotonic_time();
 	gp->local++;
 	return GPGPROC_GONE;
 }
