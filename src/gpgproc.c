@@ -625,6 +625,19 @@ revive(struct gpgproc *gp)
 	log_info("%s restarted pid=%ld", gp->name, (long)pid);
 }
 
+/* 1 when gp can take an operation (replaced first if it went); else 0,
+ * the operation counted as the daemon's. */
+static int
+ready(struct gpgproc *gp)
+{
+	revive(gp);
+	if (gp->gone) {
+		gp->local++;
+		return 0;
+	}
+	return 1;
+}
+
 int
 gpgproc_helper_main(int argc, char **argv)
 {
@@ -836,11 +849,8 @@ gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
 	ssize_t n;
 	int fds[2] = { -1, -1 }, rc = GPGPROC_GONE, ret;
 
-	revive(gp);
-	if (gp->gone) {
-		gp->local++;
+	if (!ready(gp))
 		return GPGPROC_GONE;
-	}
 	len = g_mime_stream_length(in);
 	size = len > 0 ? (size_t)len : 0;
 	if (file_pair(spill_dir, size, cap, fds) == -1) {
@@ -920,11 +930,8 @@ gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs, size_t n,
 
 	*armored_r = NULL;
 	*len_r = 0;
-	revive(gp);
-	if (gp->gone) {
-		gp->local++;
+	if (!ready(gp))
 		return GPGPROC_GONE;
-	}
 	if (n == 0 || n > MAX_FPRS ||
 	    file_pair(NULL, len, len * 2 + ARMOR_SLACK, fds) == -1 ||
 	    write_all(fds[0], plain, len) == -1) {
