@@ -119,6 +119,8 @@ cmd_verb_name(enum cmd_verb verb)
 		return "case early sectors";
 	case CMD_CASE_SHARE_APPROVE:
 		return "case share approve";
+	case CMD_CASE_SHARE_CONFIRM:
+		return "case share confirm";
 	case CMD_CASE_STATUS:
 		return "case status";
 	case CMD_CASE_LEAK:
@@ -327,6 +329,7 @@ cmd_free(gpointer p)
 	g_free(cmd->file);
 	g_free(cmd->summary_file);
 	g_free(cmd->detail_file);
+	g_free(cmd->fingerprint);
 	if (cmd->attach != NULL)
 		g_ptr_array_unref(cmd->attach);
 	g_free(cmd);
@@ -362,6 +365,7 @@ cmd_block_free(struct cmd_block **blockp)
 	*blockp = NULL;
 	g_ptr_array_unref(b->cmds);
 	g_ptr_array_unref(b->errors);
+	g_free(b->desk);
 	g_free(b);
 }
 
@@ -852,6 +856,33 @@ cmd_vendor_add(struct cmd_ctx *c)
 	}
 }
 
+/* 40 hex digits, spaces allowed in groups as gpg prints them. */
+static void
+cmd_take_fpr(struct cmd_ctx *c, const struct cmd_tok *t, char **dst)
+{
+	GString *f = g_string_new(NULL);
+	const char *p;
+	char *v;
+
+	if (cmd_not_heredoc(c, t, "FINGERPRINT")) {
+		for (p = t->s; *p != '\0'; p++) {
+			if (g_ascii_isxdigit(*p))
+				g_string_append_c(f, g_ascii_toupper(*p));
+			else if (*p != ' ')
+				break;
+		}
+		if (*p == '\0' && f->len == 40) {
+			cmd_set(dst, f->str);
+			g_string_free(f, TRUE);
+			return;
+		}
+		v = cmd_show(t->s);
+		cmd_error(c, "bad fingerprint '%s' (40 hex digits)", v);
+		g_free(v);
+	}
+	g_string_free(f, TRUE);
+}
+
 static void
 cmd_vendor_key(struct cmd_ctx *c)
 {
@@ -860,6 +891,13 @@ cmd_vendor_key(struct cmd_ctx *c)
 	if ((t = cmd_arg(c, "HANDLE")) == NULL)
 		return;
 	cmd_take_handle(c, t, &c->cmd->handle);
+	/* vendor key HANDLE confirm FPR: a key proposed by mail. */
+	if (c->i < c->n && cmd_kw(&c->t[c->i], "confirm")) {
+		c->i++;
+		if ((t = cmd_arg(c, "FINGERPRINT")) != NULL)
+			cmd_take_fpr(c, t, &c->cmd->fingerprint);
+		return;
+	}
 	/* In mail the key is the attached application/pgp-keys part. */
 	if (c->pp->argv_form && c->i < c->n)
 		cmd_take_file(c, &c->t[c->i++], &c->cmd->file);
@@ -1037,6 +1075,19 @@ cmd_case_share(struct cmd_ctx *c)
 }
 
 static void
+cmd_case_share_confirm(struct cmd_ctx *c)
+{
+	const struct cmd_tok *t;
+
+	if ((t = cmd_arg(c, "N")) == NULL)
+		return;
+	cmd_take_number(c, t, &c->cmd->number);
+	if ((t = cmd_arg(c, "FINGERPRINT")) == NULL)
+		return;
+	cmd_take_fpr(c, t, &c->cmd->fingerprint);
+}
+
+static void
 cmd_case_status(struct cmd_ctx *c)
 {
 	const struct cmd_tok *t;
@@ -1131,6 +1182,7 @@ static const struct cmd_sub cmd_case_subs[] = {
 	{ "date", NULL, CMD_CASE_DATE, cmd_case_date },
 	{ "early", "sectors", CMD_CASE_EARLY, cmd_case_early },
 	{ "share", "approve", CMD_CASE_SHARE_APPROVE, cmd_case_share },
+	{ "share", "confirm", CMD_CASE_SHARE_CONFIRM, cmd_case_share_confirm },
 	{ "status", NULL, CMD_CASE_STATUS, cmd_case_status },
 	{ "leak", NULL, CMD_CASE_LEAK, cmd_case_leak },
 	{ "unreachable", NULL, CMD_CASE_UNREACHABLE, cmd_handle_only },
@@ -1277,6 +1329,37 @@ cmd_vendor(struct cmd_ctx *c)
 	g_free(v);
 }
 
+/* "desk ADDRESS": where the signed block may run. */
+static void
+cmd_desk(struct cmd_ctx *c)
+{
+	struct cmd_parser *pp = c->pp;
+	char *v;
+
+	c->what = "desk";
+	if (pp->argv_form) {
+		cmd_error(c, "only a mail block names its desk");
+		return;
+	}
+	if (pp->ncmds > 0) {
+		cmd_error(c, "must come before the first command");
+		return;
+	}
+	if (pp->block->desk != NULL) {
+		cmd_error(c, "given twice (line %u)", pp->block->desk_line);
+		return;
+	}
+	if (c->n != 2 || c->t[1].heredoc || !cmd_valid_address(c->t[1].s)) {
+		v = c->n > 1 ? cmd_show(c->t[1].s) : NULL;
+		cmd_error(c, "expected one ADDRESS%s%s%s", v ? ", not '" : "",
+		    v ? v : "", v ? "'" : "");
+		g_free(v);
+		return;
+	}
+	pp->block->desk = g_strdup(c->t[1].s);
+	pp->block->desk_line = c->line;
+}
+
 /* Checks the tokens of one command; keeps it if all is well. */
 static void
 cmd_build(struct cmd_ctx *c)
@@ -1284,6 +1367,10 @@ cmd_build(struct cmd_ctx *c)
 	struct cmd_parser *pp = c->pp;
 	char *v;
 
+	if (cmd_kw(&c->t[0], "desk")) {
+		cmd_desk(c);
+		return;
+	}
 	if (++pp->ncmds == CMD_MAX_COMMANDS + 1)
 		cmd_error(c, "more than %d commands in one block",
 		    CMD_MAX_COMMANDS);

@@ -114,6 +114,12 @@ run_one(const struct outbound *o, const struct cmd *c, GPtrArray *atts,
 		const struct vdec_attachment *key = NULL;
 		guint i, n = 0;
 
+		if (c->fingerprint != NULL) {
+			rc = ops_vendor_key_confirm(o, c->handle,
+			    c->fingerprint, now, res, error_r);
+			break;
+		}
+
 		for (i = 0; atts != NULL && i < atts->len; i++)
 			if (is_key(atts->pdata[i])) {
 				key = atts->pdata[i];
@@ -220,6 +226,10 @@ run_one(const struct outbound *o, const struct cmd *c, GPtrArray *atts,
 	case CMD_CASE_SHARE_APPROVE:
 		rc = ops_share_approve(o, c->case_id, c->number, now, res,
 		    error_r);
+		break;
+	case CMD_CASE_SHARE_CONFIRM:
+		rc = ops_share_confirm(o, c->case_id, c->number, c->fingerprint,
+		    now, res, error_r);
 		break;
 	}
 	g_free(list);

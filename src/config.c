@@ -94,6 +94,8 @@ static const struct key_def keys[] = {
 	    O(max_message_size), 0, 0 },
 	{ "general", "command_max_age", K_DURATION, "7d",
 	    O(command_max_age), 0, 0 },
+	{ "general", "max_clock_skew", K_DURATION, "10m",
+	    O(max_clock_skew), 0, 0 },
 	{ "coordinators", "fingerprints", K_FPRLIST, "", O(coordinators), 0,
 	    0 },
 	{ "deliver", "mode", K_DELIVER, "process", O(deliver_mode), 0, 0 },

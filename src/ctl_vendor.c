@@ -11,6 +11,7 @@
 #include "vulture/ops.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
+#include "vulture/wake.h"
 
 static void
 vendor_json(struct jw *w, const struct vendor *v, GTimeZone *tz)
@@ -220,12 +221,16 @@ vendor_key_cmd(struct ctl *c, int argc, char **argv)
 		{ "--contact", 1, &named, NULL, NULL },
 		{ NULL, 0, NULL, NULL, NULL },
 	};
-	GPtrArray *pos = g_ptr_array_new();
+	GPtrArray *pos;
 	struct outbound o;
 	char *data = NULL, *err = NULL;
 	size_t len;
 	int rc;
 
+	/* vendor key HANDLE confirm FPR: the mail grammar's command. */
+	if (argc == 5 && strcmp(argv[3], "confirm") == 0)
+		return ctl_run_grammar(c, argc, argv);
+	pos = g_ptr_array_new();
 	if ((rc = ctl_parse_opts(argc, argv, 2, opts, pos)) != 0)
 		goto out;
 	if (pos->len != 2) {
@@ -312,6 +317,9 @@ vendor_state_cmd(struct ctl *c, int argc, char **argv)
 	    vtime_now(), c->outbuf, &err);
 	rc = done(c, rc, c->outbuf, err);
 	c->outbuf = NULL;
+	/* Held statements of an approved vendor: the daemon takes them. */
+	if (rc == 0 && strcmp(argv[1], "approve") == 0)
+		(void)wake_daemon(c->conf, NULL);
 	return rc;
 }
 
@@ -365,6 +373,104 @@ vendor_list_cmd(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* Keys proposed by mail, waiting for a coordinator (vulture(7)). */
+static void
+proposals_text(GString *o, GPtrArray *list, GTimeZone *tz)
+{
+	guint i;
+
+	for (i = 0; i < list->len; i++) {
+		const struct key_proposal *p = list->pdata[i];
+		char *t = vtime_format(p->created, tz);
+
+		g_string_append_printf(o, "proposal %-4lld %-16s %s %s %s%s%s\n",
+		    (long long)p->id, p->handle, p->fpr, p->address, t ? t : "",
+		    p->share[0] ? " " : "", p->share);
+		g_free(t);
+	}
+}
+
+static int
+vendor_pending_cmd(struct ctl *c, int argc, char **argv)
+{
+	GPtrArray *list = NULL, *props = NULL;
+	GString *o = g_string_new(NULL);
+	char *err = NULL;
+	guint i;
+	int rc;
+
+	(void)argv;
+	if (argc != 2) {
+		g_string_free(o, TRUE);
+		return ctl_usage("vendor pending takes no arguments");
+	}
+	if ((rc = ctl_load(c, 1, 0)) != 0) {
+		g_string_free(o, TRUE);
+		return rc;
+	}
+	if ((rc = vendor_list(c->st, &list, &err)) != STORE_OK ||
+	    (rc = ops_key_proposals(c->st, 0, &props, &err)) != STORE_OK) {
+		g_string_free(o, TRUE);
+		if (list != NULL)
+			g_ptr_array_unref(list);
+		if (props != NULL)
+			g_ptr_array_unref(props);
+		return ctl_store_fail(rc, err);
+	}
+	if (c->json) {
+		struct jw w;
+
+		jw_init(&w, o, 1);
+		jw_obj_begin(&w);
+		jw_key(&w, "vendors");
+		jw_arr_begin(&w);
+		for (i = 0; i < list->len; i++)
+			if (strcmp(((struct vendor *)list->pdata[i])->state,
+			    "pending") == 0)
+				vendor_json(&w, list->pdata[i], c->conf->tz);
+		jw_arr_end(&w);
+		jw_key(&w, "proposals");
+		jw_arr_begin(&w);
+		for (i = 0; i < props->len; i++) {
+			const struct key_proposal *p = props->pdata[i];
+
+			jw_obj_begin(&w);
+			jw_key(&w, "id");
+			jw_int(&w, p->id);
+			jw_key(&w, "vendor");
+			jw_str(&w, p->handle);
+			jw_key(&w, "address");
+			jw_str(&w, p->address);
+			jw_key(&w, "fingerprint");
+			jw_str(&w, p->fpr);
+			jw_key(&w, "share");
+			jw_str(&w, p->share);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		g_string_append_c(o, '\n');
+	} else {
+		for (i = 0; i < list->len; i++) {
+			struct vendor *v = list->pdata[i];
+
+			if (strcmp(v->state, "pending") == 0)
+				g_string_append_printf(o, "pending  %-16s %s\n",
+				    v->handle, v->name);
+		}
+		proposals_text(o, props, c->conf->tz);
+		if (o->len > 0)
+			g_string_append(o, "(confirm a key: vendor key HANDLE "
+			    "confirm FPR, or case ID share confirm N FPR;"
+			    " then vendor approve HANDLE)\n");
+	}
+	fputs(o->str, stdout);
+	g_string_free(o, TRUE);
+	g_ptr_array_unref(list);
+	g_ptr_array_unref(props);
+	return 0;
+}
+
 static int
 vendor_show_cmd(struct ctl *c, int argc, char **argv)
 {
@@ -384,8 +490,16 @@ vendor_show_cmd(struct ctl *c, int argc, char **argv)
 		jw_init(&w, o, 1);
 		vendor_json(&w, v, c->conf->tz);
 		g_string_append_c(o, '\n');
-	} else
+	} else {
+		GPtrArray *props = NULL;
+		char *err = NULL;
+
 		vendor_text(o, v, c->conf->tz);
+		if (ops_key_proposals(c->st, v->id, &props, &err) == STORE_OK)
+			proposals_text(o, props, c->conf->tz);
+		g_free(err);
+		g_ptr_array_unref(props);
+	}
 	fputs(o->str, stdout);
 	g_string_free(o, TRUE);
 	vendor_free(&v);
@@ -407,6 +521,7 @@ ctl_vendor(struct ctl *c, int argc, char **argv)
 		{ "approve", vendor_state_cmd },
 		{ "suspend", vendor_state_cmd },
 		{ "list", vendor_list_cmd },
+		{ "pending", vendor_pending_cmd },
 		{ "show", vendor_show_cmd },
 	};
 	size_t i;

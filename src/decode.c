@@ -800,17 +800,22 @@ parse_entity(struct run *vr, GMimeStream *in, unsigned depth,
 			vr->res->shape = VDEC_PGPMIME_NESTED;
 		if (enter(vr, ent, depth) < 0)
 			goto out;
+		/* Only the signed part's own headers are protected: the
+		 * wrapper's are whatever the encrypting party wrote, and
+		 * whoever encrypts a block taken off the wire is not its
+		 * signer (vulture(7)). */
 		if (GMIME_IS_MULTIPART(ent) &&
 		    g_mime_multipart_get_count(GMIME_MULTIPART(ent)) == 2)
 			take_protected(vr, g_mime_multipart_get_part(
 			    GMIME_MULTIPART(ent), 0));
-		if (!vr->prot)
-			take_protected(vr, ent);
 		g_mime_stream_reset(stream);
 		ret = do_signed(vr, ent, depth, flags, stream);
 		goto out;
 	}
-	if (!vr->prot)
+	/* The root of a signed part, or of a signed+encrypted payload
+	 * (RFC 3156 6.2): covered by the signature. An encrypted-only
+	 * payload's headers bind nobody. */
+	if (!vr->prot && (signed_root || vr->res->n_sigs > 0))
 		take_protected(vr, ent);
 	vr->payload_root = ent;
 	ret = walk(vr, ent, depth, flags);

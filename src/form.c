@@ -94,6 +94,8 @@ static const struct form_label form_labels[] = {
 	{ "share-with", FORM_FIELD_SHARE_WITH },
 	{ "情報共有先", FORM_FIELD_SHARE_WITH },
 	{ "共有先", FORM_FIELD_SHARE_WITH },
+	{ "share-key", FORM_FIELD_SHARE_KEY },
+	{ "共有先の鍵", FORM_FIELD_SHARE_KEY },
 };
 
 /* A line split at its first colon. */
@@ -165,6 +167,8 @@ form_field_name(enum form_field field)
 		return "Reason";
 	case FORM_FIELD_SHARE_WITH:
 		return "Share-With";
+	case FORM_FIELD_SHARE_KEY:
+		return "Share-Key";
 	case FORM_FIELD_NONE:
 	case FORM_FIELD_COUNT:
 		break;
@@ -591,6 +595,28 @@ form_ymd(const char **sp, const char *e, int *y, int *m, int *d)
 	return TRUE;
 }
 
+/* 40 hex digits, in groups as gpg prints them; upper-cased. */
+static char *
+form_fingerprint(const char *s, const char *e)
+{
+	GString *f = g_string_new(NULL);
+
+	for (; s < e; s++) {
+		if (g_ascii_isxdigit(*s) && f->len < 40)
+			g_string_append_c(f, g_ascii_toupper(*s));
+		else if (*s != ' ' && *s != '\t') {
+			g_string_free(f, TRUE);
+			return NULL;
+		} else
+			continue;
+	}
+	if (f->len != 40) {
+		g_string_free(f, TRUE);
+		return NULL;
+	}
+	return g_string_free(f, FALSE);
+}
+
 static char *
 form_date(const char *s, const char *e)
 {
@@ -859,6 +885,14 @@ form_store(struct form_parser *pp, const char *s, const char *e)
 		break;
 	case FORM_FIELD_REASON:
 		form_set(pp, &form->reason, form_free_text(s, e));
+		break;
+	case FORM_FIELD_SHARE_KEY:
+		if ((v = form_fingerprint(s, e)) == NULL) {
+			form_field_error(pp, FORM_ISSUE_BAD_VALUE,
+			    "expected a key fingerprint (40 hex digits)");
+			break;
+		}
+		form_set(pp, &form->share_key, v);
 		break;
 	case FORM_FIELD_ADVISORY_URL:
 		form_strip_brackets(&s, &e);
@@ -1178,6 +1212,7 @@ form_free(struct form **formp)
 	g_free(form->workaround_plan);
 	g_free(form->reason);
 	g_free(form->advisory_url);
+	g_free(form->share_key);
 	g_free(form->fix_date);
 	g_free(form->workaround_date);
 	g_free(form->pubdate_request);

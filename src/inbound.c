@@ -16,7 +16,6 @@
 /* A publication date requested without a time of day means this hour. */
 #define INBOUND_DEFAULT_HOUR 11
 /* Seconds a command's signature may be dated ahead of our clock. */
-#define COMMAND_MAX_SKEW 300
 
 const char *
 inbound_action_name(enum inbound_action a)
@@ -488,6 +487,16 @@ is_coordinator(const struct vconf *conf, const char *fpr)
 	return 0;
 }
 
+/* A good signature by a key [coordinators] lists, encrypted or not. */
+static int
+coordinator_signed(const struct inbound_env *env,
+    const struct vdec_result *r)
+{
+	return r != NULL && r->sig == VDEC_SIG_GOOD && r->sig_time != 0 &&
+	    r->signed_hash[0] != '\0' && is_coordinator(env->conf,
+	    r->signer_fpr);
+}
+
 static const char *
 sig_kind(enum vdec_sig s)
 {
@@ -552,6 +561,9 @@ form_summary(struct inbound_decision *d, GTimeZone *tz)
 		g_ptr_array_add(d->changes, g_strdup_printf("share with %s "
 		    "<%s>", sh->organisation, sh->address));
 	}
+	if (f->share_key != NULL)
+		g_ptr_array_add(d->changes, g_strdup_printf("vouch for the "
+		    "invited organisation's key %s", f->share_key));
 }
 
 /*
@@ -634,6 +646,67 @@ reply_order(const struct inbound_env *env, const struct vdec_result *r,
 	return why;
 }
 
+/* The case ids in the signed text (a quoted notice): how many distinct
+ * ones, the one in *id_r when exactly one. */
+static unsigned
+signed_text_case(const struct vconf *conf, const char *text, char **id_r)
+{
+	const char *fmts[2] = { conf->id_format,
+	    conf->single_vendor_id_format };
+	GPtrArray *seen = g_ptr_array_new_with_free_func(g_free);
+	unsigned n;
+	guint i, j;
+	int f;
+
+	*id_r = NULL;
+	for (f = 0; f < 2 && text != NULL; f++) {
+		GPtrArray *ids = ids_find_all(fmts[f], text);
+
+		for (i = 0; i < ids->len; i++) {
+			for (j = 0; j < seen->len; j++)
+				if (strcmp(seen->pdata[j], ids->pdata[i]) == 0)
+					break;
+			if (j == seen->len)
+				g_ptr_array_add(seen, g_strdup(ids->pdata[i]));
+		}
+		g_ptr_array_unref(ids);
+	}
+	n = seen->len;
+	if (n == 1)
+		*id_r = g_strdup(seen->pdata[0]);
+	g_ptr_array_unref(seen);
+	return n;
+}
+
+/* Rule 7: NULL, or the refusal of a reply signed before first (less the
+ * allowed skew) or ahead of now by more than max_clock_skew. */
+static struct inbound_decision *
+signature_time_refusal(const struct vconf *conf, const struct vdec_result *r,
+    int64_t first, int64_t now)
+{
+	struct inbound_decision *d = NULL;
+	char *t, *f;
+
+	if (r->sig_time == 0)
+		return NULL;
+	t = vtime_format(r->sig_time, conf->tz);
+	if (r->sig_time > now + conf->max_clock_skew)
+		d = QUARANTINE("future-signature", "this reply was signed %s, "
+		    "ahead of our clock by more than %lld minutes: nothing was "
+		    "recorded (check your computer's clock and send it again)",
+		    t ? t : "?", (long long)(conf->max_clock_skew / 60));
+	else if (first != 0 && r->sig_time < first - conf->max_clock_skew) {
+		f = vtime_format(first, conf->tz);
+		d = QUARANTINE("before-notice", "this reply was signed %s, "
+		    "before we first wrote to you about this case (%s): it "
+		    "cannot be about it, and nothing was recorded", t ? t :
+		    "?", f ? f : "?");
+		g_free(f);
+	}
+	g_free(t);
+	return d;
+}
+
 /* The vendor-reply half of the decision: signer, vendor, case, form. */
 static int
 decide_reply(const struct inbound_env *env, const struct vdec_result *r,
@@ -666,6 +739,14 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 	if (strcmp(v->state, "suspended") == 0) {
 		d = QUARANTINE("vendor-suspended", "vendor %s is suspended",
 		    v->handle);
+		goto done;
+	}
+	if (strcmp(v->state, "registered") != 0) {
+		/* Rule 9: held until a coordinator has confirmed the key and
+		 * approved the vendor (vendor approve processes it then). */
+		d = QUARANTINE("pending-vendor", "vendor %s is %s: its "
+		    "statements are held until a coordinator approves it",
+		    v->handle, v->state);
 		goto done;
 	}
 	if (form_parse(r->text != NULL ? r->text : "", r->text_len, &form,
@@ -701,24 +782,47 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 		} else
 			g_free(fid);
 	}
-	if (case_id == NULL && (case_id = find_id(conf, r->subject_outer)))
-		route = g_strdup("Subject tag");
+	/* Rule 6: the quoted notice, inside the signed text, names it. */
+	if (case_id == NULL) {
+		char *q = NULL;
+
+		if (signed_text_case(conf, r->text, &q) > 1) {
+			d = QUARANTINE("no-case", "the signed text names several "
+			    "cases and has no Case: line: add the line 'Case: "
+			    "ID' to say which one");
+			goto done;
+		}
+		if ((case_id = q) != NULL)
+			route = g_strdup("quoted notice");
+	}
 	if ((rc = route_by_reference(env, r, &ref_case, &ref_vendor,
 	    error_r)) != STORE_OK)
 		goto fail;
-	if (case_id == NULL && ref_case != NULL) {
-		case_id = g_strdup(ref_case);
-		route = g_strdup("In-Reply-To/References");
-	}
 	if (case_id == NULL) {
-		d = QUARANTINE("no-case", "no case id in the Subject or a Case: "
-		    "line, and not an answer to a message of ours");
+		/* The outer Subject and In-Reply-To are not signed: anyone
+		 * on the way can rewrite them. A hint, never a route. */
+		char *hint = find_id(conf, r->subject_outer);
+
+		if (hint == NULL && ref_case != NULL)
+			hint = g_strdup(ref_case);
+		if (hint != NULL)
+			d = QUARANTINE("case-unsigned", "the case id %s is only "
+			    "in the unsigned headers (Subject or In-Reply-To), "
+			    "which anyone on the way can change; nothing was "
+			    "recorded. Put the line 'Case: %s' in the signed "
+			    "reply (or keep the quoted notice)", hint, hint);
+		else
+			d = QUARANTINE("no-case", "no case id in the signed "
+			    "reply: add the line 'Case: ID' (or keep the "
+			    "quoted notice)");
+		g_free(hint);
 		goto done;
 	}
 	rc = vcase_get(env->st, case_id, &c, &err);
 	if (rc == STORE_NOTFOUND) {
 		g_free(err);
-		d = QUARANTINE("unknown-case", "no case %s", case_id);
+		d = QUARANTINE("unknown-case", "%s is not a case you take part "
+		    "in", case_id);
 		goto done;
 	}
 	if (rc != STORE_OK) {
@@ -730,9 +834,22 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 		    ->handle, v->handle) == 0)
 			break;
 	if (i == c->participants->len) {
-		d = QUARANTINE("not-participant", "vendor %s is not a "
-		    "participant of %s", v->handle, case_id);
+		/* Worded as for a case that does not exist: a stranger
+		 * learns nothing of which ids are real. */
+		d = QUARANTINE("not-participant", "%s is not a case you take "
+		    "part in", case_id);
 		goto done;
+	}
+	/* Rule 7: a reply cannot predate its vendor's first notice, nor be
+	 * dated ahead of our clock. */
+	{
+		const struct participant *pt = c->participants->pdata[i];
+		int64_t first = pt->first_attempt != 0 ? pt->first_attempt :
+		    pt->added;
+
+		if ((d = signature_time_refusal(conf, r, first, now)) !=
+		    NULL)
+			goto done;
 	}
 	/* Vendor A answering a notice we sent to vendor B. */
 	if (ref_case != NULL && strcmp(ref_case, case_id) == 0 &&
@@ -814,12 +931,66 @@ fail:
 	return rc;
 }
 
-/* 1 if the message was addressed to the desk (outer or protected To). */
+/* 1 if the address list (a header's value) holds address itself, not
+ * merely a string containing it. */
 static int
-to_desk(const struct vdec_result *r, const char *desk)
+list_has_address(const char *list, const char *address)
 {
-	return (r->to != NULL && strcasestr(r->to, desk) != NULL) ||
-	    (r->to_prot != NULL && strcasestr(r->to_prot, desk) != NULL);
+	InternetAddressList *l;
+	int i, n, found = 0;
+
+	if (list == NULL || address == NULL)
+		return 0;
+	if ((l = internet_address_list_parse(NULL, list)) == NULL)
+		return 0;
+	n = internet_address_list_length(l);
+	for (i = 0; i < n && !found; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *a;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		a = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		found = a != NULL && g_ascii_strcasecmp(a, address) == 0;
+	}
+	g_object_unref(l);
+	return found;
+}
+
+/*
+ * Rule 6: a block runs only where its signed content says it may. The
+ * protected To (decode keeps only signed protected headers) or a "desk"
+ * line before the first command must name this desk; the outer To is
+ * whatever the sender of the envelope wrote.
+ */
+static int
+names_desk(const struct vdec_result *r, const struct cmd_block *b,
+    const char *desk)
+{
+	if (b != NULL && b->desk != NULL)
+		return g_ascii_strcasecmp(b->desk, desk) == 0;
+	return list_has_address(r->to_prot, desk);
+}
+
+/* 1 if this verified coordinator signature was seen before; -1 on error. */
+static int
+command_seen(const struct inbound_env *env, const struct vdec_result *r)
+{
+	sqlite3_stmt *s = store_stmt(env->st, "SELECT 1 FROM seen_commands "
+	    "WHERE signer = ? AND sig_time = ? AND data_hash = ?");
+	int step;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, r->sig_time);
+	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return -1;
+	return step == SQLITE_ROW;
 }
 
 /* A coordinator's block: authenticated by the caller (encrypted, good
@@ -831,35 +1002,23 @@ decide_command(const struct inbound_env *env, const struct vdec_result *r,
 	const struct vconf *conf = env->conf;
 	struct inbound_decision *d;
 	const char *perr = NULL;
-	sqlite3_stmt *s;
 	int seen;
 
-	if (!to_desk(r, conf->address)) {
-		*d_r = QUARANTINE("not-to-desk", "a coordinator's message not "
-		    "addressed to %s", conf->address);
-		return STORE_OK;
-	}
 	if (r->sig_time == 0 || r->sig_time < now - conf->command_max_age ||
-	    r->sig_time > now + COMMAND_MAX_SKEW) {
+	    r->sig_time > now + conf->max_clock_skew) {
 		char *t = vtime_format(r->sig_time, conf->tz);
 
 		*d_r = QUARANTINE("replay", "the signature was made %s, outside "
-		    "command_max_age: nothing was run", t ? t : "(no time)");
+		    "command_max_age (or ahead of our clock by more than "
+		    "max_clock_skew): nothing was run", t ? t : "(no time)");
 		g_free(t);
 		return STORE_OK;
 	}
-	s = store_stmt(env->st, "SELECT 1 FROM seen_commands WHERE signer = ? "
-	    "AND sig_time = ? AND data_hash = ?");
-	if (s == NULL)
+	if ((seen = command_seen(env, r)) < 0)
 		return store_error(env->st, "seen commands", error_r);
-	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, r->sig_time);
-	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
-	seen = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
 	if (seen) {
-		*d_r = QUARANTINE("replay", "this signed block was already run: "
-		    "nothing was run again");
+		*d_r = QUARANTINE("replay", "this signed block was seen before "
+		    "(run, or refused): nothing was run");
 		return STORE_OK;
 	}
 	d = decision(INBOUND_COMMAND, "command", g_strdup_printf("commands "
@@ -869,6 +1028,23 @@ decide_command(const struct inbound_env *env, const struct vdec_result *r,
 		inbound_decision_free(&d);
 		*d_r = QUARANTINE("bad-command", "the command block was "
 		    "refused: %s", perr);
+		return STORE_OK;
+	}
+	if (!names_desk(r, d->block, conf->address)) {
+		const char *other = d->block->desk;
+
+		inbound_decision_free(&d);
+		if (other != NULL)
+			*d_r = QUARANTINE("not-to-desk", "the signed block names "
+			    "the desk %s, not %s: nothing was run", other,
+			    conf->address);
+		else
+			*d_r = QUARANTINE("not-to-desk", "the signed block does "
+			    "not name this desk, so it could have been meant "
+			    "for another: nothing was run. Put the line 'desk "
+			    "%s' before the first command, or send it with "
+			    "protected headers (a To inside the signed part "
+			    "that includes %s)", conf->address, conf->address);
 		return STORE_OK;
 	}
 	*d_r = d;
@@ -1227,6 +1403,38 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 		    STORE_OK)
 			return rc;
 	}
+	if (f->share_key != NULL && env->out != NULL) {
+		/* The vendor vouches for its invited organisation's key:
+		 * what the signature covers is the fingerprint (rule 9). */
+		struct outbound o = *env->out;
+		GString *res = g_string_new(NULL);
+		char *why = NULL;
+
+		o.actor = d->vendor;
+		o.cause = message_id;
+		if ((rc = store_savepoint(st, error_r)) != STORE_OK) {
+			g_string_free(res, TRUE);
+			return rc;
+		}
+		rc = ops_share_vouch(&o, d->case_id, d->vendor_id, f->share_key,
+		    now, res, &why);
+		if (rc == STORE_ERR) {
+			store_rollback_to(st);
+			g_ptr_array_add(d->changes, g_strdup_printf("Share-Key "
+			    "not used: %s", why));
+			rc = STORE_OK;
+		} else if (rc == STORE_OK)
+			rc = store_release(st, error_r);
+		else {
+			store_rollback_to(st);
+			*error_r = why;
+			why = NULL;
+		}
+		g_free(why);
+		g_string_free(res, TRUE);
+		if (rc != STORE_OK)
+			return rc;
+	}
 	ev = g_string_new(NULL);
 	g_string_append_printf(ev, "vendor=%s", d->vendor);
 	for (i = 0; i < d->changes->len; i++)
@@ -1282,126 +1490,100 @@ set_message_state(struct store *st, int64_t row,
 	return STORE_OK;
 }
 
-/* A handle for a new vendor: from the organisation's ASCII letters, else
- * the first label of the address's domain; made unique with -2, -3... */
-static char *
-new_handle(struct store *st, const char *org, const char *address)
+/* 1 if address is the desk's or a coordinator's own (their keys' user
+ * ids): nobody registers as them. */
+static int
+is_desk_address(const struct inbound_env *env, const char *address)
 {
-	GString *h = g_string_new(NULL);
-	const char *p;
-	int n;
+	char **c;
+	int found = g_ascii_strcasecmp(address, env->conf->address) == 0;
 
-	for (p = org; *p != '\0' && h->len < 24; p++) {
-		if (g_ascii_isalnum(*p))
-			g_string_append_c(h, g_ascii_tolower(*p));
-		else if (h->len > 0 && h->str[h->len - 1] != '-')
-			g_string_append_c(h, '-');
-	}
-	while (h->len > 0 && h->str[h->len - 1] == '-')
-		g_string_truncate(h, h->len - 1);
-	if (h->len == 0 || !g_ascii_isalpha(h->str[0])) {
-		const char *at = address ? strrchr(address, '@') : NULL;
+	for (c = env->conf->coordinators; !found && c != NULL && *c != NULL;
+	    c++) {
+		char *a = outbound_key_address(env->ctx, *c);
 
-		g_string_assign(h, "v");
-		for (p = at ? at + 1 : ""; *p != '\0' && *p != '.' &&
-		    h->len < 24; p++)
-			if (g_ascii_isalnum(*p))
-				g_string_append_c(h, g_ascii_tolower(*p));
+		found = a != NULL && g_ascii_strcasecmp(a, address) == 0;
+		g_free(a);
 	}
-	for (n = 1; n < 1000; n++) {
-		struct vendor *v = NULL;
-		char *cand = n == 1 ? g_strdup(h->str) :
-		    g_strdup_printf("%s-%d", h->str, n);
-
-		if (vendor_get(st, cand, &v, NULL) == STORE_NOTFOUND) {
-			g_string_free(h, TRUE);
-			return cand;
-		}
-		vendor_free(&v);
-		g_free(cand);
-	}
-	g_string_free(h, TRUE);
-	return NULL;
+	return found;
 }
 
+/* An invited organisation (secondary sharing) wrote in with its key: a
+ * proposal; registered at once only if that very key was vouched for by
+ * the inviting vendor or confirmed ahead by a coordinator (rule 9). */
 static int
-register_related(const struct inbound_env *env, struct inbound_decision *d,
-    const struct vdec_result *r, const struct regform *f, GPtrArray *kw,
-    int64_t rel, const char *case_id, int64_t now, char **error_r)
+share_key_arrived(const struct inbound_env *env, struct inbound_decision *d,
+    const struct vdec_result *r, int64_t rel, const char *case_id,
+    const char *org, const char *vouched, int64_t now, char **error_r)
 {
 	struct store *st = env->st;
-	struct vendor *v = NULL;
+	struct outbound o = *env->out;
 	sqlite3_stmt *s;
 	GString *res = g_string_new(NULL);
-	char *handle = new_handle(st, f->organisation, r->from_addr);
-	char *ev, *derr = NULL;
+	char *ev, *text;
+	int64_t pid;
 	int rc;
 
-	if (handle == NULL) {
-		*error_r = g_strdup("no free vendor handle");
-		rc = STORE_ERR;
-		goto out;
-	}
-	/* Registered for this case only: individual, so no multi-vendor
-	 * case reaches it without a coordinator naming it. */
-	if ((rc = vendor_add(st, handle, f->organisation, "individual",
-	    "registered", "en", r->from_addr, f->contact, f->phone, kw, now,
-	    error_r)) != STORE_OK ||
-	    (rc = vendor_get(st, handle, &v, error_r)) != STORE_OK ||
-	    (rc = vendor_pin_key(st, v->contacts->pdata[0], d->contact_fpr, 0,
-	    error_r)) != STORE_OK ||
-	    (rc = vcase_add_participant(st, case_id, v->id, now, error_r)) !=
-	    STORE_OK)
-		goto out;
-	s = store_stmt(st, "UPDATE participants SET stage = 'detail-requested' "
-	    "WHERE case_id = ? AND vendor_id = ?");
+	o.actor = "intake";
+	o.cause = r->message_id;
+	s = store_stmt(st, "UPDATE related_orgs SET proposed_fpr = ? WHERE id "
+	    "= ?");
 	if (s == NULL) {
-		rc = store_error(st, "related", error_r);
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, v->id);
-	if ((rc = store_exec_stmt(st, s, "related", error_r)) != STORE_OK)
-		goto out;
-	s = store_stmt(st, "UPDATE related_orgs SET state = 'registered', "
-	    "fingerprint = ? WHERE id = ?");
-	if (s == NULL) {
-		rc = store_error(st, "related", error_r);
-		goto out;
+		g_string_free(res, TRUE);
+		return store_error(st, "share", error_r);
 	}
 	sqlite3_bind_text(s, 1, d->contact_fpr, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, rel);
-	if ((rc = store_exec_stmt(st, s, "related", error_r)) != STORE_OK)
-		goto out;
-	ev = g_strdup_printf("vendor=%s organisation=%s related=%lld key=%s",
-	    handle, f->organisation, (long long)rel, d->contact_fpr);
-	rc = event_add(st, case_id, now, handle, "share-registered", ev,
+	if ((rc = store_exec_stmt(st, s, "share", error_r)) != STORE_OK ||
+	    (rc = ops_key_propose(&o, 0, rel, r->from_addr, d->contact_fpr,
+	    now, &pid, error_r)) != STORE_OK) {
+		g_string_free(res, TRUE);
+		return rc;
+	}
+	d->case_id = g_strdup(case_id);
+	ev = g_strdup_printf("related=%lld organisation=%s address=%s key=%s",
+	    (long long)rel, org, r->from_addr, d->contact_fpr);
+	rc = event_add(st, case_id, now, "intake", "share-key-proposed", ev,
 	    r->message_id, error_r);
 	g_free(ev);
-	if (rc != STORE_OK || env->out == NULL)
-		goto out;
-	d->vendor = g_strdup(handle);
-	d->vendor_id = v->id;
-	d->case_id = g_strdup(case_id);
-	d->kind = "share-registration";
-	rc = ops_disclose(env->out, case_id, handle, now, res, &derr);
-	if (rc == STORE_ERR) {
-		/* No detail yet: it waits, as for any vendor that asked. */
-		rc = event_add(st, case_id, now, "intake", "detail-waiting",
-		    derr, r->message_id, error_r);
-		g_free(derr);
-	} else if (rc != STORE_OK)
-		*error_r = derr;
-out:
+	if (rc != STORE_OK) {
+		g_string_free(res, TRUE);
+		return rc;
+	}
+	if (vouched != NULL && strcmp(vouched, d->contact_fpr) == 0) {
+		d->kind = "share-registration";
+		rc = ops_share_register(&o, rel, now, res, error_r);
+		if (rc == STORE_OK)
+			d->vendor = NULL;
+		g_string_free(res, TRUE);
+		return rc;
+	}
+	d->kind = "share-key-proposed";
+	text = g_strdup_printf("%s <%s>, invited to case %s (share request "
+	    "%lld), sent the key %s. Nothing about the case goes to it until "
+	    "the key is confirmed: check the fingerprint with the "
+	    "organisation (or the vendor that invited it) out of band, then: "
+	    "case %s share confirm %lld %s -- or the inviting vendor vouches "
+	    "for it with 'Share-Key: %s' in a signed reply.%s%s", org,
+	    r->from_addr, case_id, (long long)rel, d->contact_fpr, case_id,
+	    (long long)rel, d->contact_fpr, d->contact_fpr, vouched ?
+	    " Note: the key vouched for or confirmed before was " : "",
+	    vouched ? vouched : "");
+	rc = outbound_alert(env->out, case_id, "invited organisation's key",
+	    text, now, error_r);
+	g_free(text);
 	g_string_free(res, TRUE);
-	vendor_free(&v);
-	g_free(handle);
 	return rc;
 }
 
-/* A registration request becomes a pending vendor (or completes an
- * unregistered one at the same address), its key pinned; the
- * coordinators are asked to approve. */
+/*
+ * A registration request: the attached key (examined, imported, the
+ * request signed by it) becomes a proposal -- never pinned by itself
+ * (rule 8). A new organisation becomes a pending vendor; an existing
+ * record's address (unregistered vendor, a contact sending a new key)
+ * gets a proposal for its vendor; the coordinators are told the
+ * fingerprint to check and the command that confirms it.
+ */
 static int
 apply_registration(const struct inbound_env *env,
     struct inbound_decision *d, const struct vdec_result *r, int64_t now,
@@ -1410,12 +1592,13 @@ apply_registration(const struct inbound_env *env,
 	struct store *st = env->st;
 	struct regform f;
 	struct vendor *v = NULL;
-	struct contact *ct = NULL;
+	struct outbound o;
 	GPtrArray *kw = NULL;
 	sqlite3_stmt *s;
-	char *handle = NULL, *text, *err = NULL;
-	guint i;
-	int rc;
+	char *handle = NULL, *text, *err = NULL, *old = NULL;
+	const char *what;
+	int64_t pid = 0;
+	int rc, fresh = 0;
 
 	regform_parse(r->text, &f);
 	if (r->from_addr == NULL || !vconf_valid_address(r->from_addr)) {
@@ -1424,17 +1607,36 @@ apply_registration(const struct inbound_env *env,
 		rc = STORE_OK;
 		goto out;
 	}
+	if (env->out == NULL) {
+		*error_r = g_strdup("registration needs the outbound setup");
+		rc = STORE_TEMP;
+		goto out;
+	}
+	o = *env->out;
+	o.actor = "intake";
+	o.cause = r->message_id;
+	if (is_desk_address(env, r->from_addr)) {
+		/* A look-alike of the desk or a coordinator. */
+		d->action = INBOUND_QUARANTINE;
+		d->kind = "registration-conflict";
+		g_free(d->reason);
+		d->reason = g_strdup_printf("a registration request from %s, "
+		    "which is the desk's or a coordinator's address, with key "
+		    "%s: refused", r->from_addr, d->contact_fpr);
+		rc = outbound_alert(env->out, NULL, "registration conflict",
+		    d->reason, now, error_r);
+		goto out;
+	}
 	kw = vendor_parse_keywords(f.keywords ? f.keywords : "", &err);
 	if (kw == NULL) {
 		g_free(err);
 		err = NULL;
 		kw = g_ptr_array_new_with_free_func(g_free);
 	}
-	/* A related organisation a coordinator approved (secondary
-	 * sharing): registered for that case, and the detail follows. */
-	s = store_stmt(st, "SELECT id, case_id, organisation FROM related_orgs "
-	    "WHERE lower(address) = lower(?) AND state = 'approved' ORDER BY "
-	    "id DESC LIMIT 1");
+	/* An organisation a coordinator invited (secondary sharing). */
+	s = store_stmt(st, "SELECT id, case_id, organisation, vouched_fpr FROM "
+	    "related_orgs WHERE lower(address) = lower(?) AND state = "
+	    "'approved' ORDER BY id DESC LIMIT 1");
 	if (s == NULL) {
 		rc = store_error(st, "registration", error_r);
 		goto out;
@@ -1442,30 +1644,36 @@ apply_registration(const struct inbound_env *env,
 	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		int64_t rel = sqlite3_column_int64(s, 0);
-		char *rcase = store_col_text(s, 1);
+		char *rcase = store_col_text(s, 1), *org = store_col_text(s, 2);
+		char *vouched = store_col_text(s, 3);
 
 		sqlite3_reset(s);
-		rc = register_related(env, d, r, &f, kw, rel, rcase, now,
+		rc = share_key_arrived(env, d, r, rel, rcase, org, vouched, now,
 		    error_r);
 		g_free(rcase);
+		g_free(org);
+		g_free(vouched);
 		goto out;
 	}
 	sqlite3_reset(s);
-	/* An unregistered vendor we wrote to, answering from its address. */
-	s = store_stmt(st, "SELECT v.handle FROM contacts c JOIN vendors v ON "
-	    "v.id = c.vendor_id WHERE lower(c.address) = lower(?) AND "
-	    "v.state = 'unregistered' AND c.fingerprint IS NULL");
+	/* A vendor we know at this address: unregistered, or a contact
+	 * sending a new key (or someone claiming to be one). */
+	s = store_stmt(st, "SELECT v.handle, c.fingerprint FROM contacts c JOIN "
+	    "vendors v ON v.id = c.vendor_id WHERE lower(c.address) = lower(?) "
+	    "ORDER BY v.state = 'unregistered' DESC, v.id LIMIT 1");
 	if (s == NULL) {
 		rc = store_error(st, "registration", error_r);
 		goto out;
 	}
 	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (sqlite3_step(s) == SQLITE_ROW) {
 		handle = store_col_text(s, 0);
+		old = store_col_text(s, 1);
+	}
 	sqlite3_reset(s);
 	if (handle == NULL) {
-		if ((handle = new_handle(st, f.organisation, r->from_addr)) ==
-		    NULL) {
+		if ((handle = vendor_new_handle(st, f.organisation,
+		    r->from_addr)) == NULL) {
 			*error_r = g_strdup("no free vendor handle");
 			rc = STORE_ERR;
 			goto out;
@@ -1474,20 +1682,9 @@ apply_registration(const struct inbound_env *env,
 		    "pending", "en", r->from_addr, f.contact, f.phone, kw, now,
 		    error_r)) != STORE_OK)
 			goto out;
+		fresh = 1;
 	}
 	if ((rc = vendor_get(st, handle, &v, error_r)) != STORE_OK)
-		goto out;
-	for (i = 0; i < v->contacts->len; i++)
-		if (g_ascii_strcasecmp(((struct contact *)
-		    v->contacts->pdata[i])->address, r->from_addr) == 0)
-			ct = v->contacts->pdata[i];
-	if (ct == NULL) {
-		*error_r = g_strdup("registration: contact vanished");
-		rc = STORE_ERR;
-		goto out;
-	}
-	if ((rc = vendor_pin_key(st, ct, d->contact_fpr, 0, error_r)) !=
-	    STORE_OK)
 		goto out;
 	if (strcmp(v->state, "unregistered") == 0 &&
 	    (rc = vendor_set_state(st, v, "pending", now, error_r)) != STORE_OK)
@@ -1495,30 +1692,58 @@ apply_registration(const struct inbound_env *env,
 	if (kw->len > 0 && v->keywords->len == 0 &&
 	    (rc = vendor_set_keywords(st, v, kw, now, error_r)) != STORE_OK)
 		goto out;
+	if ((rc = ops_key_propose(&o, v->id, 0, r->from_addr, d->contact_fpr,
+	    now, &pid, error_r)) != STORE_OK)
+		goto out;
 	d->vendor = g_strdup(handle);
 	d->vendor_id = v->id;
 	if (f.case_id != NULL)
 		d->case_id = find_id(env->conf, f.case_id);
-	text = g_strdup_printf("vendor=%s organisation=%s contact=%s key=%s",
-	    handle, f.organisation, r->from_addr, d->contact_fpr);
-	rc = event_add(st, NULL, now, handle, "registration-request", text,
-	    r->message_id, error_r);
-	g_free(text);
-	if (rc != STORE_OK || env->out == NULL)
+	if (old != NULL && strcmp(old, d->contact_fpr) == 0) {
+		/* The pinned key itself: nothing to propose. */
+		d->kind = "registration";
 		goto out;
-	text = g_strdup_printf("%s <%s> asks to register as a vendor%s%s, "
-	    "with key %s (signed by that key). It is now the pending vendor "
-	    "'%s'. Check the organisation out of band, then: vendor approve "
-	    "%s", f.organisation, r->from_addr, d->case_id ? " for case " :
-	    "", d->case_id ? d->case_id : "", d->contact_fpr, handle, handle);
-	rc = outbound_alert(env->out, d->case_id, "registration request", text,
-	    now, error_r);
+	}
+	what = fresh ? "registration-request" : old != NULL ? "key-proposed" :
+	    "registration-request";
+	d->kind = old != NULL ? "key-proposal" : "registration";
+	text = g_strdup_printf("vendor=%s organisation=%s contact=%s key=%s "
+	    "proposal=%lld%s%s", handle, f.organisation, r->from_addr,
+	    d->contact_fpr, (long long)pid, old ? " pinned=" : "", old ? old :
+	    "");
+	rc = event_add(st, NULL, now, handle, what, text, r->message_id,
+	    error_r);
+	g_free(text);
+	if (rc != STORE_OK)
+		goto out;
+	if (old != NULL)
+		text = g_strdup_printf("%s <%s> sent the key %s for vendor '%s' "
+		    "(%s), whose contact at that address has the key %s pinned. "
+		    "Nothing was changed: a key by mail is a proposal, and "
+		    "anyone can write that From. If %s really changed its key, "
+		    "check the new fingerprint with them out of band, then: "
+		    "vendor key %s confirm %s", f.organisation, r->from_addr,
+		    d->contact_fpr, handle, v->state, old, handle, handle,
+		    d->contact_fpr);
+	else
+		text = g_strdup_printf("%s <%s> asks to register as a vendor%s"
+		    "%s, with key %s (signed by that key). It is the pending "
+		    "vendor '%s' and learns nothing about any case until you "
+		    "confirm. Check the organisation and the fingerprint out of "
+		    "band, then: vendor key %s confirm %s, and vendor approve "
+		    "%s", f.organisation, r->from_addr, d->case_id ?
+		    " for case " : "", d->case_id ? d->case_id : "",
+		    d->contact_fpr, handle, handle, d->contact_fpr, handle);
+	rc = outbound_alert(env->out, d->case_id, old != NULL ?
+	    "key change proposed" : "registration request", text, now,
+	    error_r);
 	g_free(text);
 out:
 	if (kw != NULL)
 		g_ptr_array_unref(kw);
 	vendor_free(&v);
 	g_free(handle);
+	g_free(old);
 	regform_clear(&f);
 	return rc;
 }
@@ -1528,13 +1753,27 @@ static int
 send_transcript(const struct inbound_env *env, const struct vdec_result *r,
     const char *text, unsigned errors, int64_t now, char **error_r)
 {
-	GVariantDict *d = g_variant_dict_new(NULL);
+	GVariantDict *d;
 	char *addr = outbound_key_address(env->ctx, r->signer_fpr);
 	GVariant *v;
 	int rc, q;
 
-	if (addr == NULL)
-		addr = g_strdup(r->from_addr);
+	/* Rule 9: to the address of the coordinator's own key, never to a
+	 * From header anybody can write. */
+	if (addr == NULL) {
+		char *detail = g_strdup_printf("coordinator %s: no usable "
+		    "address in its key; transcript not sent (%u errors)",
+		    r->signer_fpr, errors);
+
+		log_warnx("transcript not sent: coordinator key %s has no "
+		    "address", r->signer_fpr);
+		rc = event_add(env->st, NULL, now, "intake",
+		    "transcript-undeliverable", detail, r->message_id,
+		    error_r);
+		g_free(detail);
+		return rc;
+	}
+	d = g_variant_dict_new(NULL);
 	g_variant_dict_insert(d, "subject", "s", r->subject ? r->subject :
 	    "commands");
 	g_variant_dict_insert(d, "errors", "u", errors);
@@ -1554,27 +1793,12 @@ run_commands(const struct inbound_env *env, struct inbound_decision *d,
 {
 	struct outbound o;
 	GString *t = g_string_new(NULL);
-	sqlite3_stmt *s;
 	unsigned errors = 0;
 	int rc;
 
-	/* Seen in the same transaction that runs it: a replay of this very
-	 * signature can never run, and a crash runs it again from scratch. */
-	s = store_stmt(env->st, "INSERT INTO seen_commands (signer, sig_time, "
-	    "data_hash, seen_at) VALUES (?, ?, ?, ?)");
-	if (s == NULL) {
-		g_string_free(t, TRUE);
-		return store_error(env->st, "seen commands", error_r);
-	}
-	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, r->sig_time);
-	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, now);
-	if ((rc = store_exec_stmt(env->st, s, "seen commands", error_r)) !=
-	    STORE_OK) {
-		g_string_free(t, TRUE);
-		return rc;
-	}
+	/* The signature is recorded as seen by inbound_commit(), in this
+	 * transaction: a replay can never run, and a crash runs it again
+	 * from scratch. */
 	if (env->out == NULL) {
 		g_string_free(t, TRUE);
 		*error_r = g_strdup("commands need the outbound setup");
@@ -1607,7 +1831,8 @@ answered_to_vendor(const char *kind)
 {
 	static const char *const kinds[] = { "not-participant",
 	    "unknown-case", "wrong-vendor", "bad-form", "empty-form",
-	    "case-mismatch", "no-case", "stale", "duplicate", NULL };
+	    "case-mismatch", "no-case", "stale", "duplicate",
+	    "case-unsigned", "future-signature", "before-notice", NULL };
 	int i;
 
 	for (i = 0; kinds[i] != NULL; i++)
@@ -1758,7 +1983,9 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 	if (env->out == NULL || d->action == INBOUND_IGNORE ||
 	    d->action == INBOUND_COMMAND || d->action == INBOUND_REGISTER)
 		return STORE_OK;
-	if (strcmp(d->kind, "replay") == 0 && r != NULL) {
+	if (strcmp(d->kind, "leak") != 0 && coordinator_signed(env, r)) {
+		/* Whatever became of a coordinator's block, it is told why,
+		 * encrypted to the coordinator's own key. */
 		char *text = g_strdup_printf("ERROR %s\n", d->reason);
 
 		rc = send_transcript(env, r, text, 1, now, error_r);
@@ -1786,7 +2013,10 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 		if ((rc = vendor_get(env->st, d->vendor, &v, error_r)) !=
 		    STORE_OK)
 			return rc;
-		vars = answer_vars(env, d->case_id, r);
+		/* Only a participant hears more of a case than its id. */
+		vars = strcmp(d->kind, "not-participant") == 0 ||
+		    strcmp(d->kind, "unknown-case") == 0 ?
+		    answer_vars(env, NULL, r) : answer_vars(env, d->case_id, r);
 		if (d->action == INBOUND_APPLY) {
 			GVariantBuilder cb, ub;
 			GString *dout = g_string_new(NULL);
@@ -1995,18 +2225,27 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 		const void *kd = g_bytes_get_data(a->data, &klen);
 		char *why = NULL;
 
-		if (vkeys_import(env->ctx, kd, klen, &info, &why) == 0)
-			vkey_info_clear(&info);
-		g_free(why);
-		vdec_result_free(&p->r);
-		inbound_decision_free(&p->d);
-		rc = inbound_decide_stream(env, raw, now, &p->r, &p->d,
-		    error_r);
-		if (rc == STORE_OK && p->d->action == INBOUND_REGISTER &&
-		    p->r->sig != VDEC_SIG_GOOD) {
+		if (vkeys_import(env->ctx, kd, klen, &info, &why) == -1) {
+			/* Examined and refused before it touched the
+			 * keyring (a planted subkey, a weak key...). */
 			inbound_decision_free(&p->d);
 			p->d = QUARANTINE("bad-registration", "registration "
-			    "request not signed by its attached key");
+			    "request from %s: the attached key is refused: %s",
+			    p->r->from_addr ? p->r->from_addr : "?", why);
+			g_free(why);
+		} else {
+			vkey_info_clear(&info);
+			vdec_result_free(&p->r);
+			inbound_decision_free(&p->d);
+			rc = inbound_decide_stream(env, raw, now, &p->r, &p->d,
+			    error_r);
+			if (rc == STORE_OK && p->d->action ==
+			    INBOUND_REGISTER && p->r->sig != VDEC_SIG_GOOD) {
+				inbound_decision_free(&p->d);
+				p->d = QUARANTINE("bad-registration",
+				    "registration request not signed by its "
+				    "attached key");
+			}
 		}
 	}
 	g_object_unref(raw);
@@ -2017,6 +2256,47 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 	}
 	*p_r = p;
 	return STORE_OK;
+}
+
+/*
+ * Rule 6: every verified coordinator signature is remembered whatever
+ * became of its block (run, refused, quarantined as not encrypted), in the
+ * transaction that decides it; a block that was already seen -- by this
+ * transaction's predecessor too, since the decoder decides one message
+ * ahead -- turns into a refused replay here.
+ */
+static int
+record_command_signature(const struct inbound_env *env,
+    struct inbound_decision *d, const struct vdec_result *r, int64_t now,
+    char **error_r)
+{
+	sqlite3_stmt *s;
+	int seen;
+
+	if (!coordinator_signed(env, r))
+		return STORE_OK;
+	if ((seen = command_seen(env, r)) < 0)
+		return store_error(env->st, "seen commands", error_r);
+	if (seen) {
+		if (d->action == INBOUND_COMMAND) {
+			d->action = INBOUND_QUARANTINE;
+			d->kind = "replay";
+			g_free(d->reason);
+			d->reason = g_strdup("this signed block was seen before "
+			    "(run, or refused): nothing was run");
+		}
+		return STORE_OK;
+	}
+	s = store_stmt(env->st, "INSERT INTO seen_commands (signer, sig_time, "
+	    "data_hash, seen_at, outcome) VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return store_error(env->st, "seen commands", error_r);
+	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, r->sig_time);
+	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_text(s, 5, d->kind, -1, SQLITE_STATIC);
+	return store_exec_stmt(env->st, s, "seen commands", error_r);
 }
 
 /* reply_order() again inside the transaction that applies, where no other
@@ -2059,7 +2339,8 @@ inbound_commit(const struct inbound_env *env, struct inbound_prepared *p,
 		return STORE_OK;
 	if ((rc = store_begin(st, error_r)) != STORE_OK)
 		return rc;
-	if (d->action == INBOUND_APPLY)
+	rc = record_command_signature(env, d, r, now, error_r);
+	if (rc == STORE_OK && d->action == INBOUND_APPLY)
 		rc = recheck_order(env, d, r, error_r);
 	if (rc != STORE_OK)
 		(void)0;	/* rolled back below */

@@ -195,6 +195,29 @@ ops_vendor_lang(const struct outbound *o, const char *handle,
 	return rc;
 }
 
+/* The statements a pending vendor sent are processed once it is approved
+ * (rule 9): back to 'new' for the intake's next pass. */
+static int
+release_held(const struct outbound *o, const char *handle, GString *out,
+    char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(o->st, "UPDATE messages SET state = 'new', "
+	    "kind = NULL, reason = NULL, processed_at = NULL WHERE state = "
+	    "'quarantined' AND kind = 'pending-vendor' AND vendor = ?");
+	int rc, n;
+
+	if (s == NULL)
+		return store_error(o->st, "held replies", error_r);
+	sqlite3_bind_text(s, 1, handle, -1, SQLITE_TRANSIENT);
+	if ((rc = store_exec_stmt(o->st, s, "held replies", error_r)) !=
+	    STORE_OK)
+		return rc;
+	if ((n = sqlite3_changes(store_db(o->st))) > 0)
+		g_string_append_printf(out, "%d held message%s of %s will be "
+		    "processed now\n", n, n == 1 ? "" : "s", handle);
+	return STORE_OK;
+}
+
 /* approve (to registered) or suspend, with the rules of registration. */
 int
 ops_vendor_state(const struct outbound *o, const char *handle, int approve,
@@ -232,6 +255,8 @@ ops_vendor_state(const struct outbound *o, const char *handle, int approve,
 			    "vendor-suspended", detail, now, error_r);
 		} else
 			g_free(detail);
+		if (rc == STORE_OK && approve)
+			rc = release_held(o, handle, out, error_r);
 	}
 	vendor_free(&v);
 	return rc;

@@ -622,3 +622,45 @@ vendor_match_keywords(struct store *st, GPtrArray *keywords,
 	*handles_r = out;
 	return STORE_OK;
 }
+
+/* A handle for a new vendor: from the organisation's ASCII letters, else
+ * the first label of the address's domain; made unique with -2, -3... */
+char *
+vendor_new_handle(struct store *st, const char *org, const char *address)
+{
+	GString *h = g_string_new(NULL);
+	const char *p;
+	int n;
+
+	for (p = org; *p != '\0' && h->len < 24; p++) {
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(h, g_ascii_tolower(*p));
+		else if (h->len > 0 && h->str[h->len - 1] != '-')
+			g_string_append_c(h, '-');
+	}
+	while (h->len > 0 && h->str[h->len - 1] == '-')
+		g_string_truncate(h, h->len - 1);
+	if (h->len == 0 || !g_ascii_isalpha(h->str[0])) {
+		const char *at = address ? strrchr(address, '@') : NULL;
+
+		g_string_assign(h, "v");
+		for (p = at ? at + 1 : ""; *p != '\0' && *p != '.' &&
+		    h->len < 24; p++)
+			if (g_ascii_isalnum(*p))
+				g_string_append_c(h, g_ascii_tolower(*p));
+	}
+	for (n = 1; n < 1000; n++) {
+		struct vendor *v = NULL;
+		char *cand = n == 1 ? g_strdup(h->str) :
+		    g_strdup_printf("%s-%d", h->str, n);
+
+		if (vendor_get(st, cand, &v, NULL) == STORE_NOTFOUND) {
+			g_string_free(h, TRUE);
+			return cand;
+		}
+		vendor_free(&v);
+		g_free(cand);
+	}
+	g_string_free(h, TRUE);
+	return NULL;
+}

@@ -420,7 +420,7 @@ static const struct {
 	{ "case " ID " share approve 03", 1, 1, "bad number" },
 	{ "case " ID " share approve 1234567890", 1, 1, "bad number" },
 	{ "case " ID " share approve 3x", 1, 1, "bad number" },
-	{ "case " ID " share 3", 1, 1, "share: expected approve, not '3'" },
+	{ "case " ID " share 3", 1, 1, "share: expected approve or confirm, not '3'" },
 	{ "case " ID " status acme fixed", 1, 1,
 	  "bad status 'fixed' (affected, affected-investigating" },
 	{ "case " ID " status acme", 1, 1, "missing STATUS" },

@@ -130,9 +130,11 @@ $MK --home "$T/keys/newco" --signer "$NEWCO" --recipient "$DESK" --shape combine
     --subject "Re: [$ID] registration" --body-file "$T/reg.txt" --attach "$T/keys/newco.asc" > "$T/reg.eml"
 "$VCTL_BIN" deliver < "$T/reg.eml" || bad "deliver registration"
 vendors | grep -Eq '^newco +pending' && ok || bad "newco not pending: $(vendors)"
-vctl vendor show newco | grep -q "$NEWCO" && ok || bad "newco key not pinned"
+# A key by mail is a proposal (vulture(7)): listed, not pinned.
+vctl vendor pending | grep -q "proposal .*newco .*$NEWCO info@newco.example" && ok || bad "newco key not proposed: $(vctl vendor pending)"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM contacts WHERE fingerprint = '$NEWCO'")" = 0 ] && ok || bad "newco key pinned by mail"
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = 'alert'")" -ge 1 ] && ok || bad "no alert for the registration"
-printf 'vendor approve newco\ncase %s notify vendors newco\n' "$ID" > "$T/b5c.txt"
+printf 'desk vultures@cert.example\nvendor key newco confirm %s\nvendor approve newco\ncase %s notify vendors newco\n' "$NEWCO" "$ID" > "$T/b5c.txt"
 mail_block "$T/b5c.txt"
 transcript | grep -q 'newco: summary sent' && ok || bad "newco not notified after approval: $(transcript)"
 # A stranger's registration: a new pending vendor named after it.
@@ -152,7 +154,7 @@ vendors | grep -q mallory && bad "registration with someone else's key" || ok
 sed 's/^Message-ID: <\(.*\)>/Message-ID: <again.\1>/' "$T/c5.eml" > "$T/replay.eml"
 "$VCTL_BIN" deliver < "$T/replay.eml" || bad "deliver replay"
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM messages WHERE kind = 'replay'")" = 1 ] && ok || bad "replay not detected"
-transcript | grep -q 'ERROR this signed block was already run' && ok || bad "replay answer"
+transcript | grep -q 'ERROR this signed block was seen before' && ok || bad "replay answer"
 # A signature older than command_max_age (7d).
 printf 'vendor keywords acme httpd\n' > "$T/b7.txt"
 # Signed 10 days ago (nested: the signature is made apart from the
@@ -224,6 +226,11 @@ gpg --homedir "$T/keys/sub" --batch --import "$T/desk.asc" 2>/dev/null
 printf 'Case: %s\nOrganisation: Sub Works KK\nContact: Taro Yamada\n' "$ID" > "$T/sub.txt"
 $MK --home "$T/keys/sub" --signer "$SUB" --recipient "$DESK" --shape combined --from taro@sub.example \
     --subject "[$ID]" --body-file "$T/sub.txt" --attach "$T/keys/sub.asc" | "$VCTL_BIN" deliver
+# Its key is a proposal: nothing about the case goes out until the
+# coordinator confirms the fingerprint (rule 9).
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE recipient = 'taro@sub.example' AND kind = 'detail'")" = 0 ] && ok || bad "detail sent before the key was confirmed"
+expect 1 "the key that arrived from Sub Works KK is $SUB, not 0000" -- vctl case share "$ID" confirm "$REL" 0000000000000000000000000000000000000000
+expect 0 "registered as sub-works-kk for $ID with key $SUB" -- vctl case share "$ID" confirm "$REL" "$SUB"
 vctl case show "$ID" | grep -Eq 'sub-works-kk +detail-sent' && ok || bad "subcontractor not registered for the case: $(vctl case show "$ID" | grep -A12 participants)"
 row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'detail' AND recipient = 'taro@sub.example'")
 vctl outbox show "$row" > "$T/subdetail.eml"

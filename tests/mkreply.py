@@ -47,12 +47,19 @@ def inner_part(a):
         part.replace_header("Content-Type", part["Content-Type"] +
                             '; protected-headers="v1"')
         part["Subject"] = hdr(a.protected_subject)
+        # As Thunderbird does: To is protected too (vulture(7): a
+        # coordinator's block must name the desk inside the signature).
+        if a.protected_to != "":
+            part["To"] = a.protected_to or a.to
     for path in a.attach or []:
         mixed = MIMEMultipart("mixed")
         if a.protected_subject:
             mixed.set_param("protected-headers", "v1")
             mixed["Subject"] = hdr(a.protected_subject)
+            if a.protected_to != "":
+                mixed["To"] = a.protected_to or a.to
             del part["Subject"]
+            del part["To"]
             # As clients do: the parameter is on the root only (a text
             # part carrying it is a legacy display part).
             part.del_param("protected-headers")
@@ -95,6 +102,8 @@ def main():
     ap.add_argument("--to", default="vultures@cert.example")
     ap.add_argument("--subject", default="Re: [JVNVU#00000000]")
     ap.add_argument("--protected-subject")
+    ap.add_argument("--protected-to", help="the protected To (default: "
+                    "--to; empty: none)")
     ap.add_argument("--in-reply-to")
     ap.add_argument("--message-id")
     ap.add_argument("--body", default="")
@@ -170,6 +179,7 @@ def main():
         msg = inner
         if a.protected_subject:
             del msg["Subject"]
+            del msg["To"]
     else:
         sys.exit("unknown shape " + a.shape)
 

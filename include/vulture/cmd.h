@@ -19,6 +19,10 @@
  *  - an unquoted last token <<WORD or <<'WORD' (WORD [A-Za-z_][A-Za-z0-9_]*)
  *    takes the following lines, up to a line that is WORD (surrounding
  *    whitespace ignored), as its value, each line ending in "\n";
+ *  - a line "desk ADDRESS" before the first command names the desk the
+ *    block is meant for (vulture(7): a signature binds only what it
+ *    covers, so the signed text itself must say where it may run); at
+ *    most once, never in the argv form;
  *  - keywords (verbs, options, sectors, statuses, general/individual,
  *    en/ja) are ASCII case-insensitive and stored in lower case; other
  *    values are kept as written.
@@ -27,6 +31,7 @@
  *  vendor add HANDLE NAME general|individual ADDRESS [keywords LIST]
  *      [lang en|ja]
  *  vendor key HANDLE            (argv form: [FILE|-])
+ *  vendor key HANDLE confirm FPR   (pins a key proposed by mail)
  *  vendor keywords HANDLE LIST
  *  vendor approve HANDLE | vendor suspend HANDLE
  *  case open TITLE [single-vendor] [reporter REF] [date WHEN]
@@ -38,6 +43,7 @@
  *  case ID date WHEN [reason TEXT]
  *  case ID early sectors LIST
  *  case ID share approve N
+ *  case ID share confirm N FPR
  *  case ID status HANDLE affected|affected-investigating|not-affected|
  *      not-affected-investigating|unknown [comment TEXT]
  *  case ID leak TEXT [date WHEN]
@@ -97,6 +103,7 @@ enum cmd_verb {
 	CMD_CASE_DATE,
 	CMD_CASE_EARLY,
 	CMD_CASE_SHARE_APPROVE,
+	CMD_CASE_SHARE_CONFIRM,
 	CMD_CASE_STATUS,
 	CMD_CASE_LEAK,
 	CMD_CASE_UNREACHABLE,
@@ -140,7 +147,9 @@ struct cmd {
 	char *summary_file;	/* argv form: case open --summary */
 	char *detail_file;	/* argv form: case open --detail */
 	GPtrArray *attach;	/* argv form: --attach FILE..., of char * */
-	unsigned number;	/* share approve: 1 to 999999999 */
+	unsigned number;	/* share approve/confirm: 1 to 999999999 */
+	char *fingerprint;	/* vendor key confirm, share confirm: 40
+				   upper-case hex digits */
 	int force;		/* notify ... force */
 	int now;		/* publish now */
 	int single_vendor;	/* case open single-vendor */
@@ -162,6 +171,9 @@ struct cmd_block {
 	GPtrArray *errors;
 	unsigned errors_dropped;	/* beyond CMD_MAX_ERRORS */
 	unsigned end_line;	/* the thanks/quit/-- line, 0 if none */
+	char *desk;		/* owned: ADDRESS of the "desk" line, as
+				   written; NULL if none */
+	unsigned desk_line;
 };
 
 /* Returns 1 if s (NUL-terminated) is a case id, else 0. */

@@ -76,6 +76,7 @@ struct vconf {
 	char *publisher_namespace;	/* owned: https URL */
 	uint64_t max_message_size;	/* bytes */
 	int64_t command_max_age;	/* seconds */
+	int64_t max_clock_skew;		/* seconds a signature may be ahead */
 	char **coordinators;		/* owned, NULL-terminated, 40 hex */
 	enum vconf_deliver deliver_mode;
 	struct vconf_imap imap;

@@ -127,8 +127,9 @@ struct vdec_result {
 	char		*loop;		/* X-Vulture-Loop */
 
 	/* Protected header fields (RFC 9788 hp= or protected-headers="v1"
-	 * on the root of the decrypted or signed payload); NULL when
-	 * absent.  Owned. */
+	 * on the root of the signed payload: a signed+encrypted payload or
+	 * the signed part of multipart/signed, never an unsigned wrapper
+	 * or an encrypted-only payload); NULL when absent.  Owned. */
 	char		*subject_prot;
 	char		*from_prot;
 	char		*to_prot;

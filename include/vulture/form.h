@@ -57,6 +57,7 @@ enum form_field {
 	FORM_FIELD_PUBDATE_REQUEST,
 	FORM_FIELD_REASON,
 	FORM_FIELD_SHARE_WITH,
+	FORM_FIELD_SHARE_KEY,
 	FORM_FIELD_COUNT
 };
 
@@ -106,6 +107,9 @@ struct form {
 	int pubdate_has_time;
 	int pubdate_has_offset;
 	GPtrArray *shares;	/* owned, of struct form_share *, never NULL */
+	/* owned, NULL if absent: Share-Key, the fingerprint (40 upper-case
+	   hex) of an invited organisation's key the vendor vouches for */
+	char *share_key;
 	GPtrArray *unknown;	/* owned, of struct form_issue *, never NULL */
 	GPtrArray *errors;	/* owned, of struct form_issue *, never NULL */
 	unsigned unknown_dropped;	/* beyond FORM_MAX_UNKNOWN */

@@ -68,6 +68,11 @@ int vendor_set_language(struct store *st, struct vendor *v,
 int vendor_add_contact(struct store *st, struct vendor *v,
     const char *address, const char *name, const char *phone,
     char **error_r);
+/* A free handle for a new vendor: from the organisation's ASCII letters,
+ * else the first label of address's domain; made unique with -2, -3...
+ * Newly allocated, NULL when none is free. */
+char *vendor_new_handle(struct store *st, const char *org,
+    const char *address);
 /* Pins fpr on contact c (which must belong to v). */
 int vendor_pin_key(struct store *st, struct contact *c, const char *fpr,
     int64_t expires, char **error_r);
