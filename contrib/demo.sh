@@ -134,7 +134,7 @@ echo "ACME's acknowledgement and detail arrived; the last one, decrypted:"
 last_mail_to psirt@acme.example "$T/keys/acme"
 
 step "Globex answers in Japanese (nested PGP/MIME): not affected"
-printf '状況：該当製品なし\nコメント：当社製品は FooHTTP を使用していません。\n' > "$T/globex1.txt"
+printf '案件番号：%s\n状況：該当製品なし\nコメント：当社製品は FooHTTP を使用していません。\n' "$ID" > "$T/globex1.txt"
 $MK --home "$T/keys/globex" --signer "$GLOBEX" --recipient "$DESK" --shape nested \
     --from psirt@globex.example --subject "Re: [$ID] 脆弱性情報" --body-file "$T/globex1.txt" > "$T/globex1.eml"
 imap append INBOX "$T/globex1.eml"
@@ -151,7 +151,7 @@ echo "acme: $(status_of acme) (unchanged)"
 
 step "ACME reports a fix and asks to move the publication date"
 PUB=$(date -d '+60 days' +%Y-%m-%d)
-printf 'Status: affected\nFix-Date: %s\nAdvisory-URL: https://acme.example/security/2027-001\nPublication-Date-Request: %s\nReason: firmware release train\n' "$(date -d '+50 days' +%Y-%m-%d)" "$PUB" > "$T/acme2.txt"
+printf 'Case: %s\nStatus: affected\nFix-Date: %s\nAdvisory-URL: https://acme.example/security/2027-001\nPublication-Date-Request: %s\nReason: firmware release train\n' "$ID" "$(date -d '+50 days' +%Y-%m-%d)" "$PUB" > "$T/acme2.txt"
 $MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape inline \
     --subject "Re: [$ID] status" --body-file "$T/acme2.txt" > "$T/acme2.eml"
 imap append INBOX "$T/acme2.eml"

@@ -428,6 +428,53 @@ embargoed_case(const struct inbound_env *env, const char *text,
 	return STORE_OK;
 }
 
+static int route_by_reference(const struct inbound_env *,
+    const struct vdec_result *, char **, int64_t *, char **);
+
+/* A clear-text message that answers one of our messages about an open
+ * case, or that names an open case's title: *id_r that case. */
+static int
+clear_reference(const struct inbound_env *env, const struct vdec_result *r,
+    const char *text, char **id_r, char **error_r)
+{
+	sqlite3_stmt *s;
+	char *ref = NULL, *low = NULL;
+	int64_t vendor = 0;
+	int rc;
+
+	*id_r = NULL;
+	if ((rc = route_by_reference(env, r, &ref, &vendor, error_r)) !=
+	    STORE_OK)
+		return rc;
+	s = store_stmt(env->st, "SELECT id, title FROM cases WHERE state = "
+	    "'open' AND (id = ? OR length(title) >= 16)");
+	if (s == NULL) {
+		g_free(ref);
+		return store_error(env->st, "leak check", error_r);
+	}
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_TRANSIENT);
+	while (*id_r == NULL && sqlite3_step(s) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		const char *title = (const char *)sqlite3_column_text(s, 1);
+		char *lt;
+
+		if (ref != NULL && strcmp(id, ref) == 0) {
+			*id_r = g_strdup(id);
+			break;
+		}
+		if (low == NULL)
+			low = g_utf8_casefold(text, -1);
+		lt = g_utf8_casefold(title, -1);
+		if (strstr(low, lt) != NULL)
+			*id_r = g_strdup(id);
+		g_free(lt);
+	}
+	sqlite3_reset(s);
+	g_free(ref);
+	g_free(low);
+	return STORE_OK;
+}
+
 static char *
 find_id(const struct vconf *conf, const char *text)
 {
@@ -1259,6 +1306,10 @@ inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
 		    "", "\n", r->text ? r->text : "", NULL);
 
 		rc = embargoed_case(env, both, &leak, error_r);
+		/* Answering one of our notices in clear, or naming a case by
+		 * its title, leaks as much as naming its id. */
+		if (rc == STORE_OK && leak == NULL)
+			rc = clear_reference(env, r, both, &leak, error_r);
 		g_free(both);
 		if (rc != STORE_OK)
 			goto out;
@@ -1272,14 +1323,20 @@ inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
 			    "encrypted to the desk key");
 		goto out;
 	}
-	if (!r->decrypted) {
+	/* What is in clear beside the ciphertext is checked for leaks even
+	 * when the ciphertext cannot be read. */
+	if ((rc = embargoed_case(env, r->clear_text, &leak, error_r)) !=
+	    STORE_OK)
+		goto out;
+	/* (Not the outer Subject: our own notices carry the id there.) */
+	if (leak == NULL && !r->decrypted && (rc = embargoed_case(env,
+	    r->text, &leak, error_r)) != STORE_OK)
+		goto out;
+	if (leak == NULL && !r->decrypted) {
 		*d_r = QUARANTINE("undecryptable", "cannot decrypt: %s",
 		    r->decrypt_error ? r->decrypt_error : "unknown error");
 		goto out;
 	}
-	if ((rc = embargoed_case(env, r->clear_text, &leak, error_r)) !=
-	    STORE_OK)
-		goto out;
 	if (leak != NULL) {
 		*d_r = QUARANTINE("leak", "text outside the encrypted part "
 		    "names the embargoed case %s: possible leak", leak);
@@ -1472,7 +1529,9 @@ set_message_state(struct store *st, int64_t row,
 	sqlite3_bind_text(s, 3, d->reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, d->case_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 5, d->vendor, -1, SQLITE_TRANSIENT);
-	if (r != NULL && r->signer_fpr[0] != '\0')
+	/* Only a verified signer is recorded: a bad signature claims a key
+	 * it does not prove. */
+	if (r != NULL && r->sig == VDEC_SIG_GOOD && r->signer_fpr[0] != '\0')
 		sqlite3_bind_text(s, 6, r->signer_fpr, -1, SQLITE_TRANSIENT);
 	if (r != NULL)
 		sqlite3_bind_text(s, 7, r->message_id, -1, SQLITE_TRANSIENT);

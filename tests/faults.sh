@@ -213,7 +213,7 @@ stop_smtp
 for k in 1 2 3; do
 	v=v$k
 	$MK --home "$T/keys/$v" --signer "$(cat "$T/keys/$v.fpr")" --recipient "$DESK" --shape combined \
-	    --from "psirt@$v.example" --subject "Re: [$ID]" --message-id "smtp-$k@$v.example" \
+	    --from "psirt@$v.example" --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --message-id "smtp-$k@$v.example" \
 	    --body "Status: not-affected" > "$T/smtp$k.eml"
 	vctl deliver < "$T/smtp$k.eml" || bad "deliver smtp$k"
 done
@@ -248,7 +248,7 @@ if part c; then
 # stored; with room again the same message goes in.
 head -c 524288 /dev/urandom > "$T/poc.bin"
 $MK --home "$T/keys/v1" --signer "$(cat "$T/keys/v1.fpr")" --recipient "$DESK" --shape combined \
-    --from psirt@v1.example --subject "Re: [$ID]" --message-id "full@v1.example" \
+    --from psirt@v1.example --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --message-id "full@v1.example" \
     --body "Status: affected" --attach "$T/poc.bin" > "$T/full.eml"
 msz=$(stat -c %s "$T/full.eml")
 cp "$CONF" "$T/main.conf"
@@ -301,7 +301,7 @@ if [ -n "$MNT" ]; then
 	cp "$T/full.db" "$DB2"
 	chmod 600 "$DB2"
 	$MK --home "$T/keys/v2" --signer "$(cat "$T/keys/v2.fpr")" --recipient "$DESK" --shape combined \
-	    --from psirt@v2.example --subject "Re: [$ID]" --message-id "full2@v2.example" \
+	    --from psirt@v2.example --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --message-id "full2@v2.example" \
 	    --body "Status: affected" --attach "$T/poc.bin" > "$T/full2.eml"
 	vctl deliver < "$T/full2.eml" && ok || bad "deliver with room to store only: exit $?"
 	st2=$(sqlite3 "$DB2" "SELECT state FROM messages WHERE id = (SELECT max(id) FROM messages)")
@@ -324,7 +324,7 @@ if part d; then
 # Another writer holds the database for 2 s (less than the 10 s busy
 # timeout): deliver waits, then stores and processes.
 $MK --home "$T/keys/v3" --signer "$(cat "$T/keys/v3.fpr")" --recipient "$DESK" --shape combined \
-    --from psirt@v3.example --subject "Re: [$ID]" --message-id "locked@v3.example" \
+    --from psirt@v3.example --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --message-id "locked@v3.example" \
     --body "Status: not-affected" > "$T/locked.eml"
 /usr/bin/python3 - "$T/vulture.db" "$VCTL_BIN" "$T/locked.eml" <<'PY' && ok || bad "deliver under a 2 s lock"
 import sqlite3, subprocess, sys, threading, time
@@ -342,7 +342,7 @@ PY
 # message stays on the server, and is stored and applied afterwards
 # (within seconds, not at the next message).
 $MK --home "$T/keys/v4" --signer "$(cat "$T/keys/v4.fpr")" --recipient "$DESK" --shape combined \
-    --from psirt@v4.example --subject "Re: [$ID]" --message-id "locked2@v4.example" \
+    --from psirt@v4.example --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --message-id "locked2@v4.example" \
     --body "Status: affected" > "$T/locked2.eml"
 : > "$T/vultured.log"
 run_vultured
