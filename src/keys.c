@@ -260,6 +260,18 @@ primary_fpr(gpgme_key_t key)
 	    key->subkeys->fpr : "";
 }
 
+/* Whether a key's fingerprint fpr is id: a fingerprint (40 hex digits)
+ * or, for a signature's issuer, a long key id (16, the fingerprint's
+ * end). */
+static int
+fpr_is(const char *fpr, const char *id)
+{
+	size_t n = strlen(fpr), m = strlen(id);
+
+	return n == 40 && (m == 40 || m == 16) &&
+	    g_ascii_strcasecmp(fpr + (n - m), id) == 0;
+}
+
 /* by_subkey 0: the key whose primary fingerprint is fpr. 1: that key, else
  * the one key with a signing subkey fpr. */
 static gpgme_error_t
@@ -275,7 +287,7 @@ get_by_fpr(gpgme_ctx_t ctx, const char *fpr, int secret, int by_subkey,
 	if ((err = gpgme_op_keylist_start(ctx, fpr, secret)) != 0)
 		return err;
 	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
-		if (g_ascii_strcasecmp(primary_fpr(key), fpr) == 0) {
+		if (fpr_is(primary_fpr(key), fpr)) {
 			if (nprimary++ == 0) {
 				primary = key;
 				continue;
@@ -283,7 +295,7 @@ get_by_fpr(gpgme_ctx_t ctx, const char *fpr, int secret, int by_subkey,
 		} else if (by_subkey && key->subkeys != NULL) {
 			for (sk = key->subkeys->next; sk != NULL; sk = sk->next)
 				if (sk->fpr != NULL && sk->can_sign &&
-				    g_ascii_strcasecmp(sk->fpr, fpr) == 0)
+				    fpr_is(sk->fpr, fpr))
 					break;
 			if (sk != NULL && nsub++ == 0) {
 				sub = key;
@@ -348,8 +360,13 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 gpgme_error_t
 vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr, gpgme_key_t *key_r)
 {
+	size_t i, n = fpr != NULL ? strlen(fpr) : 0;
+
 	*key_r = NULL;
-	if (fpr == NULL || !is_fpr40(fpr))
+	for (i = 0; i < n; i++)
+		if (!g_ascii_isxdigit(fpr[i]))
+			break;
+	if ((n != 40 && n != 16) || i != n)
 		return gpg_error(GPG_ERR_INV_VALUE);
 	return get_by_fpr(ctx, fpr, 0, 1, key_r);
 }

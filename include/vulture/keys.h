@@ -48,10 +48,11 @@ struct compose_keys *vkeys_cache(struct vkeys *k);
  * ctx's last results. */
 gpgme_error_t vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
     gpgme_key_t *key_r);
-/* For a signature's issuer fingerprint fpr (40 hex digits), which may be a
- * signing subkey's: the key whose primary fingerprint is fpr, else the one
- * key with a signing subkey fpr. EOF for none, AMBIGUOUS_NAME when two keys
- * carry that subkey. */
+/* For a signature's issuer fpr (40 hex digits, or the 16 of a long key id,
+ * which gpg reports for a signature it could not check), which may be a
+ * signing subkey's: the key whose primary fingerprint is (ends in) fpr, else
+ * the one key with such a signing subkey. EOF for none, AMBIGUOUS_NAME when
+ * two keys qualify. */
 gpgme_error_t vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr,
     gpgme_key_t *key_r);
 
