@@ -261,7 +261,7 @@ take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
 	}
 	/* sig->fpr may name the signing subkey: the contacts pin primary
 	 * fingerprints. */
-	err = vkeys_get(ctx, p->sig_fpr, 0, &key);
+	err = vkeys_get_signer(ctx, p->sig_fpr, &key);
 	if (err != GPG_ERR_NO_ERROR || key == NULL || key->fpr == NULL) {
 		if (p->sig == VDEC_SIG_GOOD) {
 			/* Verified but cannot be attributed: not good. */

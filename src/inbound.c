@@ -1228,7 +1228,7 @@ decide_registration(const struct inbound_env *env,
 		}
 	}
 	data = g_bytes_get_data(a->data, &len);
-	if (vkeys_check(env->ctx, data, len, &info, &why) == -1) {
+	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
 		*d_r = QUARANTINE("bad-registration", "registration request "
 		    "from %s: the attached key is refused: %s",
 		    r->from_addr ? r->from_addr : "?", why);

@@ -1,9 +1,14 @@
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "vulture/compose.h"
 #include "vulture/keys.h"
@@ -23,6 +28,8 @@ vkey_info_clear(struct vkey_info *info)
 	g_free(info->uid);
 	if (info->emails != NULL)
 		g_ptr_array_unref(info->emails);
+	if (info->new_subkeys != NULL)
+		g_ptr_array_unref(info->new_subkeys);
 	memset(info, 0, sizeof(*info));
 }
 
@@ -160,16 +167,18 @@ judge_key(gpgme_key_t key, struct vkey_info *info, char **error_r)
 	return 0;
 }
 
-int
-vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
-    struct vkey_info *info, char **error_r)
+/* Lists the keys in data without importing them (into ctx): the one
+ * public key, or -1. */
+static int
+list_data(gpgme_ctx_t ctx, const void *data, size_t len, gpgme_key_t *key_r,
+    char **error_r)
 {
 	gpgme_data_t d = NULL;
 	gpgme_key_t key, first = NULL;
 	gpgme_error_t err;
 	int n = 0, rc = -1;
 
-	memset(info, 0, sizeof(*info));
+	*key_r = NULL;
 	if (len == 0 || len > VKEYS_MAX_FILE) {
 		*error_r = g_strdup_printf("a key file must hold 1 to %d "
 		    "bytes", VKEYS_MAX_FILE);
@@ -179,7 +188,6 @@ vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
 		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
 		return -1;
 	}
-	/* Lists the keys in the data without importing them. */
 	err = gpgme_op_keylist_from_data_start(ctx, d, 0);
 	if (err != 0) {
 		*error_r = g_strdup_printf("cannot read keys: %s",
@@ -207,16 +215,116 @@ vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
 		    "only the public key (gpg --export --armor)");
 		goto done;
 	}
-	if (judge_key(first, info, error_r) == -1) {
-		vkey_info_clear(info);
-		goto done;
-	}
+	*key_r = first;
+	first = NULL;
 	rc = 0;
 done:
 	if (first != NULL)
 		gpgme_key_unref(first);
 	gpgme_data_release(d);
 	return rc;
+}
+
+int
+vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
+    struct vkey_info *info, char **error_r)
+{
+	gpgme_key_t key;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if (list_data(ctx, data, len, &key, error_r) == -1)
+		return -1;
+	rc = judge_key(key, info, error_r);
+	if (rc == -1)
+		vkey_info_clear(info);
+	gpgme_key_unref(key);
+	return rc;
+}
+
+static int
+is_fpr40(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		if (!g_ascii_isxdigit(s[i]))
+			return 0;
+	return s[40] == '\0';
+}
+
+static const char *
+primary_fpr(gpgme_key_t key)
+{
+	return key->subkeys != NULL && key->subkeys->fpr != NULL ?
+	    key->subkeys->fpr : "";
+}
+
+/* Whether a key's fingerprint fpr is id: a fingerprint (40 hex digits)
+ * or, for a signature's issuer, a long key id (16, the fingerprint's
+ * end). */
+static int
+fpr_is(const char *fpr, const char *id)
+{
+	size_t n = strlen(fpr), m = strlen(id);
+
+	return n == 40 && (m == 40 || m == 16) &&
+	    g_ascii_strcasecmp(fpr + (n - m), id) == 0;
+}
+
+/* by_subkey 0: the key whose primary fingerprint is fpr. 1: that key, else
+ * the one key with a signing subkey fpr. */
+static gpgme_error_t
+get_by_fpr(gpgme_ctx_t ctx, const char *fpr, int secret, int by_subkey,
+    gpgme_key_t *key_r)
+{
+	gpgme_key_t key, primary = NULL, sub = NULL;
+	gpgme_subkey_t sk;
+	gpgme_error_t err;
+	int nprimary = 0, nsub = 0;
+
+	/* gpg lists every key carrying fpr, as primary or as subkey: pick. */
+	if ((err = gpgme_op_keylist_start(ctx, fpr, secret)) != 0)
+		return err;
+	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
+		if (fpr_is(primary_fpr(key), fpr)) {
+			if (nprimary++ == 0) {
+				primary = key;
+				continue;
+			}
+		} else if (by_subkey && key->subkeys != NULL) {
+			for (sk = key->subkeys->next; sk != NULL; sk = sk->next)
+				if (sk->fpr != NULL && sk->can_sign &&
+				    fpr_is(sk->fpr, fpr))
+					break;
+			if (sk != NULL && nsub++ == 0) {
+				sub = key;
+				continue;
+			}
+		}
+		gpgme_key_unref(key);
+	}
+	if (gpgme_err_code(err) == GPG_ERR_EOF)
+		err = 0;
+	(void)gpgme_op_keylist_end(ctx);
+	if (err == 0) {
+		if (nprimary > 1 || (nprimary == 0 && nsub > 1))
+			err = gpg_error(GPG_ERR_AMBIGUOUS_NAME);
+		else if (nprimary == 0 && nsub == 0)
+			err = gpg_error(GPG_ERR_EOF);
+	}
+	if (err == 0 && nprimary == 1) {
+		*key_r = primary;
+		primary = NULL;
+	} else if (err == 0) {
+		*key_r = sub;
+		sub = NULL;
+	}
+	if (primary != NULL)
+		gpgme_key_unref(primary);
+	if (sub != NULL)
+		gpgme_key_unref(sub);
+	return err;
 }
 
 gpgme_error_t
@@ -227,6 +335,8 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 	gpgme_error_t err;
 
 	*key_r = NULL;
+	if (pattern != NULL && is_fpr40(pattern))
+		return get_by_fpr(ctx, pattern, secret, 0, key_r);
 	if ((err = gpgme_op_keylist_start(ctx, pattern, secret)) != 0)
 		return err;
 	err = gpgme_op_keylist_next(ctx, &key);
@@ -247,6 +357,611 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 	return 0;
 }
 
+gpgme_error_t
+vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr, gpgme_key_t *key_r)
+{
+	size_t i, n = fpr != NULL ? strlen(fpr) : 0;
+
+	*key_r = NULL;
+	for (i = 0; i < n; i++)
+		if (!g_ascii_isxdigit(fpr[i]))
+			break;
+	if ((n != 40 && n != 16) || i != n)
+		return gpg_error(GPG_ERR_INV_VALUE);
+	return get_by_fpr(ctx, fpr, 0, 1, key_r);
+}
+
+/* ---- Examining a key in a scratch keyring. */
+
+/* Whether a signing subkey carries a back-signature: GnuPG 2.2.40 (Debian
+ * 12) does not say. It imports a signing subkey whose binding signature
+ * lacks the embedded 0x19 signature without a word, lists it with usage
+ * "s" and validity like any other (--with-colons, --check-sigs, -v,
+ * --import-options show-only: nothing), and only refuses, when verifying a
+ * signature made by it, "signing subkey ... is not cross-certified". GPGME
+ * has no field for it. So we read the binding signatures ourselves from
+ * the key as gpg exports it from the scratch keyring: the newest 0x18
+ * signature on each subkey must carry an embedded signature (subpacket 32,
+ * GnuPG puts it in the unhashed area) that is a v4 0x19 signature issued
+ * by that very subkey (issuer fingerprint or key id), by its algorithm.
+ * The embedded signature's cryptography is not checked here (that would
+ * take an OpenPGP implementation): gpg itself refuses every data signature
+ * by a subkey whose back-signature does not verify, and the fingerprint
+ * rule of vkeys_examine keeps the keys the desk holds safe from a forged
+ * one. */
+
+struct backsig {
+	char fpr[41];		/* subkey */
+	int algo;		/* subkey's public-key algorithm */
+	int64_t created;	/* newest binding signature seen */
+	int ok;			/* that one carries a fitting back-signature */
+};
+
+/* One packet at *off of a binary key block: 1 with *tag and the body, 0 at
+ * the end, -1 for what gpg never exports (partial or indeterminate
+ * lengths, truncation). */
+static int
+next_packet(const guint8 *b, size_t len, size_t *off, int *tag,
+    const guint8 **body, size_t *blen)
+{
+	size_t i = *off, n;
+	guint8 c;
+
+	if (i >= len)
+		return 0;
+	c = b[i++];
+	if (!(c & 0x80))
+		return -1;
+	if (c & 0x40) {		/* new format */
+		*tag = c & 0x3f;
+		if (i >= len)
+			return -1;
+		if (b[i] < 192)
+			n = b[i++];
+		else if (b[i] < 224) {
+			if (i + 2 > len)
+				return -1;
+			n = ((size_t)(b[i] - 192) << 8) + b[i + 1] + 192;
+			i += 2;
+		} else if (b[i] == 255) {
+			if (i + 5 > len)
+				return -1;
+			n = (size_t)b[i + 1] << 24 | (size_t)b[i + 2] << 16 |
+			    (size_t)b[i + 3] << 8 | b[i + 4];
+			i += 5;
+		} else
+			return -1;
+	} else {		/* old format */
+		int w = (c & 3) == 0 ? 1 : (c & 3) == 1 ? 2 : (c & 3) == 2 ?
+		    4 : 0;
+
+		*tag = (c >> 2) & 0x0f;
+		if (w == 0 || i + (size_t)w > len)
+			return -1;
+		for (n = 0; w > 0; w--)
+			n = n << 8 | b[i++];
+	}
+	if (n > len - i)
+		return -1;
+	*body = b + i;
+	*blen = n;
+	*off = i + n;
+	return 1;
+}
+
+/* The first subpacket of type in a subpacket area, or NULL. */
+static const guint8 *
+subpacket(const guint8 *a, size_t alen, int type, size_t *vlen)
+{
+	size_t i = 0, n, h;
+
+	while (i < alen) {
+		if (a[i] < 192) {
+			n = a[i];
+			h = 1;
+		} else if (a[i] < 255) {
+			if (i + 2 > alen)
+				return NULL;
+			n = ((size_t)(a[i] - 192) << 8) + a[i + 1] + 192;
+			h = 2;
+		} else {
+			if (i + 5 > alen)
+				return NULL;
+			n = (size_t)a[i + 1] << 24 | (size_t)a[i + 2] << 16 |
+			    (size_t)a[i + 3] << 8 | a[i + 4];
+			h = 5;
+		}
+		if (n == 0 || n > alen - i - h)
+			return NULL;
+		if ((a[i + h] & 0x7f) == type) {
+			*vlen = n - 1;
+			return a + i + h + 1;
+		}
+		i += h + n;
+	}
+	return NULL;
+}
+
+/* A v4 signature's areas: 0, or -1 if it is no v4 signature. */
+static int
+sig_areas(const guint8 *b, size_t n, const guint8 **h, size_t *hl,
+    const guint8 **u, size_t *ul)
+{
+	if (n < 6 || b[0] != 4)
+		return -1;
+	*hl = (size_t)b[4] << 8 | b[5];
+	if (6 + *hl + 2 > n)
+		return -1;
+	*h = b + 6;
+	*ul = (size_t)b[6 + *hl] << 8 | b[7 + *hl];
+	if (8 + *hl + *ul > n)
+		return -1;
+	*u = b + 8 + *hl;
+	return 0;
+}
+
+static const guint8 *
+sig_subpacket(const guint8 *b, size_t n, int type, size_t *vlen)
+{
+	const guint8 *h, *u, *v;
+	size_t hl, ul;
+
+	if (sig_areas(b, n, &h, &hl, &u, &ul) == -1)
+		return NULL;
+	if ((v = subpacket(h, hl, type, vlen)) != NULL)
+		return v;
+	return subpacket(u, ul, type, vlen);
+}
+
+static void
+hex_upper(const guint8 *v, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		g_snprintf(out + 2 * i, 3, "%02X", v[i]);
+}
+
+/* Whether the embedded signature e is a back-signature by subkey bs. */
+static int
+is_backsig(const guint8 *e, size_t n, const struct backsig *bs)
+{
+	const guint8 *v;
+	char hex[41];
+	size_t vl;
+
+	if (n < 6 || e[0] != 4 || e[1] != 0x19 || e[2] != bs->algo)
+		return 0;
+	if ((v = sig_subpacket(e, n, 33, &vl)) != NULL && vl == 21 &&
+	    v[0] == 4) {
+		hex_upper(v + 1, 20, hex);
+		return strcmp(hex, bs->fpr) == 0;
+	}
+	if ((v = sig_subpacket(e, n, 16, &vl)) != NULL && vl == 8) {
+		hex_upper(v, 8, hex);
+		return strcmp(hex, bs->fpr + 24) == 0;
+	}
+	return 0;
+}
+
+/* Reads the subkey binding signatures of the binary key block b: an array
+ * of struct backsig, one per subkey, or NULL if b cannot be parsed. */
+static GArray *
+read_backsigs(const guint8 *b, size_t len)
+{
+	GArray *subs = g_array_new(FALSE, TRUE, sizeof(struct backsig));
+	struct backsig *cur = NULL;
+	const guint8 *body, *v;
+	size_t off = 0, n, vl;
+	int tag, r;
+
+	while ((r = next_packet(b, len, &off, &tag, &body, &n)) == 1) {
+		if (tag == 14) {	/* public subkey */
+			struct backsig bs;
+			GChecksum *sha = g_checksum_new(G_CHECKSUM_SHA1);
+			guint8 hdr[3] = { 0x99, (guint8)(n >> 8), (guint8)n };
+			char *up;
+
+			memset(&bs, 0, sizeof(bs));
+			if (n < 6 || body[0] != 4 || n > 0xffff) {
+				g_checksum_free(sha);
+				cur = NULL;
+				continue;	/* gpg lists no v3/v5 here */
+			}
+			g_checksum_update(sha, hdr, 3);
+			g_checksum_update(sha, body, n);
+			up = g_ascii_strup(g_checksum_get_string(sha), -1);
+			g_strlcpy(bs.fpr, up, sizeof(bs.fpr));
+			g_free(up);
+			g_checksum_free(sha);
+			bs.algo = body[5];
+			bs.created = -1;
+			g_array_append_val(subs, bs);
+			cur = &g_array_index(subs, struct backsig,
+			    subs->len - 1);
+		} else if (tag == 2 && cur != NULL) {
+			int64_t t = 0;
+
+			if (n < 2 || body[0] != 4 || body[1] != 0x18)
+				continue;
+			if ((v = sig_subpacket(body, n, 2, &vl)) != NULL &&
+			    vl == 4)
+				t = (int64_t)v[0] << 24 | v[1] << 16 |
+				    v[2] << 8 | v[3];
+			if (t < cur->created)
+				continue;
+			cur->created = t;
+			v = sig_subpacket(body, n, 32, &vl);
+			cur->ok = v != NULL && is_backsig(v, vl, cur);
+		} else if (tag == 6 || tag == 13 || tag == 17)
+			cur = NULL;
+	}
+	if (r == -1) {
+		g_array_unref(subs);
+		return NULL;
+	}
+	return subs;
+}
+
+/* Refuses a signing subkey of key without back-signature; b/len: the key
+ * as gpg exports it. */
+static int
+check_backsigs(gpgme_key_t key, const guint8 *b, size_t len,
+    char **error_r)
+{
+	GArray *subs = read_backsigs(b, len);
+	gpgme_subkey_t sk;
+	guint i;
+	int rc = 0;
+
+	if (subs == NULL) {
+		*error_r = g_strdup_printf("key %s: cannot read its binding "
+		    "signatures", primary_fpr(key));
+		return -1;
+	}
+	for (sk = key->subkeys->next; sk != NULL && rc == 0; sk = sk->next) {
+		if (!subkey_usable(sk) || !sk->can_sign || sk->fpr == NULL)
+			continue;
+		for (i = 0; i < subs->len; i++)
+			if (g_ascii_strcasecmp(g_array_index(subs,
+			    struct backsig, i).fpr, sk->fpr) == 0)
+				break;
+		if (i == subs->len || !g_array_index(subs, struct backsig,
+		    i).ok) {
+			*error_r = g_strdup_printf("key %s: signing subkey "
+			    "%s has no back-signature (cross-certification):"
+			    " gpg refuses its signatures, and a key can claim"
+			    " another key's subkey this way; the owner can "
+			    "fix it with gpg --edit-key %s cross-certify",
+			    primary_fpr(key), sk->fpr, primary_fpr(key));
+			rc = -1;
+		}
+	}
+	g_array_unref(subs);
+	return rc;
+}
+
+/* RSA, DSA and ElGamal under 2048 bits: factorable or forgeable with
+ * public means. */
+static int
+check_strength(gpgme_key_t key, char **error_r)
+{
+	gpgme_subkey_t sk;
+
+	for (sk = key->subkeys; sk != NULL; sk = sk->next) {
+		if (sk != key->subkeys && !subkey_usable(sk))
+			continue;
+		switch (sk->pubkey_algo) {
+		case GPGME_PK_RSA:
+		case GPGME_PK_RSA_E:
+		case GPGME_PK_RSA_S:
+		case GPGME_PK_DSA:
+		case GPGME_PK_ELG:
+		case GPGME_PK_ELG_E:
+			if (sk->length >= 2048)
+				break;
+			*error_r = g_strdup_printf("key %s: %s %s is %s with "
+			    "%u bits: at least 2048 are needed (or use "
+			    "ed25519/cv25519)", primary_fpr(key), sk ==
+			    key->subkeys ? "primary key" : "subkey",
+			    sk->fpr ? sk->fpr : "?", gpgme_pubkey_algo_name(
+			    sk->pubkey_algo), sk->length);
+			return -1;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static const char *
+first_uid(gpgme_key_t key)
+{
+	return key->uids != NULL && key->uids->uid != NULL ?
+	    key->uids->uid : "no user id";
+}
+
+/* Refuses key if a fingerprint of it is carried by another key of the
+ * desk's keyring; notes in info an update of a key the desk holds. */
+static int
+check_collisions(gpgme_ctx_t desk, gpgme_key_t key, struct vkey_info *info,
+    char **error_r)
+{
+	const char **patterns;
+	gpgme_key_t other, same = NULL;
+	gpgme_subkey_t sk, ok;
+	gpgme_error_t err;
+	size_t n = 0, i;
+	int rc = 0;
+
+	for (sk = key->subkeys; sk != NULL; sk = sk->next)
+		n++;
+	patterns = g_new0(const char *, n + 1);
+	for (i = 0, sk = key->subkeys; sk != NULL; sk = sk->next) {
+		if (sk->fpr == NULL || !is_fpr40(sk->fpr)) {
+			*error_r = g_strdup_printf("key %s: a subkey without "
+			    "a v4 fingerprint", primary_fpr(key));
+			g_free(patterns);
+			return -1;
+		}
+		/* The same fingerprint twice in one key is no key gpg
+		 * makes. */
+		for (ok = key->subkeys; ok != sk; ok = ok->next)
+			if (g_ascii_strcasecmp(ok->fpr, sk->fpr) == 0) {
+				*error_r = g_strdup_printf("key %s carries "
+				    "fingerprint %s twice", primary_fpr(key),
+				    sk->fpr);
+				g_free(patterns);
+				return -1;
+			}
+		patterns[i++] = sk->fpr;
+	}
+	/* gpg lists every key carrying any of them, as primary or subkey. */
+	if ((err = gpgme_op_keylist_ext_start(desk, patterns, 0, 0)) != 0) {
+		*error_r = g_strdup_printf("listing the desk's keys: %s",
+		    gpgme_strerror(err));
+		g_free(patterns);
+		return -1;
+	}
+	while ((err = gpgme_op_keylist_next(desk, &other)) == 0) {
+		if (g_ascii_strcasecmp(primary_fpr(other),
+		    primary_fpr(key)) == 0 && same == NULL) {
+			same = other;
+			continue;
+		}
+		for (sk = other->subkeys; sk != NULL && rc == 0; sk = sk->next)
+			for (i = 0; i < n && rc == 0; i++)
+				if (sk->fpr != NULL && g_ascii_strcasecmp(
+				    sk->fpr, patterns[i]) == 0) {
+					*error_r = g_strdup_printf("key %s "
+					    "carries fingerprint %s, which "
+					    "the desk's key %s (%s) already "
+					    "carries as %s: refused, it would"
+					    " make look-ups of that key "
+					    "ambiguous (a planted subkey?)",
+					    primary_fpr(key), patterns[i],
+					    primary_fpr(other),
+					    first_uid(other), sk ==
+					    other->subkeys ? "its primary key"
+					    : "a subkey");
+					rc = -1;
+				}
+		gpgme_key_unref(other);
+	}
+	if (gpgme_err_code(err) == GPG_ERR_EOF)
+		err = 0;
+	(void)gpgme_op_keylist_end(desk);
+	if (rc == 0 && err != 0) {
+		*error_r = g_strdup_printf("listing the desk's keys: %s",
+		    gpgme_strerror(err));
+		rc = -1;
+	}
+	if (rc == 0 && same != NULL) {
+		info->updates_existing = 1;
+		info->new_subkeys = g_ptr_array_new_with_free_func(g_free);
+		for (sk = key->subkeys->next; sk != NULL; sk = sk->next) {
+			for (ok = same->subkeys; ok != NULL; ok = ok->next)
+				if (ok->fpr != NULL && g_ascii_strcasecmp(
+				    ok->fpr, sk->fpr) == 0)
+					break;
+			if (ok == NULL)
+				g_ptr_array_add(info->new_subkeys,
+				    g_ascii_strup(sk->fpr, -1));
+		}
+	}
+	if (same != NULL)
+		gpgme_key_unref(same);
+	g_free(patterns);
+	return rc;
+}
+
+/* Removes the scratch home (files and one level of directories: all gpg
+ * makes there). */
+static void
+remove_scratch(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		char *p = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+			remove_scratch(p);
+		else if (g_unlink(p) == -1)
+			log_warnx("scratch keyring: cannot remove %s: %s", p,
+			    g_strerror(errno));
+		g_free(p);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	if (g_rmdir(dir) == -1)
+		log_warnx("scratch keyring: cannot remove %s: %s", dir,
+		    g_strerror(errno));
+}
+
+/* Ends a gpg-agent that was started in the scratch home after all (its
+ * socket is there), without a shell. */
+static void
+end_scratch_agent(const char *dir)
+{
+	char *sock = g_build_filename(dir, "S.gpg-agent", NULL);
+	char *argv[] = { "gpgconf", "--homedir", (char *)dir, "--kill",
+	    "gpg-agent", NULL };
+
+	if (g_file_test(sock, G_FILE_TEST_EXISTS))
+		(void)g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
+		    G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+		    NULL, NULL, NULL, NULL, NULL, NULL);
+	g_free(sock);
+}
+
+/* The home directory of ctx's engine, foreign. */
+static const char *
+home_of(gpgme_ctx_t ctx)
+{
+	gpgme_engine_info_t ei = gpgme_ctx_get_engine_info(ctx);
+
+	return ei != NULL && ei->home_dir != NULL ? ei->home_dir :
+	    g_get_tmp_dir();
+}
+
+/* vkeys_examine; *clean_r (owned, may be NULL) gets the key as the scratch
+ * keyring exports it (binary), which is what vkeys_import imports. */
+static int
+examine(gpgme_ctx_t desk, const char *parent, const void *data, size_t len,
+    struct vkey_info *info, GBytes **clean_r, char **error_r)
+{
+	gpgme_ctx_t sc = NULL;
+	gpgme_data_t in = NULL, out = NULL;
+	gpgme_import_result_t res;
+	gpgme_key_t key = NULL, extra = NULL;
+	gpgme_error_t err;
+	char *dir = NULL, *conf;
+	void *buf = NULL;
+	size_t blen = 0;
+	int rc = -1, made;
+
+	memset(info, 0, sizeof(*info));
+	if (clean_r != NULL)
+		*clean_r = NULL;
+	/* The count and the secret-key test first, in the desk's context
+	 * (a listing imports nothing): a secret key never reaches the
+	 * scratch home, where gpg would want an agent. */
+	if (list_data(desk, data, len, &key, error_r) == -1)
+		return -1;
+	gpgme_key_unref(key);
+	key = NULL;
+	dir = g_build_filename(parent != NULL ? parent : home_of(desk),
+	    "examine.XXXXXX", NULL);
+	made = g_mkdtemp_full(dir, 0700) != NULL;
+	if (!made && parent == NULL) {
+		/* An operator's vulturectl inspect may not write the desk's
+		 * home: the temporary directory does as well. */
+		g_free(dir);
+		dir = g_build_filename(g_get_tmp_dir(), "vx.XXXXXX", NULL);
+		made = g_mkdtemp_full(dir, 0700) != NULL;
+	}
+	if (!made) {
+		*error_r = g_strdup_printf("scratch keyring %s: %s", dir,
+		    g_strerror(errno));
+		g_free(dir);
+		return -1;
+	}
+	/* No agent or dirmngr for a keyring that only ever holds a public
+	 * key; no trust database to build. */
+	conf = g_build_filename(dir, "gpg.conf", NULL);
+	if (!g_file_set_contents(conf, "no-autostart\ntrust-model always\n",
+	    -1, NULL)) {
+		*error_r = g_strdup_printf("cannot write %s", conf);
+		g_free(conf);
+		goto done;
+	}
+	g_free(conf);
+	if ((err = gpgme_new(&sc)) != 0 ||
+	    (err = gpgme_set_protocol(sc, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (err = gpgme_ctx_set_engine_info(sc, GPGME_PROTOCOL_OpenPGP,
+	    NULL, dir)) != 0 ||
+	    (err = gpgme_data_new_from_mem(&in, data, len, 0)) != 0 ||
+	    (err = gpgme_op_import(sc, in)) != 0) {
+		*error_r = g_strdup_printf("scratch import: %s",
+		    gpgme_strerror(err));
+		goto done;
+	}
+	res = gpgme_op_import_result(sc);
+	if (res == NULL || res->secret_read > 0 || res->considered != 1 ||
+	    res->imported != 1) {
+		*error_r = g_strdup_printf("gpg did not take the key as one "
+		    "public key (%d considered, %d imported, %d secret, %d "
+		    "without valid user id)", res ? res->considered : 0,
+		    res ? res->imported : 0, res ? res->secret_read : 0,
+		    res ? res->no_user_id : 0);
+		goto done;
+	}
+	if ((err = gpgme_op_keylist_start(sc, NULL, 0)) != 0 ||
+	    (err = gpgme_op_keylist_next(sc, &key)) != 0) {
+		(void)gpgme_op_keylist_end(sc);
+		*error_r = g_strdup_printf("scratch keyring: %s",
+		    gpgme_strerror(err));
+		goto done;
+	}
+	if (gpgme_op_keylist_next(sc, &extra) == 0) {
+		gpgme_key_unref(extra);
+		(void)gpgme_op_keylist_end(sc);
+		*error_r = g_strdup("the data holds more than one key");
+		goto done;
+	}
+	(void)gpgme_op_keylist_end(sc);
+	if (judge_key(key, info, error_r) == -1 ||
+	    check_strength(key, error_r) == -1)
+		goto done;
+	gpgme_set_armor(sc, 0);
+	if ((err = gpgme_data_new(&out)) != 0 ||
+	    (err = gpgme_op_export(sc, info->fpr, 0, out)) != 0) {
+		*error_r = g_strdup_printf("scratch export: %s",
+		    gpgme_strerror(err));
+		goto done;
+	}
+	buf = gpgme_data_release_and_get_mem(out, &blen);
+	out = NULL;
+	if (buf == NULL || blen == 0) {
+		*error_r = g_strdup("scratch export: gpg exported nothing");
+		goto done;
+	}
+	/* The collision first: a planted subkey is the graver reason. */
+	if (check_collisions(desk, key, info, error_r) == -1 ||
+	    check_backsigs(key, buf, blen, error_r) == -1)
+		goto done;
+	if (clean_r != NULL)
+		*clean_r = g_bytes_new(buf, blen);
+	rc = 0;
+done:
+	if (buf != NULL)
+		gpgme_free(buf);
+	if (out != NULL)
+		gpgme_data_release(out);
+	if (in != NULL)
+		gpgme_data_release(in);
+	if (key != NULL)
+		gpgme_key_unref(key);
+	if (sc != NULL)
+		gpgme_release(sc);
+	end_scratch_agent(dir);
+	remove_scratch(dir);
+	g_free(dir);
+	if (rc == -1)
+		vkey_info_clear(info);
+	return rc;
+}
+
+int
+vkeys_examine(gpgme_ctx_t ctx, const char *scratch_parent, const void *data,
+    size_t len, struct vkey_info *info, char **error_r)
+{
+	return examine(ctx, scratch_parent, data, len, info, NULL, error_r);
+}
+
 int
 vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r)
@@ -255,16 +970,25 @@ vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
 	gpgme_import_result_t res;
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
+	GBytes *clean = NULL;
+	GPtrArray *new_subkeys;
+	gsize clen;
+	const void *cd;
+	int updates;
 
-	if (vkeys_check(ctx, data, len, info, error_r) == -1)
+	if (examine(ctx, NULL, data, len, info, &clean, error_r) == -1)
 		return -1;
-	if ((err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0 ||
+	cd = g_bytes_get_data(clean, &clen);
+	if ((err = gpgme_data_new_from_mem(&d, cd, clen, 0)) != 0 ||
 	    (err = gpgme_op_import(ctx, d)) != 0) {
 		*error_r = g_strdup_printf("import: %s", gpgme_strerror(err));
 		goto fail;
 	}
+	/* An update that adds a subkey or a user id counts as neither
+	 * imported nor unchanged. */
 	res = gpgme_op_import_result(ctx);
-	if (res == NULL || (res->imported + res->unchanged) < 1) {
+	if (res == NULL || res->considered != 1 || res->not_imported > 0 ||
+	    res->imports == NULL || res->imports->result != 0) {
 		*error_r = g_strdup("import: gpg imported no key");
 		goto fail;
 	}
@@ -275,18 +999,116 @@ vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
 		    info->fpr, gpgme_strerror(err));
 		goto fail;
 	}
+	updates = info->updates_existing;
+	new_subkeys = info->new_subkeys;
+	info->new_subkeys = NULL;
 	vkey_info_clear(info);
-	if (judge_key(key, info, error_r) == -1)
+	if (judge_key(key, info, error_r) == -1) {
+		if (new_subkeys != NULL)
+			g_ptr_array_unref(new_subkeys);
 		goto fail;
+	}
+	info->updates_existing = updates;
+	info->new_subkeys = new_subkeys;
+	log_info("key imported fpr=%s update=%d new_subkeys=%u", info->fpr,
+	    updates, new_subkeys != NULL ? new_subkeys->len : 0);
 	gpgme_key_unref(key);
 	gpgme_data_release(d);
+	g_bytes_unref(clean);
 	return 0;
 fail:
 	if (key != NULL)
 		gpgme_key_unref(key);
 	gpgme_data_release(d);
+	g_bytes_unref(clean);
 	vkey_info_clear(info);
 	return -1;
+}
+
+struct carriers {
+	guint n;		/* keys carrying the fingerprint */
+	GString *keys;		/* "A (uid) and B (uid)" */
+};
+
+static void
+carriers_free(gpointer p)
+{
+	struct carriers *c = p;
+
+	g_string_free(c->keys, TRUE);
+	g_free(c);
+}
+
+int
+vkeys_ambiguous(gpgme_ctx_t ctx, GPtrArray **report_r, char **error_r)
+{
+	GHashTable *seen;	/* owned: upper-case fpr -> carriers */
+	GPtrArray *report, *order;
+	gpgme_key_t key;
+	gpgme_subkey_t sk, prev;
+	gpgme_error_t err;
+	guint i;
+
+	*report_r = NULL;
+	if ((err = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
+		*error_r = g_strdup_printf("listing keys: %s",
+		    gpgme_strerror(err));
+		return -1;
+	}
+	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    carriers_free);
+	order = g_ptr_array_new();	/* of the keys of seen */
+	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
+		for (sk = key->subkeys; sk != NULL; sk = sk->next) {
+			struct carriers *c;
+			char *up;
+
+			if (sk->fpr == NULL)
+				continue;
+			/* Counted once per key. */
+			for (prev = key->subkeys; prev != sk; prev = prev->next)
+				if (prev->fpr != NULL && g_ascii_strcasecmp(
+				    prev->fpr, sk->fpr) == 0)
+					break;
+			if (prev != sk)
+				continue;
+			up = g_ascii_strup(sk->fpr, -1);
+			if ((c = g_hash_table_lookup(seen, up)) == NULL) {
+				c = g_new0(struct carriers, 1);
+				c->keys = g_string_new(NULL);
+				g_hash_table_insert(seen, up, c);
+				g_ptr_array_add(order, up);
+			} else
+				g_free(up);
+			g_string_append_printf(c->keys, "%s%s (%s)", c->n ?
+			    " and " : "", primary_fpr(key), first_uid(key));
+			c->n++;
+		}
+		gpgme_key_unref(key);
+	}
+	if (gpgme_err_code(err) == GPG_ERR_EOF)
+		err = 0;
+	(void)gpgme_op_keylist_end(ctx);
+	report = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < order->len; i++) {
+		struct carriers *c = g_hash_table_lookup(seen,
+		    order->pdata[i]);
+
+		if (c->n > 1)
+			g_ptr_array_add(report, g_strdup_printf("fingerprint "
+			    "%s is carried by keys %s", (char *)order->pdata[i],
+			    c->keys->str));
+	}
+	g_ptr_array_unref(order);
+	g_hash_table_unref(seen);
+	if (err != 0) {
+		g_ptr_array_unref(report);
+		*error_r = g_strdup_printf("listing keys: %s",
+		    gpgme_strerror(err));
+		return -1;
+	}
+	*report_r = report;
+	return 0;
 }
 
 static int

@@ -124,7 +124,7 @@ ops_vendor_key(const struct outbound *o, const char *handle,
 	if ((rc = get_vendor(o, handle, &v, error_r)) != STORE_OK)
 		return rc;
 	rc = STORE_ERR;
-	if (vkeys_check(o->ctx, data, len, &info, error_r) == -1)
+	if (vkeys_examine(o->ctx, NULL, data, len, &info, error_r) == -1)
 		goto out;
 	if ((ct = pick_contact(v, &info, contact, error_r)) == NULL)
 		goto out;

@@ -291,6 +291,35 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 		}
 		notices_free(&n);
 	}
+	/* The key ring too: a fingerprint carried by two keys (a subkey
+	 * planted before keys by mail were examined) makes look-ups of the
+	 * real key fail or mislead gpg. No key ring yet (before init): no
+	 * keys to check. */
+	if (g_file_test(c->conf->gnupghome, G_FILE_TEST_IS_DIR)) {
+		GPtrArray *dups = NULL;
+		char *err = NULL;
+
+		if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1 ||
+		    vkeys_ambiguous(vkeys_ctx(c->keys), &dups, &err) == -1) {
+			printf("gnupghome: %s\n", err);
+			g_free(err);
+			g_ptr_array_unref(errors);
+			g_free(path);
+			return EX_CONFIG;
+		}
+		for (i = 0; i < dups->len; i++)
+			printf("gnupghome: %s (a planted subkey?)\n",
+			    (char *)dups->pdata[i]);
+		if (dups->len > 0) {
+			printf("%s: %u key ring error%s\n", path, dups->len,
+			    dups->len == 1 ? "" : "s");
+			g_ptr_array_unref(dups);
+			g_ptr_array_unref(errors);
+			g_free(path);
+			return EX_CONFIG;
+		}
+		g_ptr_array_unref(dups);
+	}
 	printf("%s: ok\n", path);
 	g_ptr_array_unref(errors);
 	g_free(path);

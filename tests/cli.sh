@@ -104,6 +104,24 @@ expect 0 "key $ACME_FPR pinned for acme <psirt@acme.example>" -- vctl vendor key
 expect 1 "already pinned to acme" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/acme.asc\""
 expect 0 "key $GLOBEX_FPR pinned for globex" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/globex.asc\""
 
+# Keys made to attack the key ring (tests/mkattack.sh): a key carrying
+# another key's primary as a subkey, a signing subkey without
+# back-signature, RSA-1024. Each is refused and leaves the ring as it was.
+mkdir -p "$T/atk" && chmod 700 "$T/atk"
+sh "$top_srcdir/tests/mkattack.sh" "$T/atk" >"$T/atk.log" 2>&1 || bad "mkattack.sh: $(tail -3 "$T/atk.log")"
+. "$T/atk/env"
+gpg --homedir "$T/gnupg" --batch --quiet --import "$T/atk/victim.gpg" 2>/dev/null
+expect 1 "carries fingerprint $VICTIM, which the desk's key $VICTIM .*a planted subkey" -- vctl vendor key acme "$T/atk/auth.gpg" --contact psirt@acme.example
+expect 1 'has no back-signature' -- vctl vendor key acme "$T/atk/nobacksig.gpg" --contact psirt@acme.example
+expect 1 'primary key .* 1024 bits: at least 2048' -- vctl vendor key acme "$T/atk/weak.gpg" --contact psirt@acme.example
+expect 0 ': ok$' -- vctl check-config
+# A key planted before keys were examined: check-config names it.
+gpg --homedir "$T/gnupg" --batch --quiet --import "$T/atk/auth.gpg" 2>/dev/null
+expect 78 "gnupghome: fingerprint $VICTIM is carried by keys $VICTIM \\(Victim <victim@cert.example>\\) and $AUTH \\(Auth Plant <auth@evil.example>\\) \\(a planted subkey\\?\\)" -- vctl check-config
+gpg --homedir "$T/gnupg" --batch --yes --delete-keys "$AUTH" 2>/dev/null
+expect 0 ': ok$' -- vctl check-config
+gpgconf --homedir "$T/atk/g" --kill gpg-agent
+
 expect 0 'contact cto@globex.example added' -- vctl vendor contact globex cto@globex.example --name "CTO"
 expect 1 'already a contact' -- vctl vendor contact globex cto@globex.example
 expect 0 'keywords of acme set \(3\)' -- vctl vendor keywords acme httpd,tls,dns

@@ -19,6 +19,13 @@ struct vkey_info {
 	int64_t expires;	/* primary key expiry, 0: never */
 	char *uid;		/* owned: first user id, may be NULL */
 	GPtrArray *emails;	/* owned, of char *: every uid's address */
+	/* Set by vkeys_examine (and vkeys_import): the desk already holds a
+	 * key with this primary fingerprint, and new_subkeys (owned, of
+	 * char *, upper-case; NULL when not an update) are the subkey
+	 * fingerprints the offered copy adds to it. A caller treats such an
+	 * update as a key change proposal. */
+	int updates_existing;
+	GPtrArray *new_subkeys;
 };
 
 void vkey_info_clear(struct vkey_info *info);
@@ -30,12 +37,23 @@ gpgme_ctx_t vkeys_ctx(struct vkeys *k);		/* foreign */
 /* The key cache of vkeys_ctx() for composing (compose.h), foreign. */
 struct compose_keys *vkeys_cache(struct vkeys *k);
 
-/* gpgme_get_key() on ctx itself: one key matching pattern (a fingerprint),
- * *key_r a new reference. gpgme_get_key makes a context of its own, and each
- * new context with a home directory costs a `gpg --version` (5 ms on the
- * test machine) before the listing. Returns GPGME's error: EOF for no key,
- * AMBIGUOUS_NAME for more than one. Replaces ctx's last results. */
+/* gpgme_get_key() on ctx itself: one key matching pattern, *key_r a new
+ * reference. gpgme_get_key makes a context of its own, and each new context
+ * with a home directory costs a `gpg --version` (5 ms on the test machine)
+ * before the listing. A pattern of 40 hex digits selects the key whose
+ * PRIMARY fingerprint it is (case-insensitive): gpg also lists every key
+ * that carries it as a subkey, and a key made to carry another's primary as
+ * a subkey must not hide that key. Any other pattern is gpg's. Returns
+ * GPGME's error: EOF for no key, AMBIGUOUS_NAME for more than one. Replaces
+ * ctx's last results. */
 gpgme_error_t vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
+    gpgme_key_t *key_r);
+/* For a signature's issuer fpr (40 hex digits, or the 16 of a long key id,
+ * which gpg reports for a signature it could not check), which may be a
+ * signing subkey's: the key whose primary fingerprint is (ends in) fpr, else
+ * the one key with such a signing subkey. EOF for none, AMBIGUOUS_NAME when
+ * two keys qualify. */
+gpgme_error_t vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr,
     gpgme_key_t *key_r);
 
 /* Checks that data (armored or binary) holds exactly one public key that is
@@ -44,9 +62,32 @@ gpgme_error_t vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
  * context (vkeys_ctx), foreign. */
 int vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r);
-/* vkeys_check, then import into the keyring. */
+/* Examines a key that arrived by mail (or from the command line) before it
+ * may touch the desk's keyring: imports data into a scratch GNUPGHOME (a
+ * new directory under scratch_parent, NULL: the desk's gnupghome; removed
+ * before returning, no gpg-agent started) and refuses, besides what
+ * vkeys_check refuses:
+ *  - any primary or subkey fingerprint that a DIFFERENT key of the desk's
+ *    keyring carries, as primary or subkey (a planted subkey would make
+ *    look-ups of that key ambiguous); the same primary fingerprint is an
+ *    update: info->updates_existing and info->new_subkeys say so;
+ *  - a usable signing subkey without back-signature (cross-certification);
+ *  - an RSA, DSA or ElGamal primary or usable subkey under 2048 bits.
+ * Nothing is imported into ctx. Returns 0 with info filled (clear it with
+ * vkey_info_clear), or -1 with *error_r saying why, for a coordinator. */
+int vkeys_examine(gpgme_ctx_t ctx, const char *scratch_parent,
+    const void *data, size_t len, struct vkey_info *info, char **error_r);
+/* vkeys_examine, then imports into the keyring the key exactly as the
+ * scratch keyring holds it, and judges the result (a merge with an older
+ * copy). Every key import goes through here. */
 int vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r);
+
+/* Every fingerprint that more than one key of ctx's keyring carries (as
+ * primary or subkey): *report_r (owned, of char *) gets one line each,
+ * "fingerprint X is carried by keys A (uid) and B (uid)"; an empty array
+ * when there is none. Returns 0, or -1 with *error_r. */
+int vkeys_ambiguous(gpgme_ctx_t ctx, GPtrArray **report_r, char **error_r);
 
 /* Finds the desk key: the configured fingerprint, or else the one secret key
  * whose user id is address. Writes the fingerprint to fpr_r. */
