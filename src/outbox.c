@@ -86,9 +86,9 @@ claim(struct store *st, int64_t now, int force, GPtrArray **rows_r,
 		return rc;
 	}
 	s = store_stmt(st, "SELECT id, case_id, kind, recipient, body, "
-	    "attempts, fingerprint FROM outbox WHERE (state = 'queued' AND (?1 OR "
-	    "next_attempt <= ?2)) OR (state = 'sending' AND next_attempt <= "
-	    "?2) ORDER BY id LIMIT ?3");
+	    "attempts, fingerprint FROM outbox WHERE (state = 'queued' AND "
+	    "(?1 OR next_attempt <= ?2)) OR (state = 'sending' AND "
+	    "next_attempt <= ?2) ORDER BY id LIMIT ?3");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int(s, 1, force != 0);
