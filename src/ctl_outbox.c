@@ -8,6 +8,7 @@
 
 #include "ctl_p.h"
 #include "vulture/json.h"
+#include "vulture/keys.h"
 #include "vulture/outbox.h"
 #include "vulture/vtime.h"
 
@@ -125,15 +126,22 @@ ctl_outbox(struct ctl *c, int argc, char **argv)
 	if (strcmp(argv[1], "flush") == 0) {
 		if (argc != 2)
 			return ctl_usage("outbox flush takes no arguments");
-		if ((rc = ctl_load(c, 1, 0)) != 0)
+		/* The key ring too: each recipient key is checked again
+		 * right before its message goes. */
+		if ((rc = ctl_load(c, 1, 1)) != 0)
 			return rc;
-		rc = outbox_run(c->conf, c->st, ctl_outbound(c) == 0 ? &c->out : NULL,
-		    vtime_now(), 1, &stats, &err);
+		rc = outbox_run(c->conf, c->st, vkeys_ctx(c->keys),
+		    ctl_outbound(c) == 0 ? &c->out : NULL, vtime_now(), 1,
+		    &stats, &err);
 		if (rc != STORE_OK)
 			return ctl_store_fail(rc, err);
-		printf("sent %u, retrying %u, failed %u\n", stats.sent,
+		printf("sent %u, retrying %u, failed %u", stats.sent,
 		    stats.deferred, stats.failed);
-		return stats.deferred + stats.failed > 0 ? 1 : 0;
+		if (stats.held > 0)
+			printf(", held %u (recipient key no longer usable: "
+			    "see outbox list)", stats.held);
+		putchar('\n');
+		return stats.deferred + stats.failed + stats.held > 0 ? 1 : 0;
 	}
 	if (strcmp(argv[1], "show") != 0 && strcmp(argv[1], "retry") != 0)
 		return ctl_usage("outbox: unknown subcommand '%s'", argv[1]);

@@ -1216,3 +1216,203 @@ vkeys_generate_desk(struct vkeys *k, const char *address, char fpr_r[41],
 	log_info("desk key generated fpr=%s", fpr_r);
 	return 0;
 }
+
+static int
+subkey_alive_at(gpgme_subkey_t sk, int64_t now)
+{
+	return subkey_usable(sk) && (sk->expires <= 0 ||
+	    (int64_t)sk->expires > now);
+}
+
+int
+vkeys_sendable(gpgme_ctx_t ctx, const char *fpr, const char *const *keyids,
+    int64_t now, char **why_r)
+{
+	gpgme_key_t key = NULL;
+	gpgme_subkey_t pk, sk;
+	gpgme_error_t err;
+	size_t i;
+	int rc = 1;
+
+	*why_r = NULL;
+	err = vkeys_get(ctx, fpr, 0, &key);
+	if (gpgme_err_code(err) == GPG_ERR_EOF) {
+		*why_r = g_strdup("was removed from the desk's key ring");
+		return 1;
+	}
+	if (err != 0) {
+		*why_r = g_strdup_printf("listing key %s: %s", fpr,
+		    gpgme_strerror(err));
+		return -1;
+	}
+	pk = key->subkeys;
+	/* A subkey's fingerprint is not the key pinned: as good as gone. */
+	if (pk == NULL || pk->fpr == NULL ||
+	    g_ascii_strcasecmp(pk->fpr, fpr) != 0) {
+		*why_r = g_strdup("was removed from the desk's key ring");
+		goto out;
+	}
+	if (key->revoked || pk->revoked) {
+		*why_r = g_strdup("was revoked");
+		goto out;
+	}
+	if (key->expired || pk->expired || (pk->expires > 0 &&
+	    (int64_t)pk->expires <= now)) {
+		*why_r = g_strdup("expired");
+		goto out;
+	}
+	if (key->disabled || pk->disabled) {
+		*why_r = g_strdup("was disabled");
+		goto out;
+	}
+	if (key->invalid || pk->invalid) {
+		*why_r = g_strdup("became invalid");
+		goto out;
+	}
+	/* The subkey the message was encrypted to, when we can tell: its
+	 * owner may have revoked just that one and made a new one. */
+	for (i = 0; keyids != NULL && keyids[i] != NULL; i++)
+		for (sk = pk; sk != NULL; sk = sk->next) {
+			if (sk->keyid == NULL || !sk->can_encrypt ||
+			    g_ascii_strcasecmp(sk->keyid, keyids[i]) != 0 ||
+			    subkey_alive_at(sk, now))
+				continue;
+			*why_r = g_strdup_printf("had the encryption subkey %s "
+			    "this message was encrypted to %s", sk->keyid,
+			    sk->revoked ? "revoked" : "expire");
+			goto out;
+		}
+	for (sk = pk; sk != NULL; sk = sk->next)
+		if (sk->can_encrypt && subkey_alive_at(sk, now))
+			break;
+	if (sk == NULL) {
+		*why_r = g_strdup("lost its last usable encryption subkey");
+		goto out;
+	}
+	rc = 0;
+out:
+	gpgme_key_unref(key);
+	return rc;
+}
+
+/* One OpenPGP packet header at p (n bytes): the tag, the header length
+ * and the body length. -1 for what a session key packet never is (partial
+ * or indeterminate length) or a truncated header. */
+static int
+packet_header(const guchar *p, size_t n, int *tag_r, size_t *hlen_r,
+    size_t *blen_r)
+{
+	if (n < 2 || (p[0] & 0x80) == 0)
+		return -1;
+	if (p[0] & 0x40) {
+		*tag_r = p[0] & 0x3f;
+		if (p[1] < 192) {
+			*hlen_r = 2;
+			*blen_r = p[1];
+		} else if (p[1] < 224) {
+			if (n < 3)
+				return -1;
+			*hlen_r = 3;
+			*blen_r = ((size_t)(p[1] - 192) << 8) + p[2] + 192;
+		} else if (p[1] == 255) {
+			if (n < 6)
+				return -1;
+			*hlen_r = 6;
+			*blen_r = (size_t)p[2] << 24 | (size_t)p[3] << 16 |
+			    (size_t)p[4] << 8 | p[5];
+		} else
+			return -1;
+		return 0;
+	}
+	*tag_r = (p[0] >> 2) & 0x0f;
+	switch (p[0] & 3) {
+	case 0:
+		*hlen_r = 2;
+		*blen_r = p[1];
+		break;
+	case 1:
+		if (n < 3)
+			return -1;
+		*hlen_r = 3;
+		*blen_r = (size_t)p[1] << 8 | p[2];
+		break;
+	case 2:
+		if (n < 5)
+			return -1;
+		*hlen_r = 5;
+		*blen_r = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
+		    (size_t)p[3] << 8 | p[4];
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+#define KEYIDS_B64_MAX 8192	/* armor characters decoded: the session
+				 * key packets come first and are small */
+
+char **
+vkeys_message_keyids(const void *msg, size_t len)
+{
+	static const char begin[] = "-----BEGIN PGP MESSAGE-----";
+	GPtrArray *ids = g_ptr_array_new();
+	const char *p = memmem(msg, len, begin, sizeof(begin) - 1);
+	const char *end = (const char *)msg + len;
+	GString *b64 = g_string_new(NULL);
+	guchar *bin = NULL;
+	gsize n = 0, pos = 0;
+
+	if (p == NULL)
+		goto out;
+	/* Past the BEGIN line and the armor headers, to the blank line. */
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL)
+			goto out;
+		p = nl + 1;
+		if (p < end && *p == '\r')
+			p++;
+		if (p < end && *p == '\n') {
+			p++;
+			break;
+		}
+	}
+	for (; p < end && b64->len < KEYIDS_B64_MAX; p++) {
+		if (g_ascii_isalnum(*p) || *p == '+' || *p == '/')
+			g_string_append_c(b64, *p);
+		else if (*p == '=' || *p == '-')
+			break;	/* padding, the checksum or the END line */
+		else if (*p != '\r' && *p != '\n' && *p != ' ')
+			goto out;
+	}
+	g_string_truncate(b64, b64->len & ~(gsize)3);
+	if (b64->len == 0)
+		goto out;
+	bin = g_base64_decode(b64->str, &n);
+	while (pos < n) {
+		size_t hlen, blen;
+		int tag;
+
+		if (packet_header(bin + pos, n - pos, &tag, &hlen, &blen) == -1)
+			break;
+		if (tag == 1 && blen >= 9 && hlen + blen <= n - pos &&
+		    bin[pos + hlen] == 3) {
+			GString *id = g_string_new(NULL);
+			int i;
+
+			for (i = 1; i <= 8; i++)
+				g_string_append_printf(id, "%02X",
+				    bin[pos + hlen + i]);
+			g_ptr_array_add(ids, g_string_free(id, FALSE));
+		} else if (tag != 1 && tag != 3)
+			break;	/* the encrypted data: no more key packets */
+		pos += hlen + blen;
+	}
+out:
+	g_free(bin);
+	g_string_free(b64, TRUE);
+	g_ptr_array_add(ids, NULL);
+	return (char **)g_ptr_array_free(ids, FALSE);
+}

@@ -326,9 +326,21 @@ outbound_alert(const struct outbound *o, const char *case_id,
 		GVariant *v;
 
 		if (addr == NULL) {
+			/* Recorded where vulturectl shows it, not only in
+			 * the log: the alert is lost for this coordinator. */
+			char *detail = g_strdup_printf("kind=alert to "
+			    "coordinator %s: key not in the key ring (or no "
+			    "address on it): %s: %s", *c, title, text);
+
 			log_warnx("alert not sent: coordinator key %s not in "
 			    "the key ring", *c);
 			g_variant_dict_unref(d);
+			rc = event_add(o->st, case_id, now, o->actor ?
+			    o->actor : "outbound", "no-usable-key", detail,
+			    o->cause, error_r);
+			g_free(detail);
+			if (rc != STORE_OK)
+				return rc;
 			continue;
 		}
 		g_variant_dict_init(&a, NULL);

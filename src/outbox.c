@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vulture/case.h"
+#include "vulture/keys.h"
 #include "vulture/log.h"
 #include "vulture/outbox.h"
 #include "vulture/smtp_out.h"
@@ -49,6 +50,8 @@ outbox_retry(struct store *st, int64_t id, int64_t now, char **error_r)
 struct row {
 	int64_t id;
 	char *case_id, *kind, *recipient;
+	char *fpr;			/* the recipient key; NULL: sent in
+					 * clear (signed only) */
 	GBytes *body;
 	int attempts;
 };
@@ -61,6 +64,7 @@ row_free(gpointer p)
 	g_free(r->case_id);
 	g_free(r->kind);
 	g_free(r->recipient);
+	g_free(r->fpr);
 	g_bytes_unref(r->body);
 	g_free(r);
 }
@@ -82,9 +86,9 @@ claim(struct store *st, int64_t now, int force, GPtrArray **rows_r,
 		return rc;
 	}
 	s = store_stmt(st, "SELECT id, case_id, kind, recipient, body, "
-	    "attempts FROM outbox WHERE (state = 'queued' AND (?1 OR "
-	    "next_attempt <= ?2)) OR (state = 'sending' AND next_attempt <= "
-	    "?2) ORDER BY id LIMIT ?3");
+	    "attempts, fingerprint FROM outbox WHERE (state = 'queued' AND "
+	    "(?1 OR next_attempt <= ?2)) OR (state = 'sending' AND "
+	    "next_attempt <= ?2) ORDER BY id LIMIT ?3");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int(s, 1, force != 0);
@@ -100,6 +104,7 @@ claim(struct store *st, int64_t now, int force, GPtrArray **rows_r,
 		r->body = g_bytes_new(sqlite3_column_blob(s, 4),
 		    (gsize)sqlite3_column_bytes(s, 4));
 		r->attempts = sqlite3_column_int(s, 5);
+		r->fpr = store_col_text(s, 6);
 		g_ptr_array_add(rows, r);
 	}
 	sqlite3_reset(s);
@@ -186,8 +191,91 @@ fail:
 	return rc;
 }
 
+/* The recipient's key went bad after the row was queued: the row ends
+ * "failed" with why, unsent, an event goes on the case and the
+ * coordinators are alerted (in mail itself checked the same way when it is
+ * sent). An alert held is only recorded: alerting about it would loop. */
+static int
+hold(struct store *st, const struct outbound *alerts, const struct row *r,
+    const char *why, int64_t now, char **error_r)
+{
+	sqlite3_stmt *s;
+	char *detail = NULL;
+	int rc;
+
+	if ((rc = store_begin(st, error_r)) != STORE_OK)
+		return rc;
+	s = store_stmt(st, "UPDATE outbox SET state = 'failed', "
+	    "next_attempt = ?, last_error = ? WHERE id = ?");
+	if (s == NULL) {
+		rc = store_error(st, "outbox", error_r);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, r->id);
+	if ((rc = store_exec_stmt(st, s, "outbox", error_r)) != STORE_OK)
+		goto fail;
+	detail = g_strdup_printf("outbox=%lld kind=%s to=%s: %s",
+	    (long long)r->id, r->kind, r->recipient, why);
+	rc = event_add(st, r->case_id, now, "outbox", "delivery-held", detail,
+	    NULL, error_r);
+	if (rc == STORE_OK && alerts != NULL && strcmp(r->kind, "alert") != 0) {
+		char *text = g_strdup_printf("Outbox message %lld (%s notice "
+		    "to %s) was not sent: %s.\nImport a usable key for this "
+		    "contact (vulturectl vendor key) and notify again; "
+		    "vulturectl outbox list shows the message.",
+		    (long long)r->id, r->kind, r->recipient, why);
+
+		rc = outbound_alert(alerts, r->case_id, "message held: "
+		    "recipient key unusable", text, now, error_r);
+		g_free(text);
+	}
+	g_free(detail);
+	if (rc != STORE_OK)
+		goto fail;
+	return store_commit(st, error_r);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+/* Checks r's recipient key right before sending (rule 10). Returns 0 to
+ * send, 1 to hold with *why_r, -1 to try later with *why_r. */
+static int
+check_key(gpgme_ctx_t ctx, const struct row *r, int64_t now, char **why_r)
+{
+	gsize len;
+	const void *data;
+	char **keyids, *pred = NULL;
+	int rc;
+
+	*why_r = NULL;
+	if (r->fpr == NULL)
+		return 0;
+	if (ctx == NULL) {
+		*why_r = g_strdup("the recipient key cannot be checked (no "
+		    "key ring)");
+		return -1;
+	}
+	data = g_bytes_get_data(r->body, &len);
+	keyids = vkeys_message_keyids(data, len);
+	rc = vkeys_sendable(ctx, r->fpr, (const char *const *)keyids, now,
+	    &pred);
+	g_strfreev(keyids);
+	if (rc == 1)
+		*why_r = g_strdup_printf("held: key %s of %s %s after the "
+		    "message was queued; nothing was sent", r->fpr,
+		    r->recipient, pred);
+	else if (rc == -1)
+		*why_r = g_strdup_printf("recipient key not checked: %s",
+		    pred);
+	g_free(pred);
+	return rc;
+}
+
 int
-outbox_run(const struct vconf *conf, struct store *st,
+outbox_run(const struct vconf *conf, struct store *st, gpgme_ctx_t keys,
     const struct outbound *alerts, int64_t now, int force,
     struct outbox_stats *stats, char **error_r)
 {
@@ -231,8 +319,22 @@ outbox_run(const struct vconf *conf, struct store *st,
 		const void *data = g_bytes_get_data(r->body, &len);
 		char *why = NULL;
 		enum smtp_result res;
+		int kc = check_key(keys, r, now, &why);
 
-		if (conf->smtp.transport == VCONF_TRANSPORT_SENDMAIL)
+		if (kc == 1) {
+			log_warnx("outbox %lld kind=%s to=%s result=HELD "
+			    "fpr=%s reason=%s", (long long)r->id, r->kind,
+			    r->recipient, r->fpr, why);
+			rc = hold(st, alerts, r, why, now, error_r);
+			g_free(why);
+			if (rc != STORE_OK)
+				break;
+			stats->held++;
+			continue;
+		}
+		if (kc == -1)
+			res = SMTP_TEMPFAIL;
+		else if (conf->smtp.transport == VCONF_TRANSPORT_SENDMAIL)
 			res = smtp_sendmail(conf->smtp.sendmail_path,
 			    conf->address, rcpts, data, len, &why);
 		else

@@ -809,8 +809,8 @@ sender_main(void *arg)
 		 * again every few seconds (a cheap indexed query). */
 		int wait = SENDER_POLL;
 
-		if (outbox_run(conf, w.st, &w.out, now, 0, &stats, &err) !=
-		    STORE_OK) {
+		if (outbox_run(conf, w.st, w.out.ctx, &w.out, now, 0, &stats,
+		    &err) != STORE_OK) {
 			log_warnx("sender: %s", err);
 			g_free(err);
 			err = NULL;
@@ -1044,8 +1044,8 @@ run_once(void)
 	}
 	process_pending(&mainenv);
 	run_scheduler();
-	if (outbox_run(conf, mainenv.st, &mainenv.out, vtime_now(), 0, &ostats,
-	    &err) != STORE_OK) {
+	if (outbox_run(conf, mainenv.st, mainenv.out.ctx, &mainenv.out,
+	    vtime_now(), 0, &ostats, &err) != STORE_OK) {
 		log_warnx("sender: %s", err);
 		g_free(err);
 		rc = EX_TEMPFAIL;

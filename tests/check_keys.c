@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_suites.h"
 #include "testutil.h"
@@ -577,6 +578,139 @@ START_TEST(test_update)
 }
 END_TEST
 
+/* Imports src's current copy of fpr into the desk, as gpg would merge it
+ * (no judging: keys go bad after they were pinned). */
+static void
+desk_refresh(const char *fpr)
+{
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --armor --export %s "
+	    "2>/dev/null | gpg --homedir '%s' --batch --import 2>/dev/null",
+	    src, fpr, desk), 0);
+}
+
+static char *
+sendable(const char *fpr, const char *const *keyids, int want)
+{
+	char *why = NULL;
+
+	ck_assert_int_eq(vkeys_sendable(vkeys_ctx(k), fpr, keyids,
+	    (int64_t)time(NULL), &why), want);
+	if (want == 0)
+		ck_assert_ptr_null(why);
+	else
+		ck_assert_ptr_nonnull(why);
+	return why;
+}
+
+/* Rule 10: a pinned key is judged again when mail to it goes out. */
+START_TEST(test_sendable)
+{
+	char *fpr, *why, *data, *msg = NULL, *sub1 = NULL, *cmd;
+	char **ids;
+	const char *t2020 = "--faked-system-time 20200101T000000";
+
+	/* A key made in 2020: its first encryption subkey lived one day. */
+	fpr = tu_genkey(src, "Acme <psirt@acme.example>", t2020);
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --batch --pinentry-mode "
+	    "loopback --passphrase '' %s --quick-add-key %s cv25519 encr 1d "
+	    "2>/dev/null", src, t2020, fpr), 0);
+	cmd = g_strdup_printf("sh -c \"gpg --homedir '%s' --with-colons "
+	    "--list-keys %s | awk -F: '/^sub/ {print \\$5; exit}'\"", src, fpr);
+	ck_assert(g_spawn_command_line_sync(cmd, &sub1, NULL, NULL, NULL));
+	g_strstrip(sub1);
+	g_free(cmd);
+	/* A message encrypted to it then, inside MIME as the outbox keeps
+	 * it (CRLF, an armor header line). */
+	cmd = g_strdup_printf("sh -c \"echo secret | gpg --homedir '%s' "
+	    "--batch --trust-model always %s --armor --comment 'x y' "
+	    "--encrypt -r %s 2>/dev/null | sed 's/$/\\r/'\"", src,
+	    "--faked-system-time 20200101T120000", fpr);
+	ck_assert(g_spawn_command_line_sync(cmd, &msg, NULL, NULL, NULL));
+	g_free(cmd);
+	data = g_strconcat("Content-Type: multipart/encrypted\r\n\r\n--b\r\n"
+	    "Version: 1\r\n--b\r\n\r\n", msg, "--b--\r\n", NULL);
+	ids = vkeys_message_keyids(data, strlen(data));
+	ck_assert_ptr_nonnull(ids[0]);
+	ck_assert_str_eq(ids[0], sub1);
+	ck_assert_ptr_null(ids[1]);
+	g_free(data);
+	/* Not a PGP message, or a damaged one: no ids, no crash. */
+	{
+		char **none = vkeys_message_keyids("hello\r\n", 7);
+		const char *bad = "-----BEGIN PGP MESSAGE-----\r\n\r\n!!\r\n";
+
+		ck_assert_ptr_null(none[0]);
+		g_strfreev(none);
+		none = vkeys_message_keyids(bad, strlen(bad));
+		ck_assert_ptr_null(none[0]);
+		g_strfreev(none);
+		none = vkeys_message_keyids(msg, 40);
+		ck_assert_ptr_null(none[0]);
+		g_strfreev(none);
+	}
+	/* Not in the desk's key ring. */
+	why = sendable(fpr, NULL, 1);
+	ck_assert_str_eq(why, "was removed from the desk's key ring");
+	g_free(why);
+	/* A second encryption subkey, made now: the key is good, but not
+	 * for a message encrypted to the expired first one. */
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --batch --pinentry-mode "
+	    "loopback --passphrase '' --quick-add-key %s cv25519 encr never "
+	    "2>/dev/null", src, fpr), 0);
+	desk_refresh(fpr);
+	why = sendable(fpr, NULL, 0);
+	why = sendable(fpr, (const char *const *)ids, 1);
+	ck_assert_msg(strstr(why, sub1) != NULL && strstr(why, "expire"),
+	    "%s", why);
+	g_free(why);
+	/* A subkey's fingerprint is not the key pinned. */
+	{
+		char *out = NULL;
+
+		cmd = g_strdup_printf("sh -c \"gpg --homedir '%s' "
+		    "--with-colons --list-keys %s | awk -F: '/^fpr/ {n++} "
+		    "/^fpr/ && n == 3 {print \\$10}'\"", src, fpr);
+		ck_assert(g_spawn_command_line_sync(cmd, &out, NULL, NULL,
+		    NULL));
+		g_free(cmd);
+		g_strstrip(out);
+		ck_assert_uint_eq(strlen(out), 40);
+		why = sendable(out, NULL, 1);
+		g_free(why);
+		g_free(out);
+	}
+	/* Disabled in the desk's key ring. */
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --batch --edit-key %s "
+	    "disable quit >/dev/null 2>&1", desk, fpr), 0);
+	why = sendable(fpr, NULL, 1);
+	ck_assert_str_eq(why, "was disabled");
+	g_free(why);
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --batch --edit-key %s "
+	    "enable quit >/dev/null 2>&1", desk, fpr), 0);
+	why = sendable(fpr, NULL, 0);
+	/* The owner sets the whole key to expire (a newer self-signature,
+	 * still in 2020). */
+	ck_assert_int_eq(tu_sh("gpg --homedir '%s' --batch --pinentry-mode "
+	    "loopback --passphrase '' --faked-system-time 20200102T000000 "
+	    "--quick-set-expire %s 1d 2>/dev/null", src, fpr), 0);
+	desk_refresh(fpr);
+	why = sendable(fpr, NULL, 1);
+	ck_assert_str_eq(why, "expired");
+	g_free(why);
+	/* Revoked: the certificate gpg stored when making the key. */
+	ck_assert_int_eq(tu_sh("sed 's/^:-----BEGIN/-----BEGIN/' "
+	    "'%s/openpgp-revocs.d/%s.rev' | gpg --homedir '%s' --batch "
+	    "--import 2>/dev/null", src, fpr, desk), 0);
+	why = sendable(fpr, NULL, 1);
+	ck_assert_str_eq(why, "was revoked");
+	g_free(why);
+	g_strfreev(ids);
+	g_free(msg);
+	g_free(sub1);
+	g_free(fpr);
+}
+END_TEST
+
 Suite *
 make_keys_suite(void)
 {
@@ -594,6 +728,7 @@ make_keys_suite(void)
 	tcase_add_test(tc, test_desk_key);
 	tcase_add_test(tc, test_get_key);
 	tcase_add_test(tc, test_update);
+	tcase_add_test(tc, test_sendable);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("attacks");

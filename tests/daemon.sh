@@ -202,6 +202,16 @@ stop_dovecot
 ${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once.log" 2>&1
 [ $? = 75 ] && ok || bad "--once without IMAP: $(cat "$T/once.log")"
 is_status affected && ok || bad "queued r7 not applied by --once: $(status)"
+# The daemon's sender checks the recipient key too (rule 10): a notice
+# queued before acme's key was revoked is held, not sent.
+rm -f "$MAIL"/new/*
+vctl case date "$ID" 2099-05-01 >/dev/null
+sed 's/^:-----BEGIN/-----BEGIN/' "$T/keys/acme/openpgp-revocs.d/$ACME.rev" |
+    gpg --homedir "$T/gnupg" --batch --import 2>/dev/null
+${VULTURED_WRAPPER:-} "$VULTURED" --once > "$T/once2.log" 2>&1
+n=$(ls "$MAIL"/new | wc -l)
+[ "$n" = 0 ] && ok || bad "$n messages sent after acme's key was revoked"
+expect 0 "failed +date-change .*held: key $ACME of psirt@acme.example was revoked after the message was queued" -- vctl outbox list
 "$VULTURED" -x > /dev/null 2>&1
 [ $? = 64 ] && ok || bad "usage exit"
 printf '[general]\naddress = broken\n' > "$CONF"

@@ -56,6 +56,26 @@ gpgme_error_t vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 gpgme_error_t vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr,
     gpgme_key_t *key_r);
 
+/* The send-time check (PRODUCT.md rule 10): may mail encrypted to the key
+ * with primary fingerprint fpr still go out at now? One listing on ctx
+ * (vkeys_get), nothing cached: a revocation imported a second ago counts.
+ * keyids (NULL-terminated 16-hex key ids, may be NULL) are those the message
+ * was encrypted to (vkeys_message_keyids): an encryption subkey of fpr among
+ * them that is revoked or expired stops it even if another subkey is still
+ * good. Returns 0 when it may go; 1 when it may not, with *why_r (g_free) a
+ * predicate about the key that reads after "key FPR of ADDRESS" and before
+ * "after the message was queued" ("was revoked", "expired", ...); -1 when
+ * the listing itself failed, with *why_r the error: try again later. */
+int vkeys_sendable(gpgme_ctx_t ctx, const char *fpr,
+    const char *const *keyids, int64_t now, char **why_r);
+
+/* The key ids a stored outbound message was encrypted to: the public-key
+ * encrypted session key packets at the start of the first armored PGP
+ * MESSAGE block in msg. Returns a NULL-terminated g_strfreev vector of
+ * upper-case 16-hex ids, empty when there is no block or it cannot be
+ * read. Only the first few KB of the block are decoded. */
+char **vkeys_message_keyids(const void *msg, size_t len);
+
 /* Checks that data (armored or binary) holds exactly one public key that is
  * neither expired nor revoked nor disabled and has a usable encryption
  * subkey and signing capability, without importing it. ctx: the desk's

@@ -72,8 +72,9 @@ int outbound_announce(const struct outbound *o, const char *case_id,
     const char *subject, const char *body, int64_t now, char **error_r);
 
 /* A coordinator alert to every configured coordinator (address from the
- * key's user id). Never fails for a coordinator without a usable key: that
- * is logged. */
+ * key's user id). Never fails for a coordinator without a usable key: a
+ * "no-usable-key" event (on case_id) records the alert that could not be
+ * queued. Queued alerts are checked again when sent (outbox.h). */
 int outbound_alert(const struct outbound *o, const char *case_id,
     const char *title, const char *text, int64_t now, char **error_r);
 

@@ -4,10 +4,20 @@
  * between leaves it "sending" until its lease runs out, when it is sent
  * again: at most one duplicate, never a loss. 4xx and connection failures
  * retry with exponential backoff up to OUTBOX_MAX_ATTEMPTS; 5xx fails the
- * row at once. A failed row alerts the coordinators. */
+ * row at once. A failed row alerts the coordinators.
+ *
+ * Right before each attempt the recipient's key (the row's fingerprint)
+ * is looked up again in the desk's key ring: a key removed, revoked,
+ * expired or disabled since the row was queued, or without a usable
+ * encryption subkey (or the one the message was encrypted to), gets
+ * nothing. The row ends "failed" with last_error "held: key FPR of
+ * ADDRESS ... after the message was queued; nothing was sent", a
+ * "delivery-held" event goes on the case, and the coordinators are
+ * alerted. */
 #ifndef VULTURE_OUTBOX_H
 #define VULTURE_OUTBOX_H
 
+#include <gpgme.h>
 #include <stdint.h>
 
 #include "vulture/config.h"
@@ -22,11 +32,14 @@
 
 struct outbox_stats {
 	unsigned sent, deferred, failed;
+	unsigned held;			/* recipient key no longer usable */
 };
 
-/* Sends due rows (every queued row when force). alerts (may be NULL)
- * queues the coordinator alert for a failed row. */
-int outbox_run(const struct vconf *conf, struct store *st,
+/* Sends due rows (every queued row when force). keys: the desk's context
+ * (vkeys_ctx), foreign, for the recipient key check; NULL defers every
+ * encrypted row. alerts (may be NULL) queues the coordinator alert for a
+ * failed or held row. */
+int outbox_run(const struct vconf *conf, struct store *st, gpgme_ctx_t keys,
     const struct outbound *alerts, int64_t now, int force,
     struct outbox_stats *stats, char **error_r);
 
