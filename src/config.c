@@ -11,6 +11,7 @@
 
 #include "vulture/config.h"
 #include "vulture/ids.h"
+#include "vulture/policy.h"
 #include "vulture/tlscheck.h"
 
 #ifndef SYSCONFDIR
@@ -40,6 +41,8 @@ enum ktype {
 	K_PIN,		/* "sha256:HEX[,...]" or empty */
 	K_LANG,		/* en | ja */
 	K_URL,		/* http(s) URL or empty */
+	K_CIPHERS,	/* symmetric cipher names separated by ; */
+	K_HASHES,	/* hash algorithm names separated by ; */
 };
 
 struct key_def {
@@ -98,6 +101,10 @@ static const struct key_def keys[] = {
 	    O(max_clock_skew), 0, 0 },
 	{ "coordinators", "fingerprints", K_FPRLIST, "", O(coordinators), 0,
 	    0 },
+	{ "policy", "refuse_ciphers", K_CIPHERS, POLICY_REFUSE_CIPHERS,
+	    O(refuse_ciphers), 0, 0 },
+	{ "policy", "refuse_hashes", K_HASHES, POLICY_REFUSE_HASHES,
+	    O(refuse_hashes), 0, 0 },
 	{ "deliver", "mode", K_DELIVER, "process", O(deliver_mode), 0, 0 },
 	{ "imap", "enabled", K_BOOL, "true", O(imap.enabled), 0, 0 },
 	{ "imap", "host", K_STR, "127.0.0.1", O(imap.host), 0, 0 },
@@ -591,6 +598,41 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		g_strfreev(parts);
 		return;
 	}
+	case K_CIPHERS:
+	case K_HASHES: {
+		gchar **parts = g_strsplit(v, ";", -1);
+		GPtrArray *out = g_ptr_array_new();
+		int i;
+
+		for (i = 0; parts[i] != NULL; i++) {
+			char *p = g_strstrip(parts[i]);
+			const char *name = k->type == K_CIPHERS ?
+			    policy_cipher_name(p) : policy_hash_name(p);
+			guint j;
+
+			if (*p == '\0')
+				continue;
+			if (name == NULL) {
+				report(loc, k, "unknown %s '%s' (known: %s)",
+				    k->type == K_CIPHERS ? "cipher" : "hash",
+				    p, k->type == K_CIPHERS ?
+				    policy_cipher_names() :
+				    policy_hash_names());
+				continue;
+			}
+			for (j = 0; j < out->len; j++)
+				if (strcmp(out->pdata[j], name) == 0)
+					break;
+			/* Each name once: the list stays as short as the
+			 * table of names. */
+			if (j == out->len)
+				g_ptr_array_add(out, g_strdup(name));
+		}
+		g_ptr_array_add(out, NULL);
+		*(char ***)field = (char **)g_ptr_array_free(out, FALSE);
+		g_strfreev(parts);
+		return;
+	}
 	case K_INT:
 		if (parse_int(v, k->min, k->max, ip) == -1)
 			report(loc, k, "'%s' is not an integer from %d to %d",
@@ -833,6 +875,8 @@ vconf_free(struct vconf **conf)
 	g_free(c->publisher_name);
 	g_free(c->publisher_namespace);
 	g_strfreev(c->coordinators);
+	g_strfreev(c->refuse_ciphers);
+	g_strfreev(c->refuse_hashes);
 	g_free(c->imap.host);
 	g_free(c->imap.user);
 	g_free(c->imap.password_file);

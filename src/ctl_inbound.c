@@ -271,10 +271,19 @@ inspect_json(GString *o, const struct vdec_result *r,
 		jw_kbool(&w, "encrypted", r->encrypted);
 		jw_kbool(&w, "decrypted", r->decrypted);
 		jw_kstr(&w, "decrypt_error", r->decrypt_error);
+		jw_kstr(&w, "cipher", r->cipher_algo[0] ? r->cipher_algo :
+		    NULL);
+		jw_key(&w, "recipients");
+		jw_arr_begin(&w);
+		for (i = 0; i < r->recipients->len; i++)
+			jw_str(&w, r->recipients->pdata[i]);
+		jw_arr_end(&w);
 		jw_kstr(&w, "signature", vdec_sig_name(r->sig));
 		jw_kstr(&w, "verify_error", r->verify_error);
 		jw_kstr(&w, "signer", r->signer_fpr[0] ? r->signer_fpr : NULL);
 		jw_kint(&w, "signature_time", r->sig_time);
+		jw_kstr(&w, "hash", r->n_sigs > 0 && r->hash_algo[0] ?
+		    r->hash_algo : NULL);
 		jw_kstr(&w, "message_id", r->message_id);
 		jw_kstr(&w, "in_reply_to", r->in_reply_to);
 		jw_kstr(&w, "from", r->from);
@@ -339,9 +348,20 @@ inspect_text(GString *o, const struct vdec_result *r,
 		    yn(r->encrypted), yn(r->decrypted),
 		    r->decrypt_error ? " — " : "",
 		    r->decrypt_error ? r->decrypt_error : "");
+		if (r->cipher_algo[0] != '\0')
+			g_string_append_printf(o, "cipher:      %s\n",
+			    r->cipher_algo);
+		/* Every key the message was encrypted to, the desk's or
+		 * not: who else can read the reply. */
+		for (i = 0; i < r->recipients->len; i++)
+			g_string_append_printf(o, "recipient:   %s\n",
+			    (char *)r->recipients->pdata[i]);
 		g_string_append_printf(o, "signature:   %s%s%s\n",
 		    vdec_sig_name(r->sig), r->verify_error ? " — " : "",
 		    r->verify_error ? r->verify_error : "");
+		if (r->n_sigs > 0 && r->hash_algo[0] != '\0')
+			g_string_append_printf(o, "hash:        %s\n",
+			    r->hash_algo);
 		if (r->signer_fpr[0] != '\0')
 			g_string_append_printf(o, "signer:      %s%s%s\n",
 			    r->signer_fpr, t ? ", signed " : "", t ? t : "");

@@ -518,6 +518,7 @@ take_pgp(struct run *vr, struct vdec_pgp *p)
 	memcpy(r->signer_fpr, p->signer_fpr, sizeof(r->signer_fpr));
 	memcpy(r->sig_fpr, p->sig_fpr, sizeof(r->sig_fpr));
 	r->sig_time = p->sig_time;
+	memcpy(r->hash_algo, p->hash_algo, sizeof(r->hash_algo));
 }
 
 static char *
@@ -852,6 +853,7 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 		g_ptr_array_unref(r->recipients);
 		r->recipients = g_ptr_array_ref(p.recipients);
 	}
+	memcpy(r->cipher_algo, p.cipher_algo, sizeof(r->cipher_algo));
 	if (p.over_cap) {
 		vr->error = "decrypted data exceeds VDEC_MAX_DECRYPTED";
 		goto out;
@@ -1179,6 +1181,8 @@ do_inline(struct run *vr, GString *out, GString *clear)
 			g_ptr_array_unref(r->recipients);
 			r->recipients = g_ptr_array_ref(p.recipients);
 		}
+		memcpy(r->cipher_algo, p.cipher_algo,
+		    sizeof(r->cipher_algo));
 		if (p.over_cap) {
 			vr->error = "decrypted data exceeds "
 			    "VDEC_MAX_DECRYPTED";

@@ -114,6 +114,13 @@ char	*vdec_clean(const char *s, size_t max);
  * or NULL for none, ".", "..". */
 char	*vdec_clean_filename(const char *name);
 
+/* 1 when s is an algorithm name as struct vdec_result keeps one: 1 to
+ * size - 1 upper-case letters, digits and dots. */
+int	vdec_algo_name_ok(const char *s, size_t size);
+/* 1 when s is a key id as recipients holds one: 1 to 40 upper-case hex
+ * digits. */
+int	vdec_keyid_ok(const char *s);
+
 /* Frees a g_malloc'ed buffer after zeroing len bytes of it. */
 void	vdec_zfree(void *p, size_t len);
 
@@ -124,6 +131,7 @@ struct vdec_pgp {
 	int		 decrypted;
 	char		*decrypt_error;		/* owned */
 	GPtrArray	*recipients;		/* owned, char * */
+	char		 cipher_algo[VDEC_CIPHER_LEN];	/* "" unknown */
 
 	/* First signature. */
 	unsigned	 n_sigs;
@@ -132,6 +140,7 @@ struct vdec_pgp {
 	char		 signer_fpr[41];
 	char		 sig_fpr[41];
 	gint64		 sig_time;
+	char		 hash_algo[VDEC_HASH_LEN];	/* "" unknown */
 
 	int		 over_cap;		/* output passed the cap */
 	int		 spill_failed;		/* the output could not be

@@ -99,6 +99,43 @@ is_hex40(const char *s)
 	return s[40] == '\0';
 }
 
+int
+vdec_algo_name_ok(const char *s, size_t size)
+{
+	size_t	i;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i + 1 >= size || !(g_ascii_isupper(s[i]) ||
+		    g_ascii_isdigit(s[i]) || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
+vdec_keyid_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= 40 || !(g_ascii_isdigit(s[i]) ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+/* Copies a name GPGME gave into dst when it is one (an unknown algorithm
+ * is "?" or "?.?"), else leaves dst "". */
+static void
+copy_algo(char *dst, size_t size, const char *name)
+{
+	if (vdec_algo_name_ok(name, size))
+		memcpy(dst, name, strlen(name) + 1);
+}
+
 static void
 copy_upper(char dst[41], const char *src)
 {
@@ -241,6 +278,8 @@ take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
 	sum = s->summary;
 	status = s->status;
 	p->sig_time = (gint64)s->timestamp;
+	copy_algo(p->hash_algo, sizeof(p->hash_algo),
+	    gpgme_hash_algo_name(s->hash_algo));
 	if (s->fpr)
 		copy_upper(p->sig_fpr, s->fpr);
 	p->sig = classify(sum, status);
@@ -300,14 +339,20 @@ take_recipients(gpgme_ctx_t ctx, struct vdec_pgp *p, gpgme_error_t derr)
 		if (n++ >= 64)	/* gpg lists every PKESK: bound it */
 			break;
 		if (r->keyid) {
-			char	*k = vdec_clean(r->keyid, 40);
+			char	*k = g_ascii_strup(r->keyid, -1);
 
-			g_ptr_array_add(p->recipients, g_ascii_strup(k, -1));
-			g_free(k);
+			/* gpg names each one by 16 hex digits: anything
+			 * else is not shown or passed on. */
+			if (vdec_keyid_ok(k))
+				g_ptr_array_add(p->recipients, k);
+			else
+				g_free(k);
 		}
 		if (gpgme_err_code(r->status) != GPG_ERR_NO_SECKEY)
 			all_noseckey = 0;
 	}
+	/* "AES256.CFB": known once the session key was; "?.?" before. */
+	copy_algo(p->cipher_algo, sizeof(p->cipher_algo), dr->symkey_algo);
 	if (derr && n > 0 && all_noseckey) {
 		g_free(p->decrypt_error);
 		p->decrypt_error = g_strdup("no secret key for any recipient");

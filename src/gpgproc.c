@@ -368,6 +368,8 @@ serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
 	put_str(w, p.sig_fpr);
 	put_str(w, p.decrypt_error);
 	put_str(w, p.verify_error);
+	put_str(w, p.cipher_algo);
+	put_str(w, p.hash_algo);
 	put_u64(w, p.recipients != NULL ? p.recipients->len : 0);
 	for (i = 0; p.recipients != NULL && i < p.recipients->len; i++)
 		put_str(w, p.recipients->pdata[i]);
@@ -746,6 +748,18 @@ fpr_field(const char *s, char dst[41], int any_len)
 	return 0;
 }
 
+/* An algorithm name field of an answer: "" or a name as the decoder
+ * keeps one (vdec_algo_name_ok), never NULL: they are shown to the
+ * operator and decide what the desk refuses. */
+static int
+algo_field(const char *s, char *dst, size_t size)
+{
+	if (s == NULL || (s[0] != '\0' && !vdec_algo_name_ok(s, size)))
+		return -1;
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
 /* The answer to OP_DECRYPT into p (cleared again when malformed: the
  * helper handles hostile mail, so what it says is checked like input). */
 static int
@@ -777,12 +791,16 @@ read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
 		r->bad = 1;
 	p->decrypt_error = g_strdup(get_str(r));
 	p->verify_error = g_strdup(get_str(r));
+	if (algo_field(get_str(r), p->cipher_algo,
+	    sizeof(p->cipher_algo)) == -1 ||
+	    algo_field(get_str(r), p->hash_algo, sizeof(p->hash_algo)) == -1)
+		r->bad = 1;
 	nrec = get_u64(r);
 	if (nrec > 64)
 		r->bad = 1;
 	p->recipients = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; i < nrec && !r->bad; i++) {
-		if ((s = get_str(r)) == NULL || strlen(s) > 40)
+		if ((s = get_str(r)) == NULL || !vdec_keyid_ok(s))
 			r->bad = 1;
 		else
 			g_ptr_array_add(p->recipients, g_strdup(s));

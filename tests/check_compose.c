@@ -1300,8 +1300,11 @@ START_TEST(test_gpgproc)
 		g_string_append_printf(text, "line %u of the reply\n", i);
 	txt = tu_write(base, "big.txt", text->str, 0600);
 	enc = path("big.gpg");
+	/* Algorithms no default picks: they must cross the helper's
+	 * answer, not be guessed on this side. */
 	sh_ok("gpg --homedir '%s' --batch --yes --trust-model always -u %s "
-	    "-r %s --sign --encrypt -o '%s' '%s'", vendor_home, vendor_fpr,
+	    "-r %s --cipher-algo CAMELLIA256 --digest-algo SHA384 --sign "
+	    "--encrypt -o '%s' '%s' 2>/dev/null", vendor_home, vendor_fpr,
 	    desk_fpr, enc, txt);
 	decrypt_file(enc, 4 << 20, &p, &rc);
 	ck_assert_int_eq(rc, 0);
@@ -1311,6 +1314,8 @@ START_TEST(test_gpgproc)
 	ck_assert_int_eq(p.sig, VDEC_SIG_GOOD);
 	ck_assert_int_eq(g_ascii_strcasecmp(p.signer_fpr, vendor_fpr), 0);
 	ck_assert_uint_eq(p.recipients->len, 1);
+	ck_assert_str_eq(p.cipher_algo, "CAMELLIA256.CFB");
+	ck_assert_str_eq(p.hash_algo, "SHA384");
 	ck_assert_ptr_nonnull(p.plain);
 	got = spill_dup(p.plain, &got_len, NULL);
 	ck_assert_uint_eq(got_len, text->len);
@@ -1325,6 +1330,8 @@ START_TEST(test_gpgproc)
 	ck_assert_str_eq(q.sig_fpr, p.sig_fpr);
 	ck_assert_int_eq(q.sig_time, p.sig_time);
 	ck_assert_str_eq(q.recipients->pdata[0], p.recipients->pdata[0]);
+	ck_assert_str_eq(q.cipher_algo, p.cipher_algo);
+	ck_assert_str_eq(q.hash_algo, p.hash_algo);
 	ck_assert_uint_eq(spill_len(q.plain), spill_len(p.plain));
 	vdec_pgp_clear(&p);
 	vdec_pgp_clear(&q);
@@ -1559,6 +1566,108 @@ START_TEST(test_gpgproc_bad_answers)
 }
 END_TEST
 
+/* The helper's answer to a decryption, as gpgproc.c writes it: u64 in
+ * host order, strings with a flag byte (0: NULL) and their NUL. */
+static void
+ans_u64(GByteArray *b, uint64_t v)
+{
+	g_byte_array_append(b, (const guint8 *)&v, sizeof(v));
+}
+
+static void
+ans_str(GByteArray *b, const char *s)
+{
+	guint8 flag = s != NULL;
+
+	g_byte_array_append(b, &flag, 1);
+	if (s != NULL)
+		g_byte_array_append(b, (const guint8 *)s, strlen(s) + 1);
+}
+
+/* A decryption's answer whose algorithm names and recipient key id are
+ * given (no plaintext, no signature); the reader's verdict. */
+static int
+decrypt_answer(const char *cipher, const char *hash, const char *keyid)
+{
+	GByteArray *b = g_byte_array_new();
+	int rc;
+
+	ans_u64(b, 0);			/* vdec_pgp_decrypt's value */
+	ans_u64(b, 1);			/* decrypted */
+	ans_u64(b, 1);			/* n_sigs */
+	ans_u64(b, VDEC_SIG_GOOD);
+	ans_u64(b, 1796086800);		/* sig_time */
+	ans_u64(b, 0);			/* over_cap */
+	ans_u64(b, 0);			/* spill_failed */
+	ans_u64(b, UINT64_MAX);		/* no plaintext */
+	ans_str(b, "0123456789ABCDEF0123456789ABCDEF01234567");
+	ans_str(b, "0123456789ABCDEF0123456789ABCDEF01234567");
+	ans_str(b, NULL);		/* decrypt_error */
+	ans_str(b, NULL);		/* verify_error */
+	ans_str(b, cipher);
+	ans_str(b, hash);
+	ans_u64(b, keyid != NULL);
+	if (keyid != NULL)
+		ans_str(b, keyid);
+	rc = gpgproc_parse_answer(b->data, b->len);
+	g_byte_array_unref(b);
+	return rc;
+}
+
+/* What the daemon shows and judges by comes from the process that reads
+ * hostile mail: names are upper-case letters, digits and dots that fit,
+ * key ids hex. */
+START_TEST(test_gpgproc_answer_fields)
+{
+	static const struct {
+		const char *cipher, *hash, *keyid;
+		int rc;
+	} c[] = {
+		{ "AES256.CFB", "SHA256", "0123456789ABCDEF", 0 },
+		{ "", "", NULL, 0 },
+		{ "CAMELLIA256.OCB", "RIPEMD160", "0123456789ABCDEF", 0 },
+		/* 23 characters fit, 24 do not. */
+		{ "ABCDEFGHIJKLMNOPQRSTUVW", "SHA256", NULL, 0 },
+		{ "ABCDEFGHIJKLMNOPQRSTUVWX", "SHA256", NULL, -1 },
+		{ "AES256.CFB", "ABCDEFGHIJKLMNO", NULL, 0 },
+		{ "AES256.CFB", "ABCDEFGHIJKLMNOP", NULL, -1 },
+		{ "aes256.cfb", "SHA256", NULL, -1 },
+		{ "AES256\n.CFB", "SHA256", NULL, -1 },
+		{ "AES256.CFB", "SHA 256", NULL, -1 },
+		{ "?.?", "SHA256", NULL, -1 },
+		{ NULL, "SHA256", NULL, -1 },
+		{ "AES256.CFB", NULL, NULL, -1 },
+		{ "AES256.CFB", "SHA256", "0123456789abcdef", -1 },
+		{ "AES256.CFB", "SHA256", "0123 456789ABCDEF", -1 },
+		{ "AES256.CFB", "SHA256", "", -1 },
+		{ "AES256.CFB", "SHA256",
+		    "0123456789ABCDEF0123456789ABCDEF012345678", -1 },
+	};
+
+	static const char *const corpus[] = { "good", "nosig", "failed",
+	    "overcap", "spill" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(c); i++)
+		ck_assert_msg(decrypt_answer(c[i].cipher, c[i].hash,
+		    c[i].keyid) == c[i].rc, "case %zu", i);
+	/* The fuzz target's seeds are well-formed answers of this
+	 * protocol: fuzzing starts inside it. */
+	for (i = 0; i < G_N_ELEMENTS(corpus); i++) {
+		char *f = g_build_filename(getenv("top_srcdir") ?
+		    getenv("top_srcdir") : ".", "tests", "fuzz", "corpus",
+		    "gpgproc", corpus[i], NULL), *data = NULL;
+		gsize len;
+
+		ck_assert_msg(g_file_get_contents(f, &data, &len, NULL), "%s",
+		    f);
+		ck_assert_msg(gpgproc_parse_answer(data, len) == 0, "%s", f);
+		g_free(data);
+		g_free(f);
+	}
+}
+END_TEST
+
 Suite *
 make_compose_suite(void)
 {
@@ -1579,6 +1688,7 @@ make_compose_suite(void)
 	tcase_add_test(tc, test_signed_clear);
 	tcase_add_test(tc, test_gpgproc);
 	tcase_add_test(tc, test_gpgproc_bad_answers);
+	tcase_add_test(tc, test_gpgproc_answer_fields);
 	tcase_add_test(tc, test_gpgproc_restart);
 	tcase_add_test(tc, test_bench);
 	suite_add_tcase(s, tc);

@@ -73,6 +73,16 @@ START_TEST(test_minimal_defaults)
 	ck_assert_ptr_null(c->smtp.user);
 	ck_assert_ptr_nonnull(c->coordinators);
 	ck_assert_ptr_null(c->coordinators[0]);
+	/* [policy]: the 64-bit block ciphers, IDEA, SHA1 and RIPEMD160. */
+	{
+		char *ciphers = g_strjoinv(";", c->refuse_ciphers);
+		char *hashes = g_strjoinv(";", c->refuse_hashes);
+
+		ck_assert_str_eq(ciphers, "3DES;CAST5;BLOWFISH;IDEA");
+		ck_assert_str_eq(hashes, "SHA1;RIPEMD160");
+		g_free(ciphers);
+		g_free(hashes);
+	}
 	vconf_free(&c);
 	ck_assert_ptr_null(c);
 }
@@ -101,6 +111,35 @@ START_TEST(test_inline_comments_and_lists)
 	    "FEDCBA9876543210FEDCBA9876543210FEDCBA98");
 	ck_assert_ptr_null(c->coordinators[2]);
 	ck_assert_int_eq(c->smtp.tls, VCONF_TLS_TLS);
+	vconf_free(&c);
+}
+END_TEST
+
+/* [policy]: names in any case, with aliases, each once; empty refuses
+ * nothing. */
+START_TEST(test_policy_lists)
+{
+	struct vconf *c = NULL;
+	char *e = load("[general]\naddress = d@cert.example\n[policy]\n"
+	    "refuse_ciphers = cast5; aes128 ;; Cast-5\n"
+	    "refuse_hashes =  # none\n", &c);
+
+	ck_assert_msg(e == NULL, "%s", e);
+	ck_assert_str_eq(c->refuse_ciphers[0], "CAST5");
+	ck_assert_str_eq(c->refuse_ciphers[1], "AES");
+	ck_assert_ptr_null(c->refuse_ciphers[2]);
+	ck_assert_ptr_nonnull(c->refuse_hashes);
+	ck_assert_ptr_null(c->refuse_hashes[0]);
+	vconf_free(&c);
+	e = load("[general]\naddress = d@cert.example\n[policy]\n"
+	    "refuse_hashes = rmd160;SHA-1;sha224\n", &c);
+	ck_assert_msg(e == NULL, "%s", e);
+	ck_assert_str_eq(c->refuse_hashes[0], "RIPEMD160");
+	ck_assert_str_eq(c->refuse_hashes[1], "SHA1");
+	ck_assert_str_eq(c->refuse_hashes[2], "SHA224");
+	ck_assert_ptr_null(c->refuse_hashes[3]);
+	/* Absent: the default. */
+	ck_assert_str_eq(c->refuse_ciphers[0], "3DES");
 	vconf_free(&c);
 }
 END_TEST
@@ -167,6 +206,16 @@ static const struct {
 	    "v.conf:2: fingerprints: '12' is not a full" },
 	{ "[general]\naddress = a@b.example\ngnupghome = /etc/passwd\n",
 	    "/etc/passwd is not a directory" },
+	{ "[general]\naddress = a@b.example\n[policy]\n"
+	    "refuse_ciphers = CAST5;ROT13\n", "v.conf:4: refuse_ciphers: "
+	    "unknown cipher 'ROT13' (known: IDEA, 3DES," },
+	/* A hash is not a cipher, nor the other way round. */
+	{ "[general]\naddress = a@b.example\n[policy]\n"
+	    "refuse_ciphers = SHA1\n", "v.conf:4: refuse_ciphers: unknown "
+	    "cipher 'SHA1'" },
+	{ "[general]\naddress = a@b.example\n[policy]\nrefuse_ciphers =\n"
+	    "refuse_hashes = SHA-1; AES\n", "v.conf:5: refuse_hashes: unknown "
+	    "hash 'AES' (known: MD5, SHA1," },
 };
 
 START_TEST(test_bad)
@@ -393,6 +442,7 @@ make_config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_minimal_defaults);
 	tcase_add_test(tc, test_inline_comments_and_lists);
+	tcase_add_test(tc, test_policy_lists);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_all_errors_at_once);
 	tcase_add_test(tc, test_secret_file);

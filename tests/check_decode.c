@@ -18,6 +18,7 @@
 
 #include "../src/decode_p.h"
 #include "vulture/decode.h"
+#include "vulture/policy.h"
 
 #ifndef MKFIXTURES
 #define MKFIXTURES "tests/mkfixtures.sh"
@@ -443,6 +444,103 @@ START_TEST(test_decrypt_errors)
 	/* The key id of the encryption subkey, not of the primary. */
 	ck_assert_str_eq(g_ptr_array_index(r->recipients, 0),
 	    env("OTHER_ENC_KEYID"));
+	vdec_result_free(&r);
+}
+END_TEST
+
+/* What gpg used, as the decoder reports it, and what the default policy
+ * says of it.  cipher NULL: anything but "" (gpg's default, which may
+ * change); hash likewise. */
+struct algo_case {
+	const char	*file;
+	const char	*cipher, *hash;
+	int		 any_cipher, any_hash;
+	unsigned	 n_recipients;
+	int		 refuse_cipher, refuse_hash;
+};
+
+static const struct algo_case algo_cases[] = {
+	{ "algo_cast5.eml", "CAST5.CFB", "SHA1", 0, 0, 2, 1, 1 },
+	/* The signature inside does not wipe the cipher outside. */
+	{ "algo_nested.eml", "BLOWFISH.CFB", "RIPEMD160", 0, 0, 1, 1, 1 },
+	{ "algo_inline.eml", "3DES.CFB", "SHA512", 0, 0, 1, 1, 0 },
+	{ "algo_signed_sha1.eml", "", "SHA1", 0, 0, 0, 0, 1 },
+	/* gpg's defaults pass. */
+	{ "combined.eml", NULL, NULL, 1, 1, 1, 0, 0 },
+	{ "nested.eml", NULL, NULL, 1, 1, 1, 0, 0 },
+	{ "inline.eml", NULL, NULL, 1, 1, 1, 0, 0 },
+	{ "signed.eml", "", NULL, 0, 1, 0, 0, 0 },
+	{ "clearsigned.eml", "", NULL, 0, 1, 0, 0, 0 },
+	{ "enc_unsigned.eml", NULL, "", 1, 0, 1, 0, 0 },
+	{ "plain.eml", "", "", 0, 0, 0, 0, 0 },
+	/* Not decrypted: the cipher is not known, the recipient is. */
+	{ "other_key.eml", "", "", 0, 0, 1, 0, 0 },
+};
+
+START_TEST(test_algorithms)
+{
+	const struct algo_case	*x = &algo_cases[_i];
+	struct vdec_result	*r = NULL;
+	const char		*error = NULL;
+	char			*dflt_c[] = { "3DES", "CAST5", "BLOWFISH",
+				    "IDEA", NULL };
+	char			*dflt_h[] = { "SHA1", "RIPEMD160", NULL };
+	char			*none[] = { NULL };
+	struct vconf		 conf;
+	char			*why, *sum;
+	guint			 i;
+
+	ck_assert_msg(decode_file(x->file, NULL, &r, &error) == 0, "%s: %s",
+	    x->file, error);
+	if (x->any_cipher)
+		ck_assert_msg(r->cipher_algo[0] != '\0', "%s: no cipher",
+		    x->file);
+	else
+		ck_assert_msg(strcmp(r->cipher_algo, x->cipher) == 0,
+		    "%s: cipher \"%s\"", x->file, r->cipher_algo);
+	if (x->any_hash)
+		ck_assert_msg(r->hash_algo[0] != '\0', "%s: no hash",
+		    x->file);
+	else
+		ck_assert_msg(strcmp(r->hash_algo, x->hash) == 0,
+		    "%s: hash \"%s\"", x->file, r->hash_algo);
+	ck_assert_msg(r->recipients->len == x->n_recipients,
+	    "%s: %u recipients", x->file, r->recipients->len);
+	for (i = 0; i < r->recipients->len; i++)
+		ck_assert_msg(strlen(r->recipients->pdata[i]) == 16 &&
+		    vdec_keyid_ok(r->recipients->pdata[i]), "%s: \"%s\"",
+		    x->file, (char *)r->recipients->pdata[i]);
+	if (x->n_recipients == 2) {
+		ck_assert(strcmp(r->recipients->pdata[0],
+		    env("OTHER_ENC_KEYID")) == 0 ||
+		    strcmp(r->recipients->pdata[1],
+		    env("OTHER_ENC_KEYID")) == 0);
+		sum = policy_summary(r);
+		ck_assert_ptr_nonnull(strstr(sum, env("OTHER_ENC_KEYID")));
+		g_free(sum);
+	}
+
+	memset(&conf, 0, sizeof(conf));
+	conf.refuse_ciphers = dflt_c;
+	conf.refuse_hashes = dflt_h;
+	why = policy_refusal(&conf, r);
+	if (x->refuse_cipher || x->refuse_hash) {
+		char	*c = g_strndup(r->cipher_algo,
+		    strcspn(r->cipher_algo, "."));
+
+		ck_assert_msg(why != NULL, "%s: accepted", x->file);
+		ck_assert_msg((*c && strstr(why, c) != NULL) ==
+		    x->refuse_cipher, "%s: %s", x->file, why);
+		ck_assert_msg((r->hash_algo[0] && strstr(why, r->hash_algo) !=
+		    NULL) == x->refuse_hash, "%s: %s", x->file, why);
+		g_free(c);
+	} else
+		ck_assert_msg(why == NULL, "%s: %s", x->file, why);
+	g_free(why);
+	/* An empty list accepts all. */
+	conf.refuse_ciphers = none;
+	conf.refuse_hashes = none;
+	ck_assert_ptr_null(policy_refusal(&conf, r));
 	vdec_result_free(&r);
 }
 END_TEST
@@ -887,6 +985,8 @@ make_decode_suite(void)
 	tcase_add_test(tc, test_headers);
 	tcase_add_test(tc, test_signed_hash);
 	tcase_add_test(tc, test_decrypt_errors);
+	tcase_add_loop_test(tc, test_algorithms, 0,
+	    G_N_ELEMENTS(algo_cases));
 	tcase_add_test(tc, test_clear_text);
 	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(limit_cases));
 	tcase_add_test(tc, test_ctx_reuse);

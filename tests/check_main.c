@@ -29,6 +29,7 @@ main(int argc, char **argv)
 	sr = srunner_create(make_ids_suite());
 
 	srunner_add_suite(sr, make_config_suite());
+	srunner_add_suite(sr, make_policy_suite());
 	srunner_add_suite(sr, make_store_suite());
 	srunner_add_suite(sr, make_keys_suite());
 	srunner_add_suite(sr, make_form_suite());

@@ -156,7 +156,7 @@ HELPERS=$(pgrep -P "$VULTURED_PID" -x vultured-gpg)
 [ "$(echo $HELPERS | wc -w)" = 2 ] && ok || bad "gpg helpers: '$HELPERS'"
 # They are vultured run anew, not forks: none of the daemon's memory.
 for h in $HELPERS; do
-	tr '\0' ' ' < /proc/$h/cmdline | grep -q -- '--gpg-helper 1 ' && ok || bad "helper $h: $(tr '\0' ' ' < /proc/$h/cmdline)"
+	tr '\0' ' ' < /proc/$h/cmdline | grep -q -- '--gpg-helper 2 ' && ok || bad "helper $h: $(tr '\0' ' ' < /proc/$h/cmdline)"
 done
 kill -9 $HELPERS 2>/dev/null
 reply r8 not-affected-investigating

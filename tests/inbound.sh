@@ -240,6 +240,26 @@ assert d['signature'] == 'good' and d['decision'] == 'quarantine' and d['kind'] 
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events")" = "$before" ] && ok || bad "inspect changed the store"
 expect 1 'not a mail message' -- vctl inspect "$T/junk.bin"
 expect 64 'inspect: FILE' -- vctl inspect
+# inspect shows the cipher, the hash and every key a reply was encrypted
+# to, the desk's and anyone else's.
+gpg --homedir "$T/keys/acme" --batch --import "$T/keys/globex.asc" 2>/dev/null
+reply acme "$ACME" combined alg1 --recipient "$GLOBEX" --subject "Re: [$ID]" --body "Status: affected" --gpg-arg=--cipher-algo=CAST5 --gpg-arg=--digest-algo=SHA1
+enc_keyid() { gpg --homedir "$1" --with-colons --list-keys "$2" 2>/dev/null | awk -F: '/^sub/ && $12 ~ /e/ { print $5; exit }'; }
+vctl inspect "$T/alg1.eml" > "$T/alg1.out"
+grep -q '^cipher: *CAST5\.CFB$' "$T/alg1.out" && ok || bad "inspect cipher: $(cat "$T/alg1.out")"
+grep -q '^hash: *SHA1$' "$T/alg1.out" && ok || bad "inspect hash: $(cat "$T/alg1.out")"
+grep -q "^recipient: *$(enc_keyid "$T/gnupg" "$DESK")\$" "$T/alg1.out" && ok || bad "inspect: the desk's key id missing"
+grep -q "^recipient: *$(enc_keyid "$T/keys/globex" "$GLOBEX")\$" "$T/alg1.out" && ok || bad "inspect: globex's key id missing"
+vctl --json inspect "$T/alg1.eml" | /usr/bin/python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d['cipher'] == 'CAST5.CFB' and d['hash'] == 'SHA1', d
+assert sorted(d['recipients']) == sorted(sys.argv[1:]), d['recipients']" \
+    "$(enc_keyid "$T/gnupg" "$DESK")" "$(enc_keyid "$T/keys/globex" "$GLOBEX")" && ok || bad "inspect --json algorithms"
+vctl --json inspect "$T/r5.eml" | /usr/bin/python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d['cipher'] is None and len(d['recipients']) == 0 and d['hash'], d" && ok || bad "inspect --json of a clearsigned reply"
 expect 0 'unknown-key' -- vctl quarantine list
 vctl --json quarantine list | /usr/bin/python3 -c "
 import json, sys

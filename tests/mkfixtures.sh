@@ -112,13 +112,16 @@ wrap_encrypted() {
 	printf '\n--=-enc-1--\n'
 }
 
-# signed_entity INNERFILE SIGNER OUT: multipart/signed entity (with its
-# Content-Type header), detached signature over the CRLF form.
+# signed_entity INNERFILE SIGNER OUT [DIGEST]: multipart/signed entity
+# (with its Content-Type header), detached signature over the CRLF form,
+# made with gpg's choice of hash or DIGEST.
 signed_entity() {
 	perl -0777 -pe 's/\r?\n/\r\n/g' "$1" >"$T/crlf"
-	gs -u "$2" --armor --detach-sign -o "$T/sig.asc" "$T/crlf"
+	micalg=$(printf '%s' "${4:-SHA256}" | tr 'A-Z' 'a-z')
+	gs -u "$2" ${4:+--digest-algo "$4"} --armor --detach-sign \
+	    -o "$T/sig.asc" "$T/crlf"
 	{
-		printf 'Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="=-sig-1"\n\n'
+		printf 'Content-Type: multipart/signed; micalg=pgp-%s; protocol="application/pgp-signature"; boundary="=-sig-1"\n\n' "$micalg"
 		printf 'This is an OpenPGP/MIME signed message (RFC 4880 and 3156)\n'
 		printf -- '--=-sig-1\n'
 		cat "$1"
@@ -324,6 +327,31 @@ X-Vulture-Loop: vultures@cert.example
 Content-Type: text/plain; charset=us-ascii"
   printf '\nCase: JVNVU#12345678\nThe details are public now.\n'; } \
     >"$DIR/plain.eml"
+
+# 10. Old algorithms, forced the way a vendor's gpg.conf would (gpg 2.2
+# warns that the recipient's preferences are overridden, and does it).
+# CAST5 and SHA1, to the desk and another key.
+gs -u "$VENDOR_FPR" -r "$DESK_FPR" -r "$OTHER_FPR" --cipher-algo CAST5 \
+    --digest-algo SHA1 --armor --sign --encrypt -o "$T/a1.asc" \
+    "$T/inner_text"
+{ headers "cast5" "algo-cast5@acme.example"; wrap_encrypted "$T/a1.asc"; } \
+    >"$DIR/algo_cast5.eml"
+# Nested: BLOWFISH outside, a RIPEMD160 signature inside.
+signed_entity "$T/inner_text" "$VENDOR_FPR" "$T/a2_inner" RIPEMD160
+gs -r "$DESK_FPR" --cipher-algo BLOWFISH --armor --encrypt -o "$T/a2.asc" \
+    "$T/a2_inner"
+{ headers "blowfish" "algo-blowfish@acme.example"
+  wrap_encrypted "$T/a2.asc"; } >"$DIR/algo_nested.eml"
+# Inline: 3DES with a SHA512 signature.
+gs -u "$VENDOR_FPR" -r "$DESK_FPR" --cipher-algo 3DES --digest-algo SHA512 \
+    --armor --sign --encrypt -o "$T/a3.asc" "$T/inline.txt"
+{ headers "3des" "algo-3des@acme.example" \
+    "Content-Type: text/plain; charset=utf-8"
+  printf '\n'; cat "$T/a3.asc"; } >"$DIR/algo_inline.eml"
+# Signed only, SHA1.
+signed_entity "$T/inner_text" "$VENDOR_FPR" "$T/a4_body" SHA1
+{ headers "sha1" "algo-sha1@acme.example"; cat "$T/a4_body"; } \
+    >"$DIR/algo_signed_sha1.eml"
 
 # Negatives.
 gs -r "$DESK_FPR" --armor --encrypt -o "$T/u.asc" "$T/inner_text"

@@ -79,6 +79,11 @@ struct vconf {
 	int64_t max_clock_skew;		/* seconds a signature may be ahead */
 	char **coordinators;		/* owned, NULL-terminated, 40 hex */
 	enum vconf_deliver deliver_mode;
+	/* [policy]: names as policy_cipher_name() and policy_hash_name()
+	 * give them; owned, NULL-terminated, never NULL (empty: nothing
+	 * refused). */
+	char **refuse_ciphers;
+	char **refuse_hashes;
 	struct vconf_imap imap;
 	struct vconf_smtp smtp;
 };

@@ -26,6 +26,11 @@
 #define VDEC_MAX_HEADER_BYTES	(256u * 1024)	/* header block per entity */
 #define VDEC_MAX_TEXT		(4u * 1024 * 1024)	/* UTF-8 body text */
 
+/* Sizes of the algorithm names of struct vdec_result, NUL included.  A
+ * name is upper-case letters, digits and dots only. */
+#define VDEC_CIPHER_LEN	24u
+#define VDEC_HASH_LEN	16u
+
 /* At most this many References entries are kept (the oldest are dropped). */
 #define VDEC_MAX_REFERENCES	64u
 
@@ -91,8 +96,17 @@ struct vdec_result {
 	int		 encrypted;	/* an encrypted part was found */
 	int		 decrypted;	/* and decrypting it succeeded */
 	char		*decrypt_error;	/* owned; NULL unless it failed */
-	GPtrArray	*recipients;	/* owned; char *, 16 hex key ids the
-					   message was encrypted to */
+	GPtrArray	*recipients;	/* owned; char *, the key ids (16
+					   upper-case hex digits, at most
+					   40) of every public-key session
+					   key packet of the message, in
+					   its order, at most 64 */
+	char		 cipher_algo[VDEC_CIPHER_LEN];	/* symmetric cipher
+					   and mode as GPGME names them
+					   ("AES256.CFB", "CAST5.CFB",
+					   "AES256.OCB"); "" when nothing
+					   was decrypted or gpg did not
+					   say */
 
 	/* First signature; n_sigs counts all of them.  It covers text and
 	 * the attachments marked is_protected, nothing else. */
@@ -107,6 +121,11 @@ struct vdec_result {
 	gint64		 sig_time;	/* signature creation, Unix time; 0 */
 	char		 signed_hash[65];	/* SHA-256 hex of the signed
 						   data; "" without signature */
+	char		 hash_algo[VDEC_HASH_LEN];	/* hash algorithm of
+					   the first signature as GPGME
+					   names it ("SHA256", "SHA1",
+					   "RIPEMD160"); "" without
+					   signature or when unknown */
 
 	/* Outer header fields, UTF-8, unfolded; NULL when absent.  All
 	 * owned. */

@@ -41,7 +41,7 @@ struct vdec_pgp;
  * password, the database's pages) is in the process that reads hostile
  * mail. The protocol version must match. */
 #define GPGPROC_HELPER_FLAG	"--gpg-helper"
-#define GPGPROC_PROTOCOL	"1"
+#define GPGPROC_PROTOCOL	"2"
 
 /* Starts a helper (posix_spawn: safe from any thread) running program
  * for GNUPGHOME gnupghome, logging to stderr or syslog; name is for logs.

@@ -64,7 +64,7 @@ srcs() {
 	form) echo form textin ;;
 	cmd) echo cmd textin ;;
 	tmpl) echo tmpl ;;
-	config) echo config ids tlscheck log ;;
+	config) echo config policy ids tlscheck log ;;
 	# decode_pgp hands decryption to the gpg helper when a thread has
 	# one (gpgproc): linked in, never started here.
 	decode|decode_fast|gpgproc) echo decode decode_mime decode_pgp spill gpgproc compose keys log ;;
