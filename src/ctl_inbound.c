@@ -418,7 +418,7 @@ print_decision(struct ctl *c, GMimeStream *raw)
 		inspect_json(o, r, d);
 	else
 		inspect_text(o, r, d, c->conf->tz);
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	vdec_result_free(&r);
 	inbound_decision_free(&d);
@@ -502,7 +502,7 @@ quarantine_list(struct ctl *c)
 		jw_arr_end(&w);
 		g_string_append_c(o, '\n');
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	return 0;
 }
@@ -595,7 +595,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 		(void)wake_daemon(c->conf, NULL);
 		return ctl_store_fail(rc, err);
 	}
-	printf("message %lld: %s (%s): %s\n", (long long)row,
+	ctl_printf("message %lld: %s (%s): %s\n", (long long)row,
 	    inbound_action_name(d->action), d->kind, d->reason);
 	inbound_decision_free(&d);
 	return 0;
