@@ -113,27 +113,22 @@ read_attachments(GPtrArray *files, GPtrArray **list_r)
 	for (i = 0; i < files->len; i++) {
 		const char *path = files->pdata[i];
 		struct outbound_attachment *a;
-		char *data;
+		char *data, *name;
 		size_t len;
 		int rc;
 
-		if ((rc = ctl_read_input(path, CASE_MAX_ATTACHMENT, &data,
-		    &len)) != 0) {
+		name = g_path_get_basename(strcmp(path, "-") == 0 ?
+		    "stdin.bin" : path);
+		/* The name travels in mail and into the case record. */
+		if ((rc = ctl_check_line("case", "--attach file name",
+		    name)) != 0 || (rc = ctl_read_input(path,
+		    CASE_MAX_ATTACHMENT, &data, &len)) != 0) {
+			g_free(name);
 			g_ptr_array_unref(l);
 			return rc;
 		}
 		a = g_new0(struct outbound_attachment, 1);
-		a->filename = g_path_get_basename(strcmp(path, "-") == 0 ?
-		    "stdin.bin" : path);
-		/* The name travels in mail and into the case record. */
-		if ((rc = ctl_check_line("--attach", "the file name",
-		    a->filename)) != 0) {
-			g_free(data);
-			g_free(a->filename);
-			g_free(a);
-			g_ptr_array_unref(l);
-			return rc;
-		}
+		a->filename = name;
 		a->content_type = g_strdup(guess_type(a->filename));
 		a->data = g_bytes_new_take(data, len);
 		g_ptr_array_add(l, a);

@@ -348,6 +348,9 @@ inspect_text(GString *o, const struct vdec_result *r,
 		g_free(t);
 		g_string_append_printf(o, "message-id:  %s\n",
 		    r->message_id ? r->message_id : "(none)");
+		if (r->from != NULL)
+			g_string_append_printf(o, "from:        %s\n",
+			    r->from);
 		if (r->in_reply_to != NULL)
 			g_string_append_printf(o, "in-reply-to: %s\n",
 			    r->in_reply_to);
