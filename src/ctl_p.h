@@ -46,13 +46,14 @@ int ctl_store_fail(int rc, char *msg);
 void ctl_print(FILE *f, const char *s);
 void ctl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A one-line text argument (title, name, reason, comment...): 0, or the
- * refusal printed ("CMD: control character U+001B in WHAT at character
- * 3") and EX_USAGE, for what the mail command grammar refuses too
- * (textin_find_control(); CR and LF included). s may be NULL. */
+ * refusal printed ("CMD: WHAT: control character U+001B at character 3")
+ * and EX_USAGE, for what the mail command grammar refuses too
+ * (textin_find_control(); CR and LF included) and for bad UTF-8. s may
+ * be NULL. */
 int ctl_check_line(const char *cmd, const char *what, const char *s);
 /* The same for a multi-line text read from a file (NUL-terminated,
- * UTF-8 checked): CRLF becomes LF in place, tab and LF stay, the rest is
- * refused with its line and character. */
+ * UTF-8 checked) by textin_check_text(): CRLF becomes LF in place, tab
+ * and LF stay, the rest is refused with its line and character. */
 int ctl_check_text(const char *cmd, const char *what, char *text);
 /* "vulturectl:USER", newly allocated. */
 char *ctl_actor(void);

@@ -126,3 +126,28 @@ textin_escape(GString *out, const char *s, gssize len, const char *allow)
 			g_string_append_printf(out, "\\u%04x", (unsigned)u);
 	}
 }
+
+int
+textin_check_text(char *text, char **error_r)
+{
+	const char *p, *bol;
+	char *w, cp[12];
+	size_t line = 1, pos;
+
+	/* A file written on any system: CRLF is one newline, as in mail. */
+	for (p = w = text; *p != '\0'; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			*w++ = *p;
+	*w = '\0';
+	if ((p = textin_find_control(text, w, "\t\n")) == NULL)
+		return 0;
+	for (bol = w = text; w < p; w++)
+		if (*w == '\n') {
+			line++;
+			bol = w + 1;
+		}
+	textin_describe(bol, p, cp, &pos);
+	*error_r = g_strdup_printf("control character %s at line %zu, "
+	    "character %zu", cp, line, pos);
+	return -1;
+}

@@ -149,22 +149,14 @@ ctl_printf(const char *fmt, ...)
 
 /* The refusal of a text argument: EX_USAGE like any bad argument. */
 static int
-ctl_bad_text(const char *cmd, const char *what, const char *text,
-    const char *p, size_t line)
+ctl_bad_text(const char *cmd, const char *what, const char *problem,
+    int one_line)
 {
-	char cp[12], at[48], *msg;
-	size_t pos;
+	char *msg = g_strdup_printf("vulturectl: %s: %s: %s (control "
+	    "characters, direction controls and zero-width spaces are "
+	    "refused%s)\n", cmd, what, problem, one_line ?
+	    "; one line only" : "");
 
-	textin_describe(text, p, cp, &pos);
-	if (line > 0)
-		g_snprintf(at, sizeof(at), "line %zu, character %zu", line,
-		    pos);
-	else
-		g_snprintf(at, sizeof(at), "character %zu", pos);
-	msg = g_strdup_printf("vulturectl: %s: control character %s in %s "
-	    "at %s (control characters, direction controls and zero-width "
-	    "spaces are refused%s)\n", cmd, cp, what, at,
-	    line == 0 ? "; one line only" : "");
 	ctl_print(stderr, msg);
 	g_free(msg);
 	return delivering ? EX_TEMPFAIL : EX_USAGE;
@@ -174,34 +166,35 @@ int
 ctl_check_line(const char *cmd, const char *what, const char *s)
 {
 	const char *p;
+	char cp[12], *problem;
+	size_t pos;
+	int rc;
 
-	if (s == NULL || !g_utf8_validate(s, -1, NULL))
-		return 0;	/* the store refuses what is not UTF-8 */
+	if (s == NULL)
+		return 0;
+	if (!g_utf8_validate(s, -1, NULL))
+		return ctl_bad_text(cmd, what, "invalid UTF-8", 1);
 	if ((p = textin_find_control(s, s + strlen(s), "")) == NULL)
 		return 0;
-	return ctl_bad_text(cmd, what, s, p, 0);
+	textin_describe(s, p, cp, &pos);
+	problem = g_strdup_printf("control character %s at character %zu",
+	    cp, pos);
+	rc = ctl_bad_text(cmd, what, problem, 1);
+	g_free(problem);
+	return rc;
 }
 
 int
 ctl_check_text(const char *cmd, const char *what, char *text)
 {
-	const char *p, *bol;
-	char *w;
-	size_t line = 1;
+	char *problem = NULL;
+	int rc;
 
-	/* A file written on any system: CRLF is one newline, as in mail. */
-	for (p = w = text; *p != '\0'; p++)
-		if (!(p[0] == '\r' && p[1] == '\n'))
-			*w++ = *p;
-	*w = '\0';
-	if ((p = textin_find_control(text, w, "\t\n")) == NULL)
+	if (textin_check_text(text, &problem) == 0)
 		return 0;
-	for (bol = w = text; w < p; w++)
-		if (*w == '\n') {
-			line++;
-			bol = w + 1;
-		}
-	return ctl_bad_text(cmd, what, bol, p, line);
+	rc = ctl_bad_text(cmd, what, problem, 0);
+	g_free(problem);
+	return rc;
 }
 
 char *

@@ -236,26 +236,26 @@ expect 64 'case list takes no arguments' -- vctl case list extra
 # and where the character is.
 ESC=$(printf '\033')
 RLO=$(printf '\342\200\256')
-expect 64 'case open: control character U\+001B in TITLE at character 1' -- vctl case open "${ESC}[2JTitle"
-expect 64 'U\+202E in TITLE at character 4' -- vctl case open "abc${RLO}fdp.exe"
-expect 64 'U\+000A in TITLE at character 2.*one line' -- vctl case open "a
+expect 64 'case open: TITLE: control character U\+001B at character 1' -- vctl case open "${ESC}[2JTitle"
+expect 64 'TITLE: control character U\+202E at character 4' -- vctl case open "abc${RLO}fdp.exe"
+expect 64 'TITLE: control character U\+000A at character 2.*one line' -- vctl case open "a
 b"
-expect 64 'U\+009B in --reporter at character 1' -- vctl case open "T" --reporter "$(printf '\302\233')2J"
-expect 64 'vendor add: control character U\+200B in NAME' -- vctl vendor add hooli "Hoo$(printf '\342\200\213')li" general x@hooli.example
-expect 64 'vendor contact: control character U\+0007 in --name' -- vctl vendor contact acme x2@acme.example --name "$(printf 'a\007')"
-expect 64 'case date: control character U\+001B in reason' -- vctl case date "$ID" 2099-03-01 reason "${ESC}]0;x"
+expect 64 '--reporter: control character U\+009B at character 1' -- vctl case open "T" --reporter "$(printf '\302\233')2J"
+expect 64 'vendor add: NAME: control character U\+200B at character 4' -- vctl vendor add hooli "Hoo$(printf '\342\200\213')li" general x@hooli.example
+expect 64 'vendor contact: --name: control character U\+0007' -- vctl vendor contact acme x2@acme.example --name "$(printf 'a\007')"
+expect 64 'case date: reason: control character U\+001B' -- vctl case date "$ID" 2099-03-01 reason "${ESC}]0;x"
 expect 64 'control character in argument 4 \(U\+2066 at character 2\)' -- vctl case leak "$ID" "a$(printf '\342\201\246')b"
 printf 'line one\nline \033[31mtwo\n' > "$T/esc.txt"
-expect 64 'case summary: control character U\+001B in summary .*esc.txt at line 2, character 6' -- vctl case summary "$ID" "$T/esc.txt"
-expect 64 'case open: control character U\+202E in detail' -- sh -c "printf 'x\342\200\256y\n' | \"$VCTL_BIN\" case open T --detail -"
+expect 64 'case summary: summary .*esc.txt: control character U\+001B at line 2, character 6' -- vctl case summary "$ID" "$T/esc.txt"
+expect 64 'case open: detail -: control character U\+202E at line 1, character 2' -- sh -c "printf 'x\342\200\256y\n' | \"$VCTL_BIN\" case open T --detail -"
 # CRLF is one newline, as in a mail here-document; a lone CR is not.
 printf 'CRLF summary\r\nsecond line\r\n' > "$T/crlf.txt"
 expect 0 "$ID summary set" -- vctl case summary "$ID" "$T/crlf.txt"
 vctl --json case show "$ID" | python3 -c "import json,sys; assert json.load(sys.stdin)['summary']=='CRLF summary\nsecond line\n'" && ok || bad "CRLF summary kept its CRs"
 printf 'a\rb\n' > "$T/cr.txt"
-expect 64 'U\+000D in summary' -- vctl case summary "$ID" "$T/cr.txt"
+expect 64 'summary .*cr.txt: control character U\+000D at line 1, character 2' -- vctl case summary "$ID" "$T/cr.txt"
 : > "$T/x${ESC}y"
-expect 64 'case: control character U\+001B in --attach file name at character 2' -- vctl case detail "$ID" "$T/detail.txt" --attach "$T/x${ESC}y"
+expect 64 'case: --attach file name: control character U\+001B at character 2' -- vctl case detail "$ID" "$T/detail.txt" --attach "$T/x${ESC}y"
 
 # What is stored is printed escaped, whatever wrote it (an older version,
 # the daemon): no raw ESC, C1 or direction control reaches the terminal.

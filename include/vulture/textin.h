@@ -41,6 +41,13 @@ const char *textin_find_control(const char *s, const char *e,
 const char *textin_describe(const char *s, const char *p, char *buf,
     size_t *pos_r);
 
+/* A multi-line text (NUL-terminated UTF-8) as a here-document holds it:
+ * CRLF becomes LF in place; tab and LF stay; any other character that
+ * textin_find_control() names makes it -1, with *error_r (newly
+ * allocated) "control character U+001B at line 2, character 6".
+ * Else 0. */
+int textin_check_text(char *text, char **error_r);
+
 /* Appends len bytes of s (len -1: up to its NUL) to out for display: what
  * textin_find_control() refuses (with the same allow) and every byte of
  * invalid UTF-8 written as an escape, "\x1b" below U+0080 and for bad
