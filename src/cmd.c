@@ -192,21 +192,29 @@ cmd_rtrim(const char *s, const char *e)
 	}
 }
 
-/* The first control character (C0, DEL, C1) not in allow, or NULL. */
+/* The first character people's text may not carry (textin.h: C0, DEL,
+ * C1, direction controls, zero-width spaces) not in allow, or NULL. */
 static const char *
 cmd_find_ctl(const char *s, const char *e, const char *allow)
 {
-	for (; s < e; s++) {
-		unsigned char c = (unsigned char)*s;
+	return textin_find_control(s, e, allow);
+}
 
-		if ((c < 0x20 || c == 0x7f) &&
-		    (c == '\0' || strchr(allow, c) == NULL))
-			return s;
-		if (c == 0xc2 && s + 1 < e && (unsigned char)s[1] >= 0x80 &&
-		    (unsigned char)s[1] <= 0x9f)
-			return s;
-	}
-	return NULL;
+/* Like cmd_find_ctl(), and where it is for a message: " (U+001B at
+ * character 5)" in where (CMD_WHERE_MAX bytes). */
+#define CMD_WHERE_MAX	48
+static gboolean
+cmd_has_ctl(const char *s, const char *e, const char *allow, char *where)
+{
+	const char *p = cmd_find_ctl(s, e, allow);
+	char cp[12];
+	size_t pos;
+
+	if (p == NULL)
+		return FALSE;
+	textin_describe(s, p, cp, &pos);
+	g_snprintf(where, CMD_WHERE_MAX, " (%s at character %zu)", cp, pos);
+	return TRUE;
 }
 
 /* Reads the line at *p into [*s, *e) without LF or CRLF. */
@@ -655,6 +663,7 @@ cmd_take_text(struct cmd_ctx *c, const struct cmd_tok *t, const char *name,
     size_t max, gboolean multiline, char **dst)
 {
 	const char *s = t->s, *e = s + t->len, *p = s;
+	char where[CMD_WHERE_MAX];
 	size_t n;
 
 	while ((n = cmd_ws_len(p, e)) > 0 || (p < e && *p == '\n'))
@@ -665,8 +674,8 @@ cmd_take_text(struct cmd_ctx *c, const struct cmd_tok *t, const char *name,
 		cmd_error(c, "%s longer than %zu bytes", name, max);
 	else if (!multiline && memchr(s, '\n', t->len) != NULL)
 		cmd_error(c, "%s must be one line", name);
-	else if (cmd_find_ctl(s, e, multiline ? "\t\n" : "") != NULL)
-		cmd_error(c, "control character in %s", name);
+	else if (cmd_has_ctl(s, e, multiline ? "\t\n" : "", where))
+		cmd_error(c, "control character in %s%s", name, where);
 	else
 		cmd_set(dst, s);
 }
@@ -675,12 +684,14 @@ cmd_take_text(struct cmd_ctx *c, const struct cmd_tok *t, const char *name,
 static void
 cmd_take_file(struct cmd_ctx *c, const struct cmd_tok *t, char **dst)
 {
+	char where[CMD_WHERE_MAX];
+
 	if (t->len == 0)
 		cmd_error(c, "empty FILE");
 	else if (t->len > CMD_MAX_PATH)
 		cmd_error(c, "FILE longer than %d bytes", CMD_MAX_PATH);
-	else if (cmd_find_ctl(t->s, t->s + t->len, "") != NULL)
-		cmd_error(c, "control character in FILE");
+	else if (cmd_has_ctl(t->s, t->s + t->len, "", where))
+		cmd_error(c, "control character in FILE%s", where);
 	else
 		cmd_set(dst, t->s);
 }
@@ -1564,6 +1575,7 @@ cmd_read_heredoc(struct cmd_ctx *c, const char *word, gboolean skipping,
 	struct cmd_parser *pp = c->pp;
 	GString *body = g_string_new(NULL);
 	const char *s, *e, *t, *te;
+	char where[CMD_WHERE_MAX];
 	unsigned first = pp->lineno + 1;
 	gboolean over = FALSE, bad = FALSE;
 
@@ -1590,9 +1602,9 @@ cmd_read_heredoc(struct cmd_ctx *c, const char *word, gboolean skipping,
 			cmd_error(c, "here-document line %u longer than %d "
 			    "bytes", pp->lineno, CMD_MAX_LINE);
 			bad = TRUE;
-		} else if (cmd_find_ctl(s, e, "\t") != NULL) {
+		} else if (cmd_has_ctl(s, e, "\t", where)) {
 			cmd_error(c, "control character in here-document "
-			    "line %u", pp->lineno);
+			    "line %u%s", pp->lineno, where);
 			bad = TRUE;
 		}
 		if (over || body->len + (e - s) + 1 > CMD_MAX_HEREDOC) {
@@ -1681,7 +1693,7 @@ cmd_parse_line(struct cmd_parser *pp, const char *s, const char *e)
 {
 	struct cmd_tok toks[CMD_MAX_TOKENS];
 	struct cmd_ctx c;
-	char *word = NULL, *body;
+	char *word = NULL, *body, where[CMD_WHERE_MAX];
 	unsigned nlines, i;
 	int n;
 
@@ -1689,8 +1701,8 @@ cmd_parse_line(struct cmd_parser *pp, const char *s, const char *e)
 	c.pp = pp;
 	c.line = pp->lineno;
 	c.echo = g_strndup(s, e - s);
-	if (cmd_find_ctl(s, e, "\t") != NULL) {
-		cmd_error(&c, "control character in line");
+	if (cmd_has_ctl(s, e, "\t", where)) {
+		cmd_error(&c, "control character in line%s", where);
 		word = cmd_raw_marker(s, e);
 		if (word != NULL)
 			cmd_skip_heredoc(&c, word);
@@ -1864,6 +1876,7 @@ cmd_parse_argv(int argc, char **argv, cmd_case_id_fn *is_case_id,
 	struct cmd_parser pp;
 	struct cmd_ctx c;
 	const char *error = NULL;
+	char where[CMD_WHERE_MAX];
 	size_t total = 0, len;
 	int i;
 
@@ -1907,10 +1920,10 @@ cmd_parse_argv(int argc, char **argv, cmd_case_id_fn *is_case_id,
 			if (len > CMD_MAX_VALUE)
 				cmd_error(&c, "argument %d longer than %d "
 				    "bytes", i + 1, CMD_MAX_VALUE);
-			else if (cmd_find_ctl(argv[i], argv[i] + len,
-			    "\t\n") != NULL)
+			else if (cmd_has_ctl(argv[i], argv[i] + len,
+			    "\t\n", where))
 				cmd_error(&c, "control character in argument "
-				    "%d", i + 1);
+				    "%d%s", i + 1, where);
 			toks[i].s = g_strdup(argv[i]);
 			toks[i].len = len;
 		}

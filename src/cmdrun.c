@@ -7,6 +7,7 @@
 #include "vulture/decode.h"
 #include "vulture/ids.h"
 #include "vulture/ops.h"
+#include "vulture/textin.h"
 #include "vulture/vtime.h"
 
 /* A date without a time of day means this hour in the configured zone. */
@@ -49,22 +50,36 @@ is_key(const struct vdec_attachment *a)
 	return strcmp(a->content_type, "application/pgp-keys") == 0;
 }
 
-/* The text of an attachment named base ("summary", "detail"), or NULL. */
-static char *
-named_text(GPtrArray *atts, const char *base)
+/* The text of an attachment named base ("summary", "detail") in *text_r,
+ * or NULL. It is held to a here-document's rule (textin_check_text()):
+ * -1 with *error_r for a control character. */
+static int
+named_text(GPtrArray *atts, const char *base, char **text_r,
+    char **error_r)
 {
 	guint i;
+	char *why = NULL;
 
+	*text_r = NULL;
 	for (i = 0; atts != NULL && i < atts->len; i++) {
 		const struct vdec_attachment *a = atts->pdata[i];
 		gsize len;
 		const char *d = g_bytes_get_data(a->data, &len);
 
-		if (is_named(a, base) && g_utf8_validate(d, (gssize)len, NULL) &&
-		    memchr(d, '\0', len) == NULL)
-			return g_strndup(d, len);
+		if (!is_named(a, base) || !g_utf8_validate(d, (gssize)len,
+		    NULL) || memchr(d, '\0', len) != NULL)
+			continue;
+		*text_r = g_strndup(d, len);
+		if (textin_check_text(*text_r, &why) == -1) {
+			*error_r = g_strdup_printf("%s: %s", a->filename, why);
+			g_free(why);
+			g_free(*text_r);
+			*text_r = NULL;
+			return -1;
+		}
+		return 0;
 	}
-	return NULL;
+	return 0;
 }
 
 /* The attachments that join a case: all but keys and the named texts. */
@@ -149,11 +164,15 @@ run_one(const struct outbound *o, const struct cmd *c, GPtrArray *atts,
 		    CMD_VENDOR_APPROVE, now, res, error_r);
 		break;
 	case CMD_CASE_OPEN: {
-		char *summary = named_text(atts, "summary");
-		char *detail = named_text(atts, "detail");
-		GPtrArray *files = case_files(atts);
-		char *id = NULL;
+		char *summary = NULL, *detail = NULL, *id = NULL;
+		GPtrArray *files;
 
+		if (named_text(atts, "summary", &summary, error_r) == -1 ||
+		    named_text(atts, "detail", &detail, error_r) == -1) {
+			g_free(summary);
+			return STORE_ERR;
+		}
+		files = case_files(atts);
 		rc = ops_case_open(o, c->value, summary, detail, c->reporter,
 		    c->single_vendor, when, files, now, res, &id, error_r);
 		g_free(id);

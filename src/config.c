@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +117,8 @@ static const struct key_def keys[] = {
 	    0 },
 	{ "imap", "ca_file", K_OPTPATH, "", O(imap.ca_file), 0, 0 },
 	{ "imap", "tls_pin", K_PIN, "", O(imap.tls_pin), 0, 0 },
+	{ "imap", "allow_plaintext_auth", K_BOOL, "false",
+	    O(imap.allow_plaintext_auth), 0, 0 },
 	{ "imap", "mailbox", K_STR, "INBOX", O(imap.mailbox), 0, 0 },
 	{ "imap", "processed_mailbox", K_STR, "Processed",
 	    O(imap.processed_mailbox), 0, 0 },
@@ -131,6 +135,8 @@ static const struct key_def keys[] = {
 	    0 },
 	{ "smtp", "ca_file", K_OPTPATH, "", O(smtp.ca_file), 0, 0 },
 	{ "smtp", "tls_pin", K_PIN, "", O(smtp.tls_pin), 0, 0 },
+	{ "smtp", "allow_plaintext_auth", K_BOOL, "false",
+	    O(smtp.allow_plaintext_auth), 0, 0 },
 	{ "smtp", "sendmail_path", K_EXEC, "/usr/sbin/sendmail",
 	    O(smtp.sendmail_path), 0, 0 },
 };
@@ -758,6 +764,39 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 	(void)st;
 }
 
+int
+vconf_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (host == NULL)
+		return 0;
+	if (g_ascii_strcasecmp(host, "localhost") == 0 ||
+	    g_ascii_strcasecmp(host, "localhost.") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+/* A password that would cross the network in clear: refused unless the
+ * group says allow_plaintext_auth (loopback never leaves the host). */
+static void
+check_plaintext_auth(struct located *loc, const char *group,
+    enum vconf_tls tls, const char *host, int allowed, int auth)
+{
+	if (!auth || tls != VCONF_TLS_NONE || allowed ||
+	    vconf_is_loopback(host))
+		return;
+	report(loc, find_key(group, "tls"), "none, but the [%s] login to %s "
+	    "would send its password in clear: use starttls or tls (or set "
+	    "allow_plaintext_auth = yes in [%s] if the path is trusted)",
+	    group, host, group);
+}
+
 char *
 vconf_locate(const char *explicit_path)
 {
@@ -827,6 +866,12 @@ vconf_load(const char *path, struct vconf **conf_r, GPtrArray *errors,
 	    access(c->smtp.sendmail_path, X_OK) == -1)
 		report(&loc, find_key("smtp", "sendmail_path"), "%s: %s",
 		    c->smtp.sendmail_path, g_strerror(errno));
+	check_plaintext_auth(&loc, "imap", c->imap.tls, c->imap.host,
+	    c->imap.allow_plaintext_auth, c->imap.enabled &&
+	    c->imap.password_file != NULL);
+	check_plaintext_auth(&loc, "smtp", c->smtp.tls, c->smtp.host,
+	    c->smtp.allow_plaintext_auth, c->smtp.transport ==
+	    VCONF_TRANSPORT_SMTP && c->smtp.user != NULL);
 	if (c->gnupghome != NULL) {
 		struct stat st;
 

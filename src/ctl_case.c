@@ -73,9 +73,14 @@ guess_type(const char *name)
 	return "application/octet-stream";
 }
 
+/* A multi-line text from a file: UTF-8, and what the mail grammar
+ * refuses in a here-document refused here too (CRLF becomes LF). */
 static int
-read_text(const char *what, const char *path, char **text_r)
+read_text(const char *cmd, const char *what, const char *path,
+    char **text_r)
 {
+	char *where;
+
 	size_t len;
 	int rc;
 
@@ -87,7 +92,14 @@ read_text(const char *what, const char *path, char **text_r)
 		*text_r = NULL;
 		return ctl_fail("%s %s: not UTF-8 text", what, path);
 	}
-	return 0;
+	where = g_strdup_printf("%s %s", what, path);
+	rc = ctl_check_text(cmd, where, *text_r);
+	g_free(where);
+	if (rc != 0) {
+		g_free(*text_r);
+		*text_r = NULL;
+	}
+	return rc;
 }
 
 /* Reads --attach files into outbound attachments. */
@@ -101,18 +113,22 @@ read_attachments(GPtrArray *files, GPtrArray **list_r)
 	for (i = 0; i < files->len; i++) {
 		const char *path = files->pdata[i];
 		struct outbound_attachment *a;
-		char *data;
+		char *data, *name;
 		size_t len;
 		int rc;
 
-		if ((rc = ctl_read_input(path, CASE_MAX_ATTACHMENT, &data,
-		    &len)) != 0) {
+		name = g_path_get_basename(strcmp(path, "-") == 0 ?
+		    "stdin.bin" : path);
+		/* The name travels in mail and into the case record. */
+		if ((rc = ctl_check_line("case", "--attach file name",
+		    name)) != 0 || (rc = ctl_read_input(path,
+		    CASE_MAX_ATTACHMENT, &data, &len)) != 0) {
+			g_free(name);
 			g_ptr_array_unref(l);
 			return rc;
 		}
 		a = g_new0(struct outbound_attachment, 1);
-		a->filename = g_path_get_basename(strcmp(path, "-") == 0 ?
-		    "stdin.bin" : path);
+		a->filename = name;
 		a->content_type = g_strdup(guess_type(a->filename));
 		a->data = g_bytes_new_take(data, len);
 		g_ptr_array_add(l, a);
@@ -170,6 +186,9 @@ case_open_cmd(struct ctl *c, int argc, char **argv)
 		rc = ctl_usage("case open: standard input can be read once");
 		goto out;
 	}
+	if ((rc = ctl_check_line("case open", "TITLE", pos->pdata[0])) != 0 ||
+	    (rc = ctl_check_line("case open", "--reporter", reporter)) != 0)
+		goto out;
 	if ((rc = ctl_load(c, 1, 0)) != 0)
 		goto out;
 	t0 = vtime_now();
@@ -185,8 +204,9 @@ case_open_cmd(struct ctl *c, int argc, char **argv)
 		    "past", date);
 		goto out;
 	}
-	if ((summary_f && (rc = read_text("summary", summary_f, &summary))) ||
-	    (detail_f && (rc = read_text("detail", detail_f, &detail))))
+	if ((summary_f && (rc = read_text("case open", "summary", summary_f,
+	    &summary))) || (detail_f && (rc = read_text("case open", "detail",
+	    detail_f, &detail))))
 		goto out;
 	if ((rc = read_attachments(attach, &atts)) != 0)
 		goto out;
@@ -197,7 +217,7 @@ case_open_cmd(struct ctl *c, int argc, char **argv)
 	rc = ops_case_open(&o, pos->pdata[0], summary, detail, reporter,
 	    single, date != NULL ? pub : 0, atts, t0, opout, &id, &err);
 	if ((rc = commit_or_fail(c, rc, err)) == 0)
-		printf("%s\n", id);
+		ctl_printf("%s\n", id);
 	err = NULL;
 out:
 	if (opout != NULL)
@@ -236,7 +256,8 @@ case_text_cmd(struct ctl *c, const char *id, int argc, char **argv,
 		rc = ctl_usage("case %s: ID FILE|-", field);
 		goto out;
 	}
-	if ((rc = read_text(field, pos->pdata[0], &text)) != 0)
+	if ((rc = read_text(strcmp(field, "detail") == 0 ? "case detail" :
+	    "case summary", field, pos->pdata[0], &text)) != 0)
 		goto out;
 	if ((rc = read_attachments(attach, &atts)) != 0)
 		goto out;
@@ -247,7 +268,7 @@ case_text_cmd(struct ctl *c, const char *id, int argc, char **argv,
 	rc = ops_case_text(&o, id, field, text, atts, vtime_now(), opout,
 	    &err);
 	if ((rc = commit_or_fail(c, rc, err)) == 0)
-		fputs(opout->str, stdout);
+		ctl_print(stdout, opout->str);
 	err = NULL;
 out:
 	if (opout != NULL)
@@ -273,7 +294,7 @@ finish_op(struct ctl *c, int rc, GString *out, char *err)
 		g_string_free(out, TRUE);
 		return ctl_store_fail(rc, err);
 	}
-	fputs(out->str, stdout);
+	ctl_print(stdout, out->str);
 	g_string_free(out, TRUE);
 	return 0;
 }
@@ -292,6 +313,8 @@ case_date_cmd(struct ctl *c, const char *id, int argc, char **argv)
 		reason = argv[5];
 	else if (argc != 4)
 		return ctl_usage("case date: ID WHEN [reason TEXT]");
+	if ((rc = ctl_check_line("case date", "reason", reason)) != 0)
+		return rc;
 	if (vtime_parse(argv[3], c->conf->tz, CASE_DEFAULT_HOUR, 0, &when) ==
 	    -1)
 		return ctl_fail("case date: bad date '%s' (YYYY-MM-DD or "
@@ -352,7 +375,7 @@ case_advisory_cmd(struct ctl *c, const char *id, int argc, char **argv)
 
 	if (argc != 5)
 		return ctl_usage("case advisory: ID FIELD FILE|-");
-	if ((rc = read_text(argv[3], argv[4], &text)) != 0)
+	if ((rc = read_text("case advisory", argv[3], argv[4], &text)) != 0)
 		return rc;
 	if ((rc = begin(c)) != 0) {
 		g_free(text);
@@ -488,7 +511,7 @@ case_show_cmd(struct ctl *c, const char *id, int argc)
 		g_string_append_c(o, '\n');
 	} else
 		vcase_format(o, k, events, c->conf->tz);
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	g_ptr_array_unref(events);
 	vcase_free(&k);
@@ -531,7 +554,7 @@ case_list_cmd(struct ctl *c, int argc)
 			g_free(pub);
 		}
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	g_ptr_array_unref(list);
 	return 0;
@@ -615,7 +638,7 @@ ctl_run_grammar(struct ctl *c, int argc, char **argv)
 	cmd_block_free(&b);
 	if (rc == STORE_OK && errors > 0) {
 		store_rollback(c->st);
-		fputs(out->str, stderr);
+		ctl_print(stderr, out->str);
 		g_string_free(out, TRUE);
 		return 1;
 	}

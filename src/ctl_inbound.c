@@ -368,6 +368,9 @@ inspect_text(GString *o, const struct vdec_result *r,
 		g_free(t);
 		g_string_append_printf(o, "message-id:  %s\n",
 		    r->message_id ? r->message_id : "(none)");
+		if (r->from != NULL)
+			g_string_append_printf(o, "from:        %s\n",
+			    r->from);
 		if (r->in_reply_to != NULL)
 			g_string_append_printf(o, "in-reply-to: %s\n",
 			    r->in_reply_to);
@@ -438,7 +441,7 @@ print_decision(struct ctl *c, GMimeStream *raw)
 		inspect_json(o, r, d);
 	else
 		inspect_text(o, r, d, c->conf->tz);
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	vdec_result_free(&r);
 	inbound_decision_free(&d);
@@ -522,7 +525,7 @@ quarantine_list(struct ctl *c)
 		jw_arr_end(&w);
 		g_string_append_c(o, '\n');
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	return 0;
 }
@@ -615,7 +618,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 		(void)wake_daemon(c->conf, NULL);
 		return ctl_store_fail(rc, err);
 	}
-	printf("message %lld: %s (%s): %s\n", (long long)row,
+	ctl_printf("message %lld: %s (%s): %s\n", (long long)row,
 	    inbound_action_name(d->action), d->kind, d->reason);
 	inbound_decision_free(&d);
 	return 0;

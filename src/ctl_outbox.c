@@ -10,6 +10,7 @@
 #include "vulture/json.h"
 #include "vulture/keys.h"
 #include "vulture/outbox.h"
+#include "vulture/textin.h"
 #include "vulture/vtime.h"
 
 static int
@@ -81,7 +82,7 @@ outbox_list_cmd(struct ctl *c)
 		jw_arr_end(&w);
 		g_string_append_c(o, '\n');
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	return 0;
 }
@@ -91,6 +92,7 @@ outbox_show_cmd(struct ctl *c, int64_t id)
 {
 	sqlite3_stmt *s = store_stmt(c->st, "SELECT body FROM outbox WHERE "
 	    "id = ?");
+	GString *o;
 
 	if (s == NULL)
 		return ctl_store_fail(store_error(c->st, "outbox", NULL), NULL);
@@ -99,10 +101,18 @@ outbox_show_cmd(struct ctl *c, int64_t id)
 		sqlite3_reset(s);
 		return ctl_fail("no outbox message %lld", (long long)id);
 	}
-	/* The stored message is what goes on the wire: ciphertext. */
-	fwrite(sqlite3_column_blob(s, 0), 1,
-	    (size_t)sqlite3_column_bytes(s, 0), stdout);
+	/* The stored message is what goes on the wire, as it is: ours,
+	 * 7-bit with CRLF line ends (compose checks), ciphertext but for
+	 * the signed announcement. Still written through the same escaping
+	 * as everything else, CR kept: a well-formed message comes out
+	 * byte for byte, and a byte a terminal would act on, should one
+	 * ever be stored, comes out as "\x1b". */
+	o = g_string_new(NULL);
+	textin_escape(o, sqlite3_column_blob(s, 0),
+	    (gssize)sqlite3_column_bytes(s, 0), "\t\r\n");
 	sqlite3_reset(s);
+	fwrite(o->str, 1, o->len, stdout);
+	g_string_free(o, TRUE);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vulture/config.h"
 #include "vulture/notice.h"
@@ -37,6 +38,23 @@ int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print msg (freed) and return EX_TEMPFAIL for STORE_TEMP, else 1. */
 int ctl_store_fail(int rc, char *msg);
+/* Writes s to f for people to read: control characters (but tab and
+ * newline), direction controls and zero-width spaces, and bytes of bad
+ * UTF-8 escaped by textin_escape() ("\x1b", "\u202e"). Everything
+ * vulturectl prints as text goes through here or ctl_printf() (stdout):
+ * stored subjects, names and reasons come from hostile mail. */
+void ctl_print(FILE *f, const char *s);
+void ctl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A one-line text argument (title, name, reason, comment...): 0, or the
+ * refusal printed ("CMD: WHAT: control character U+001B at character 3")
+ * and EX_USAGE, for what the mail command grammar refuses too
+ * (textin_find_control(); CR and LF included) and for bad UTF-8. s may
+ * be NULL. */
+int ctl_check_line(const char *cmd, const char *what, const char *s);
+/* The same for a multi-line text read from a file (NUL-terminated,
+ * UTF-8 checked) by textin_check_text(): CRLF becomes LF in place, tab
+ * and LF stay, the rest is refused with its line and character. */
+int ctl_check_text(const char *cmd, const char *what, char *text);
 /* "vulturectl:USER", newly allocated. */
 char *ctl_actor(void);
 /* Reads a file or "-" (stdin) of at most max bytes. 0 or an exit status. */

@@ -131,7 +131,7 @@ done(struct ctl *c, int rc, GString *out, char *err)
 		g_string_free(out, TRUE);
 		return ctl_store_fail(rc, err);
 	}
-	fputs(out->str, stdout);
+	ctl_print(stdout, out->str);
 	g_string_free(out, TRUE);
 	return 0;
 }
@@ -161,6 +161,10 @@ vendor_add_cmd(struct ctl *c, int argc, char **argv)
 		    "ADDRESS [keywords LIST]");
 		goto out;
 	}
+	if ((rc = ctl_check_line("vendor add", "NAME", pos->pdata[1])) != 0 ||
+	    (rc = ctl_check_line("vendor add", "--contact-name", cname)) != 0 ||
+	    (rc = ctl_check_line("vendor add", "--phone", phone)) != 0)
+		goto out;
 	/* Bad keywords are a usage-level error: before the database. */
 	if ((kw = vendor_parse_keywords(pos->len == 6 ? pos->pdata[5] : "",
 	    &err)) == NULL) {
@@ -202,6 +206,9 @@ vendor_contact_cmd(struct ctl *c, int argc, char **argv)
 		rc = ctl_usage("vendor contact: HANDLE ADDRESS");
 		goto out;
 	}
+	if ((rc = ctl_check_line("vendor contact", "--name", name)) != 0 ||
+	    (rc = ctl_check_line("vendor contact", "--phone", phone)) != 0)
+		goto out;
 	if ((rc = setup(c, 0, &o)) != 0)
 		goto out;
 	rc = ops_vendor_contact(&o, pos->pdata[0], pos->pdata[1], name, phone,
@@ -367,7 +374,7 @@ vendor_list_cmd(struct ctl *c, int argc, char **argv)
 			    v->registration, v->language, keys, v->name);
 		}
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	g_ptr_array_unref(list);
 	return 0;
@@ -464,7 +471,7 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 			    "confirm FPR, or case ID share confirm N FPR;"
 			    " then vendor approve HANDLE)\n");
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	g_ptr_array_unref(list);
 	g_ptr_array_unref(props);
@@ -500,7 +507,7 @@ vendor_show_cmd(struct ctl *c, int argc, char **argv)
 		g_free(err);
 		g_ptr_array_unref(props);
 	}
-	fputs(o->str, stdout);
+	ctl_print(stdout, o->str);
 	g_string_free(o, TRUE);
 	vendor_free(&v);
 	return 0;

@@ -446,20 +446,12 @@ form_printable(const char *s, const char *e)
 	return TRUE;
 }
 
-/* Unicode's explicit direction controls (UAX #9): in published text they
- * can make "affected" display as something else ("Trojan Source"). */
-static gboolean
-form_is_bidi_control(gunichar u)
-{
-	return u == 0x061C || u == 0x200E || u == 0x200F ||
-	    (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
-}
-
 /*
  * Free text keeps everything but control characters: those (other than
- * tab and our "\n" joins) and the direction controls become U+FFFD, so
- * that nothing reaches a terminal or a reply mail as an escape sequence
- * and the published text reads as it is stored.
+ * tab and our "\n" joins), the direction controls and the zero-width
+ * spaces (textin_is_hidden(): "affected" could display as something
+ * else) become U+FFFD, so that nothing reaches a terminal or a reply mail
+ * as an escape sequence and the published text reads as it is stored.
  */
 static char *
 form_free_text(const char *s, const char *e)
@@ -472,7 +464,7 @@ form_free_text(const char *s, const char *e)
 
 		next = g_utf8_next_char(s);
 		if ((u != '\t' && u != '\n' && g_unichar_iscntrl(u)) ||
-		    form_is_bidi_control(u))
+		    textin_is_hidden(u))
 			g_string_append(out, UTF8_REPLACEMENT);
 		else
 			g_string_append_len(out, s, next - s);

@@ -16,11 +16,14 @@ struct idfmt {
 	uint32_t range;		/* numbers are 0..range-1 (1.. for %u) */
 };
 
+/* What mail (compose) and the published site (a directory per case)
+ * take in an id: letters, digits and # . _ - only, so that no id can name
+ * a path ("/", "..", "\\") or break a Subject's "[ID]". */
 static int
 literal_ok(char c)
 {
-	return c > ' ' && c < 0x7f && c != '[' && c != ']' && c != '"' &&
-	    c != '\'' && c != '\\';
+	return g_ascii_isalnum(c) || c == '#' || c == '.' || c == '_' ||
+	    c == '-';
 }
 
 static int
@@ -37,15 +40,17 @@ parse_fmt(const char *fmt, struct idfmt *f, const char **error_r)
 		*error_r = "empty id format";
 		return -1;
 	}
+	if (*fmt != '%' && !g_ascii_isalnum(*fmt)) {
+		*error_r = "an id must start with a letter or a digit";
+		return -1;
+	}
+	if (strstr(fmt, "..") != NULL) {
+		*error_r = "'..' in an id format (ids name directories)";
+		return -1;
+	}
 	for (p = fmt; *p != '\0'; p++) {
 		if (*p == '%') {
 			p++;
-			if (*p == '%') {
-				if (n + 1 >= IDS_MAX_LEN - 10)
-					goto toolong;
-				out[n++] = '%';
-				continue;
-			}
 			if (conv) {
 				*error_r = "more than one number conversion";
 				return -1;
@@ -75,8 +80,9 @@ parse_fmt(const char *fmt, struct idfmt *f, const char **error_r)
 			continue;
 		}
 		if (!literal_ok(*p)) {
-			*error_r = "only printable ASCII without spaces, "
-			    "brackets or quotes";
+			*error_r = "only letters, digits, '#', '.', '_' and '-' "
+			    "besides the number (ids name files and "
+			    "directories)";
 			return -1;
 		}
 		if (n + 1 >= IDS_MAX_LEN - 10)

@@ -4,6 +4,7 @@
 
 #include "vulture/json.h"
 #include "vulture/log.h"
+#include "vulture/textin.h"
 
 void
 jw_init(struct jw *w, GString *out, int pretty)
@@ -105,7 +106,12 @@ escaped(GString *out, const char *s)
 		case '\r': g_string_append(out, "\\r"); break;
 		case '\t': g_string_append(out, "\\t"); break;
 		default:
-			if (c < 0x20 || c == 0x2028 || c == 0x2029)
+			/* Beyond what JSON needs: nothing that a terminal
+			 * or a viewer acts on (C1, DEL, direction
+			 * controls) leaves raw, even where a JSON value
+			 * is printed unparsed. */
+			if (c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+			    c == 0x2028 || c == 0x2029 || textin_is_hidden(c))
 				g_string_append_printf(out, "\\u%04x", c);
 			else
 				g_string_append_len(out, p,

@@ -19,6 +19,7 @@
 #include "vulture/keys.h"
 #include "vulture/log.h"
 #include "vulture/store.h"
+#include "vulture/textin.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
 
@@ -71,15 +72,26 @@ usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the operator's to fix while the mail waits: 75. */
 static int delivering;
 
+/* "vulturectl: " and the message, escaped (it may quote arguments or
+ * stored strings), to stderr. */
+static void
+ctl_vwarn(const char *fmt, va_list ap)
+{
+	char *msg = g_strdup_vprintf(fmt, ap);
+
+	fputs("vulturectl: ", stderr);
+	ctl_print(stderr, msg);
+	g_free(msg);
+}
+
 static int
 usage(const char *fmt, ...)
 {
 	va_list ap;
 
 	if (fmt != NULL) {
-		fprintf(stderr, "vulturectl: ");
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		ctl_vwarn(fmt, ap);
 		va_end(ap);
 		fprintf(stderr, "\n\n");
 	}
@@ -92,9 +104,8 @@ ctl_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "vulturectl: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ctl_vwarn(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
 	return 1;
@@ -106,9 +117,84 @@ ctl_store_fail(int rc, char *msg)
 {
 	int ex = rc == STORE_TEMP ? EX_TEMPFAIL : 1;
 
-	fprintf(stderr, "vulturectl: %s\n", msg != NULL ? msg : "store error");
+	fputs("vulturectl: ", stderr);
+	ctl_print(stderr, msg != NULL ? msg : "store error");
+	fputc('\n', stderr);
 	g_free(msg);
 	return ex;
+}
+
+void
+ctl_print(FILE *f, const char *s)
+{
+	GString *o = g_string_sized_new(strlen(s));
+
+	textin_escape(o, s, -1, "\t\n");
+	fwrite(o->str, 1, o->len, f);
+	g_string_free(o, TRUE);
+}
+
+void
+ctl_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ctl_print(stdout, s);
+	g_free(s);
+}
+
+/* The refusal of a text argument: EX_USAGE like any bad argument. */
+static int
+ctl_bad_text(const char *cmd, const char *what, const char *problem,
+    int one_line)
+{
+	char *msg = g_strdup_printf("vulturectl: %s: %s: %s (control "
+	    "characters, direction controls and zero-width spaces are "
+	    "refused%s)\n", cmd, what, problem, one_line ?
+	    "; one line only" : "");
+
+	ctl_print(stderr, msg);
+	g_free(msg);
+	return delivering ? EX_TEMPFAIL : EX_USAGE;
+}
+
+int
+ctl_check_line(const char *cmd, const char *what, const char *s)
+{
+	const char *p;
+	char cp[12], *problem;
+	size_t pos;
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	if (!g_utf8_validate(s, -1, NULL))
+		return ctl_bad_text(cmd, what, "invalid UTF-8", 1);
+	if ((p = textin_find_control(s, s + strlen(s), "")) == NULL)
+		return 0;
+	textin_describe(s, p, cp, &pos);
+	problem = g_strdup_printf("control character %s at character %zu",
+	    cp, pos);
+	rc = ctl_bad_text(cmd, what, problem, 1);
+	g_free(problem);
+	return rc;
+}
+
+int
+ctl_check_text(const char *cmd, const char *what, char *text)
+{
+	char *problem = NULL;
+	int rc;
+
+	if (textin_check_text(text, &problem) == 0)
+		return 0;
+	rc = ctl_bad_text(cmd, what, problem, 0);
+	g_free(problem);
+	return rc;
 }
 
 char *
@@ -183,8 +269,10 @@ ctl_load(struct ctl *c, int need_store, int need_keys)
 
 	if (c->conf == NULL &&
 	    vconf_load(path, &c->conf, errors, &temp) == -1) {
-		for (i = 0; i < errors->len; i++)
-			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
+		for (i = 0; i < errors->len; i++) {
+			ctl_print(stderr, errors->pdata[i]);
+			fputc('\n', stderr);
+		}
 		g_ptr_array_unref(errors);
 		g_free(path);
 		return temp ? EX_TEMPFAIL : EX_CONFIG;
@@ -221,8 +309,10 @@ ctl_outbound(struct ctl *c)
 		return 0;
 	errors = g_ptr_array_new_with_free_func(g_free);
 	if (notices_load(c->conf->templates_dir, &c->notices, errors) == -1) {
-		for (i = 0; i < errors->len; i++)
-			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
+		for (i = 0; i < errors->len; i++) {
+			ctl_print(stderr, errors->pdata[i]);
+			fputc('\n', stderr);
+		}
 		g_ptr_array_unref(errors);
 		return EX_CONFIG;
 	}
@@ -268,7 +358,7 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 	path = vconf_locate(c->config_path);
 	if (vconf_load(path, &c->conf, errors, &temp) == -1) {
 		for (i = 0; i < errors->len; i++)
-			printf("%s\n", (char *)errors->pdata[i]);
+			ctl_printf("%s\n", (char *)errors->pdata[i]);
 		printf("%s: %u error%s\n", path, errors->len,
 		    errors->len == 1 ? "" : "s");
 		g_ptr_array_unref(errors);
@@ -282,7 +372,7 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 
 		if (notices_load(c->conf->templates_dir, &n, errors) == -1) {
 			for (i = 0; i < errors->len; i++)
-				printf("%s\n", (char *)errors->pdata[i]);
+				ctl_printf("%s\n", (char *)errors->pdata[i]);
 			printf("%s: %u template error%s\n", path, errors->len,
 			    errors->len == 1 ? "" : "s");
 			g_ptr_array_unref(errors);
@@ -485,9 +575,8 @@ ctl_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "vulturectl: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ctl_vwarn(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n\n");
 	fputs(usage_text, stderr);

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "vulture/cmd.h"
+#include "vulture/json.h"
+#include "vulture/textin.h"
 
 Suite *make_cmd_suite(void);
 
@@ -462,6 +464,16 @@ static const struct {
 	  "control character in line" },
 	{ "case " ID " leak \"a\x7f\"", 1, 1, "control character in line" },
 	{ "case " ID " leak a\rb", 1, 1, "control character in line" },
+	/* direction controls and zero-width spaces, anywhere on the line,
+	 * with the character and where it is */
+	{ "case open \"not \xe2\x80\xae" "detceffa\"", 1, 1,
+	  "control character in line (U+202E at character 16)" },
+	{ "case open \"a\xe2\x81\xa6" "b\"", 1, 1, "U+2066" },
+	{ "case open \"a\xe2\x80\x8b" "b\"", 1, 1, "U+200B" },
+	{ "case open \"a\xef\xbb\xbf" "b\"", 1, 1, "U+FEFF" },
+	{ "case open \"\xd8\x9c" "b\"", 1, 1, "U+061C" },
+	{ "case open \"\x1b[2J\"", 1, 1,
+	  "control character in line (U+001B at character 12)" },
 	/* here-documents */
 	{ "case " ID " summary <<EOF\nabc\n", 1, 1,
 	  "here-document not terminated (no line 'EOF' after line 1)" },
@@ -481,7 +493,10 @@ static const struct {
 	{ "case " ID " show <<EOF\na\tb\nEOF", 1, 1,
 	  "unexpected argument 'a\\tb\\n'" },
 	{ "case " ID " summary <<EOF\na\x07" "b\nEOF", 1, 1,
-	  "control character in here-document line 2" },
+	  "control character in here-document line 2 (U+0007 at character "
+	  "2)" },
+	{ "case " ID " summary <<EOF\nok\n\xe2\x80\x8f\nEOF", 1, 1,
+	  "control character in here-document line 3 (U+200F" },
 	{ "case " ID " summary <<EOF\n\n\n", 1, 1, "not terminated" },
 	/* a failed line's here-document is skipped, not read as commands */
 	{ "case " ID " leak \"x <<EOF\nbody line\nEOF\n", 1, 1,
@@ -970,7 +985,12 @@ static const struct {
 	{ ARGV("case", "summary", ID, "a", "--attach", "b"), NULL,
 	  "unexpected argument '--attach'" },
 	{ ARGV("case", "leak", ID, "a\x01" "b"), NULL,
-	  "control character in argument 4" },
+	  "control character in argument 4 (U+0001 at character 2)" },
+	{ ARGV("case", "open", "\xe3\x81\x82\xe2\x80\xae"), NULL,
+	  "control character in argument 3 (U+202E at character 2)" },
+	{ ARGV("case", "open", "a\nb"), NULL, "TITLE must be one line" },
+	{ ARGV("case", "leak", ID, "a\xc2\x9b" "2J"), NULL,
+	  "control character in argument 4 (U+009B at character 2)" },
 	{ ARGV("frob"), NULL, "unknown command 'frob'" },
 	{ ARGV("case", "summary", ID, "a\tb"), NULL,
 	  "control character in FILE" },
@@ -1097,6 +1117,65 @@ START_TEST(test_advisory)
 }
 END_TEST
 
+/* The one rule (textin.h) that the grammar, the form and vulturectl
+ * share, and its escaping for display. */
+START_TEST(test_textin_controls)
+{
+	static const char *const bad[] = {
+		"\x1b", "\x7f", "\xc2\x80", "\xc2\x9f", "\xd8\x9c",
+		"\xe2\x80\x8b", "\xe2\x80\x8e", "\xe2\x80\x8f",
+		"\xe2\x80\xaa", "\xe2\x80\xae", "\xe2\x81\xa0",
+		"\xe2\x81\xa6", "\xe2\x81\xa9", "\xef\xbb\xbf",
+	};
+	static const char *const good[] = {
+		"a", "\xc2\xa0", "\xe2\x80\x8c", "\xe2\x80\x8d",
+		"\xe2\x80\xa9x", "\xe2\x81\xaa", "\xe3\x81\x82",
+		"\xef\xbb\xbe", "\xf0\x9f\x98\x80",
+	};
+	const char *t = "ab\xe3\x81\x82\xe2\x80\xae" "c";
+	char cp[12];
+	GString *o = g_string_new(NULL);
+	size_t i, pos;
+
+	for (i = 0; i < G_N_ELEMENTS(bad); i++)
+		ck_assert_msg(textin_find_control(bad[i], bad[i] +
+		    strlen(bad[i]), "\t\n") == bad[i], "bad %zu", i);
+	for (i = 0; i < G_N_ELEMENTS(good); i++)
+		ck_assert_msg(textin_find_control(good[i], good[i] +
+		    strlen(good[i]), "") == NULL, "good %zu", i);
+	ck_assert_ptr_null(textin_find_control("a\tb\n", "a\tb\n" + 4,
+	    "\t\n"));
+	ck_assert_ptr_nonnull(textin_find_control("a\tb", "a\tb" + 3, "\n"));
+	ck_assert_str_eq(textin_describe(t, textin_find_control(t,
+	    t + strlen(t), ""), cp, &pos), "U+202E");
+	ck_assert_uint_eq(pos, 4);
+	textin_escape(o, "\x1b[2J x\xe2\x80\xae\xc2\x85\ty\n\xff\xe2\x80\x8d",
+	    -1, "\n");
+	ck_assert_str_eq(o->str, "\\x1b[2J x\\u202e\\u0085\\x09y\n\\xff"
+	    "\xe2\x80\x8d");
+	g_string_truncate(o, 0);
+	textin_escape(o, "a\0\x1b", 3, "");
+	ck_assert_str_eq(o->str, "a\\x00\\x1b");
+	g_string_free(o, TRUE);
+}
+END_TEST
+
+/* JSON output, printed unparsed to a terminal, carries nothing raw that
+ * a terminal acts on either. */
+START_TEST(test_json_escapes_controls)
+{
+	GString *o = g_string_new(NULL);
+	struct jw w;
+
+	jw_init(&w, o, 0);
+	jw_str(&w, "\x1b]0;x\x07\xc2\x9b" "2J\x7f\xe2\x80\xae\xe2\x80\x8b"
+	    "\xe3\x81\x82");
+	ck_assert_str_eq(o->str, "\"\\u001b]0;x\\u0007\\u009b2J\\u007f"
+	    "\\u202e\\u200b\xe3\x81\x82\"");
+	g_string_free(o, TRUE);
+}
+END_TEST
+
 START_TEST(test_verb_names)
 {
 	int v;
@@ -1120,6 +1199,8 @@ make_cmd_suite(void)
 	tcase_add_loop_test(tc, test_ok, 0, G_N_ELEMENTS(ok_tests));
 	tcase_add_loop_test(tc, test_error, 0, G_N_ELEMENTS(error_tests));
 	tcase_add_test(tc, test_verb_names);
+	tcase_add_test(tc, test_textin_controls);
+	tcase_add_test(tc, test_json_escapes_controls);
 	tcase_add_test(tc, test_advisory);
 	tcase_add_test(tc, test_default_case_id);
 	suite_add_tcase(s, tc);

@@ -172,6 +172,17 @@ static const struct {
 	    "unknown time zone 'Mars/Olympus'" },
 	{ "[general]\naddress = a@b.example\nid_format = JVNVU#%08d\n",
 	    "v.conf:3: id_format: 'JVNVU#%08d'" },
+	/* An id names a directory of the published site: no paths. */
+	{ "[general]\naddress = a@b.example\nid_format = ../%08u\n",
+	    "v.conf:3: id_format: '../%08u': an id must start with a letter" },
+	{ "[general]\naddress = a@b.example\nid_format = a/b%u\n",
+	    "v.conf:3: id_format: 'a/b%u': only letters, digits" },
+	{ "[general]\naddress = a@b.example\nid_format = a..b%u\n",
+	    "v.conf:3: id_format: 'a..b%u': '..'" },
+	{ "[general]\naddress = a@b.example\nid_format = A\\B%u\n",
+	    "v.conf:3: id_format: " },
+	{ "[general]\naddress = a@b.example\n\nsingle_vendor_id_format = "
+	    "x/../%04u\n", "v.conf:4: single_vendor_id_format: 'x/../%04u'" },
 	{ "[general]\naddress = a@b.example\ndesk_fingerprint = ABCD\n",
 	    "not a full 40-digit fingerprint" },
 	{ "[general]\naddress = a@b.example\nremind_days = 7;x\n",
@@ -265,6 +276,64 @@ START_TEST(test_secret_file)
 	ck_assert_str_eq(pw, "hunter2");
 	g_free(pw);
 	g_free(conf);
+	g_free(secret);
+}
+END_TEST
+
+/* A password in clear over the network is refused unless the group says
+ * so; loopback (what the tests and the demo use) is allowed. */
+START_TEST(test_plaintext_auth)
+{
+	char *secret = tu_write(dir, "pw.secret", "hunter2\n", 0600);
+	static const struct {
+		const char *group, *extra, *host, *tls;
+		int ok;
+	} t[] = {
+		{ "imap", "", "mail.example", "none", 0 },
+		{ "imap", "", "192.0.2.1", "none", 0 },
+		{ "imap", "", "::2", "none", 0 },
+		{ "imap", "", "127.0.0.1", "none", 1 },
+		{ "imap", "", "127.1.2.3", "none", 1 },
+		{ "imap", "", "::1", "none", 1 },
+		{ "imap", "", "LocalHost", "none", 1 },
+		{ "imap", "", "localhost.example", "none", 0 },
+		{ "imap", "", "mail.example", "starttls", 1 },
+		{ "imap", "", "mail.example", "tls", 1 },
+		{ "imap", "allow_plaintext_auth = yes\n", "mail.example",
+		  "none", 1 },
+		{ "imap", "enabled = false\n", "mail.example", "none", 1 },
+		{ "smtp", "user = desk\n", "mail.example", "none", 0 },
+		{ "smtp", "user = desk\n", "::1", "none", 1 },
+		{ "smtp", "user = desk\nallow_plaintext_auth = true\n",
+		  "mail.example", "none", 1 },
+		{ "smtp", "user = desk\ntransport = sendmail\n"
+		  "sendmail_path = /bin/sh\n", "mail.example", "none", 1 },
+		/* no user: no AUTH */
+		{ "smtp", "", "mail.example", "none", 1 },
+		/* the other group's key does not count */
+		{ "smtp", "user = desk\n[imap]\nallow_plaintext_auth = yes\n",
+		  "mail.example", "none", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		char *conf = g_strdup_printf("[general]\naddress = "
+		    "a@b.example\n[%s]\nhost = %s\ntls = %s\n"
+		    "password_file = %s\n%s", t[i].group, t[i].host, t[i].tls,
+		    secret, t[i].extra);
+		char *e = load(conf, NULL);
+
+		if (t[i].ok)
+			ck_assert_msg(e == NULL, "%zu: %s", i, e);
+		else {
+			ck_assert_msg(e != NULL, "%zu: accepted", i);
+			ck_assert_msg(strstr(e, "v.conf:5: tls: none, but the "
+			    "[") != NULL && strstr(e, "allow_plaintext_auth") !=
+			    NULL, "%zu: %s", i, e);
+		}
+		g_free(e);
+		g_free(conf);
+	}
 	g_free(secret);
 }
 END_TEST
@@ -447,6 +516,7 @@ make_config_suite(void)
 	tcase_add_test(tc, test_all_errors_at_once);
 	tcase_add_test(tc, test_secret_file);
 	tcase_add_test(tc, test_missing_and_binary);
+	tcase_add_test(tc, test_plaintext_auth);
 	tcase_add_test(tc, test_sample_matches_table);
 	tcase_add_test(tc, test_parsers);
 	tcase_add_test(tc, test_wake);

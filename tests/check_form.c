@@ -342,6 +342,9 @@ static const struct {
 	  "\xef\xbf\xbdy" },
 	{ "Comment: a\xe2\x80\x8d" "b", FORM_FIELD_COMMENT,
 	  "a\xe2\x80\x8d" "b" },
+	/* A zero-width space is hidden too. */
+	{ "Comment: a\xe2\x80\x8b" "b", FORM_FIELD_COMMENT,
+	  "a\xef\xbf\xbd" "b" },
 };
 
 START_TEST(test_values)

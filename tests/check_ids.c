@@ -12,7 +12,14 @@ static const struct {
 	int ok;
 } formats[] = {
 	{ "JVNVU#%08u", 0 }, { "JVN#%08u", 0 }, { "VU#%u", 0 },
-	{ "CASE-%04u-X", 0 }, { "%%X%06u", 0 },
+	{ "CASE-%04u-X", 0 }, { "%08u", 0 }, { "A.b_C-%04u#x", 0 },
+	/* Ids name directories of the published site: nothing that could
+	 * be a path, a quote or a header break. */
+	{ "../%08u", -1 }, { "a/b%u", -1 }, { "a\\%u", -1 },
+	{ "a..b%08u", -1 }, { "%08u..", -1 }, { ".%08u", -1 },
+	{ "-%08u", -1 }, { "#%08u", -1 }, { "%%X%06u", -1 },
+	{ "X%06u%%", -1 }, { "A:%08u", -1 }, { "A\r\n%08u", -1 },
+	{ "A\xc3\xa9%08u", -1 },
 	{ "", -1 }, { "JVNVU#", -1 }, { "JVNVU#%08u%08u", -1 },
 	{ "JVNVU#%08d", -1 }, { "JVNVU #%08u", -1 }, { "[%08u]", -1 },
 	{ "X%03u", -1 }, { "X%010u", -1 }, { "%s", -1 }, { "%", -1 },
@@ -43,8 +50,9 @@ START_TEST(test_format_and_match)
 	ck_assert_int_eq(ids_match("JVNVU#%08u", "jvnvu#00001234"), 1);
 	ck_assert_int_eq(ids_format("JVNVU#%08u", 1234, buf, 10), -1);
 	ck_assert_int_eq(ids_format("bad", 1, buf, sizeof(buf)), -1);
-	ck_assert_int_eq(ids_format("%%%04u", 99999, buf, sizeof(buf)), 0);
-	ck_assert_str_eq(buf, "%9999");
+	ck_assert_int_eq(ids_format("X%04u", 99999, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "X9999");
+	ck_assert_int_eq(ids_format("../%04u", 1, buf, sizeof(buf)), -1);
 }
 END_TEST
 

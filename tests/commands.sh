@@ -91,6 +91,14 @@ ID=$(grep -o 'JVNVU#[0-9]\{8\}' "$T/t4" | head -1)
 [ -n "$ID" ] && ok || bad "no case id in: $(cat "$T/t4")"
 vctl case show "$ID" | grep -q 'Do you ship FooHTTP' && ok || bad "summary attachment"
 vctl case show "$ID" | grep -q 'attachment: *lib.sh' && ok || bad "detail attachment"
+# A summary.txt is held to a here-document's rule: no escape sequences.
+mkdir -p "$T/hostile"
+printf 'Do you ship\r\n\033[2J FooHTTP?\r\n' > "$T/hostile/summary.txt"
+printf 'case open "Hostile summary"\n' > "$T/b4h.txt"
+mail_block "$T/b4h.txt" --attach "$T/hostile/summary.txt"
+transcript > "$T/t4h"
+grep -q '^ERROR summary.txt: control character U+001B at line 2, character 1' "$T/t4h" && ok || bad "t4h: $(cat "$T/t4h")"
+vctl case list | grep -q 'Hostile summary' && bad "case opened with a hostile summary" || ok
 cat > "$T/b5.txt" <<B
 case $ID notify keywords httpd
 case $ID date 2099-02-01 reason "both vendors agreed"

@@ -27,6 +27,7 @@ struct vconf_imap {
 	char *password_file;		/* owned, may be NULL */
 	char *ca_file;			/* owned, may be NULL */
 	char *tls_pin;			/* owned, may be NULL: sha256:HEX */
+	int allow_plaintext_auth;	/* LOGIN without TLS off loopback */
 	char *mailbox;			/* owned */
 	char *processed_mailbox;	/* owned */
 	char *quarantine_mailbox;	/* owned */
@@ -42,6 +43,7 @@ struct vconf_smtp {
 	char *password_file;		/* owned, may be NULL */
 	char *ca_file;			/* owned, may be NULL */
 	char *tls_pin;			/* owned, may be NULL: sha256:HEX */
+	int allow_plaintext_auth;	/* AUTH without TLS off loopback */
 	char *sendmail_path;		/* owned */
 };
 
@@ -105,6 +107,11 @@ void vconf_free(struct vconf **conf);
  * that group or others can read. Returns a newly allocated string or NULL
  * with *error_r set to a newly allocated message. */
 char *vconf_read_secret(const char *path, char **error_r);
+
+/* 1 if host (a name or an address literal) is this machine's loopback:
+ * "localhost", 127.0.0.0/8, ::1. vconf_load() refuses tls = none with a
+ * password unless allow_plaintext_auth is set or the host is loopback. */
+int vconf_is_loopback(const char *host);
 
 /* Parsers shared with command arguments. Return 0 or -1. */
 int vconf_parse_duration(const char *s, int64_t *secs_r);

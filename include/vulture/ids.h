@@ -9,9 +9,12 @@
 
 #define IDS_MAX_LEN 64		/* bytes of a formatted id, NUL included */
 
-/* Accepts literal printable ASCII (no space, brackets or quotes), "%%", and
- * exactly one "%0Nu" (N from 4 to 9) or "%u" (8 digits, unpadded).
- * Returns 0, or -1 with *error_r set to a static message. */
+/* Accepts exactly one "%0Nu" (N from 4 to 9) or "%u" (8 digits,
+ * unpadded) among literal letters, digits, '#', '.', '_' and '-'; the id
+ * starts with a letter or a digit and holds no "..". Ids name files and
+ * directories (publish_dir) and stand in Subjects: nothing else can
+ * reach a path or a header. Returns 0, or -1 with *error_r set to a
+ * static message. */
 int ids_check_format(const char *fmt, const char **error_r);
 
 /* Formats number n (reduced modulo the format's range) into buf.
