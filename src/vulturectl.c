@@ -148,14 +148,14 @@ ctl_printf(const char *fmt, ...)
 }
 
 /* The refusal of a text argument: EX_USAGE like any bad argument. */
+#define CTL_TEXT_RULE	"control characters, direction controls and " \
+	"zero-width spaces are refused"
 static int
 ctl_bad_text(const char *cmd, const char *what, const char *problem,
-    int one_line)
+    const char *note)
 {
-	char *msg = g_strdup_printf("vulturectl: %s: %s: %s (control "
-	    "characters, direction controls and zero-width spaces are "
-	    "refused%s)\n", cmd, what, problem, one_line ?
-	    "; one line only" : "");
+	char *msg = g_strdup_printf("vulturectl: %s: %s: %s%s%s%s\n", cmd,
+	    what, problem, note ? " (" : "", note ? note : "", note ? ")" : "");
 
 	ctl_print(stderr, msg);
 	g_free(msg);
@@ -173,13 +173,14 @@ ctl_check_line(const char *cmd, const char *what, const char *s)
 	if (s == NULL)
 		return 0;
 	if (!g_utf8_validate(s, -1, NULL))
-		return ctl_bad_text(cmd, what, "invalid UTF-8", 1);
+		return ctl_bad_text(cmd, what, "not valid UTF-8", NULL);
 	if ((p = textin_find_control(s, s + strlen(s), "")) == NULL)
 		return 0;
 	textin_describe(s, p, cp, &pos);
 	problem = g_strdup_printf("control character %s at character %zu",
 	    cp, pos);
-	rc = ctl_bad_text(cmd, what, problem, 1);
+	rc = ctl_bad_text(cmd, what, problem, CTL_TEXT_RULE "; one line "
+	    "only");
 	g_free(problem);
 	return rc;
 }
@@ -192,7 +193,7 @@ ctl_check_text(const char *cmd, const char *what, char *text)
 
 	if (textin_check_text(text, &problem) == 0)
 		return 0;
-	rc = ctl_bad_text(cmd, what, problem, 0);
+	rc = ctl_bad_text(cmd, what, problem, CTL_TEXT_RULE);
 	g_free(problem);
 	return rc;
 }
