@@ -134,6 +134,14 @@ valid_addr(const char *s)
 }
 
 /* A msg-id without the angle brackets. */
+static int valid_msgid(const char *);
+
+int
+compose_valid_msgid(const char *s)
+{
+	return valid_msgid(s);
+}
+
 static int
 valid_msgid(const char *s)
 {

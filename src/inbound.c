@@ -10,6 +10,7 @@
 #include "vulture/inbound.h"
 #include "vulture/log.h"
 #include "vulture/ops.h"
+#include "vulture/policy.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
 
@@ -788,6 +789,13 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 		    v->handle);
 		goto done;
 	}
+	if ((err = policy_refusal(conf, r)) != NULL) {
+		/* [policy]: the vendor is told which algorithm and what to
+		 * use instead. */
+		d = decision(INBOUND_QUARANTINE, "weak-algorithm", err);
+		err = NULL;
+		goto done;
+	}
 	if (strcmp(v->state, "registered") != 0) {
 		/* Rule 9: held until a coordinator has confirmed the key and
 		 * approved the vendor (vendor approve processes it then). */
@@ -1355,6 +1363,13 @@ inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
 		goto out;
 	}
 	if (is_coordinator(env->conf, r->signer_fpr)) {
+		char *weak = policy_refusal(env->conf, r);
+
+		if (weak != NULL) {
+			*d_r = decision(INBOUND_QUARANTINE, "weak-algorithm",
+			    weak);
+			goto out;
+		}
 		rc = decide_command(env, r, now, d_r, error_r);
 		goto out;
 	}
@@ -1499,6 +1514,13 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 		    (char *)d->changes->pdata[i]);
 	if (f->reason != NULL && f->pubdate_request != NULL)
 		g_string_append_printf(ev, "; reason: %s", f->reason);
+	if (r != NULL) {
+		/* Every key it was encrypted to, its cipher and hash. */
+		char *ps = policy_summary(r);
+
+		g_string_append_printf(ev, "; %s", ps);
+		g_free(ps);
+	}
 	rc = event_add(st, d->case_id, now, d->vendor, "vendor-reply",
 	    ev->str, message_id, error_r);
 	g_string_free(ev, TRUE);
@@ -1891,7 +1913,8 @@ answered_to_vendor(const char *kind)
 	static const char *const kinds[] = { "not-participant",
 	    "unknown-case", "wrong-vendor", "bad-form", "empty-form",
 	    "case-mismatch", "no-case", "stale", "duplicate",
-	    "case-unsigned", "future-signature", "before-notice", NULL };
+	    "case-unsigned", "future-signature", "before-notice",
+	    "weak-algorithm", NULL };
 	int i;
 
 	for (i = 0; kinds[i] != NULL; i++)
@@ -2169,6 +2192,24 @@ answer(const struct inbound_env *env, const struct inbound_decision *d,
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			handle = store_col_text(s, 0);
 			fpr = store_col_text(s, 1);
+		}
+		sqlite3_reset(s);
+		/* Anyone can write that From: at most one request to sign an
+		 * hour per address, so that forged mail cannot make the desk
+		 * flood a vendor. */
+		s = store_stmt(env->st, "SELECT 1 FROM outbox WHERE kind = "
+		    "'sign-request' AND lower(recipient) = lower(?) AND created > "
+		    "? LIMIT 1");
+		if (s == NULL) {
+			g_free(handle);
+			g_free(fpr);
+			return store_error(env->st, "sign request", error_r);
+		}
+		sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, now - 3600);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			g_free(handle);
+			handle = NULL;
 		}
 		sqlite3_reset(s);
 		if (handle != NULL &&

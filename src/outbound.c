@@ -162,7 +162,9 @@ outbound_to_address(const struct outbound *o, const char *kind,
 	m.to_name = name;
 	m.case_id = case_id;
 	m.subject = subject;
-	m.in_reply_to = in_reply_to;
+	/* A Message-ID we cannot write back (spaces, no '@', 900 bytes)
+	 * loses the threading, not the answer. */
+	m.in_reply_to = compose_valid_msgid(in_reply_to) ? in_reply_to : NULL;
 	m.date = now;
 	m.timezone = o->conf->timezone;
 	m.auto_replied = auto_replied;

@@ -15,7 +15,7 @@ cleanup() {
 	stop_smtp 2>/dev/null || true
 	stop_dovecot 2>/dev/null || true
 	[ -n "${VULTURED_PID:-}" ] && kill -9 "$VULTURED_PID" 2>/dev/null
-	for h in "$T"/gnupg "$T"/keys/*; do
+	for h in "$T"/gnupg "$T"/keys/* "$T"/atk/g; do
 		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent >/dev/null 2>&1
 	done
 	if [ -n "${KEEP_T:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi

@@ -24,12 +24,14 @@ POL = email.policy.SMTP
 
 
 GPG_EXTRA = []
+PASSPHRASE = [""]
 
 
 def gpg(home, args, data):
     p = subprocess.run(["gpg", "--homedir", home, "--batch", "--yes"] +
                        GPG_EXTRA + [
-                        "--pinentry-mode", "loopback", "--passphrase", "",
+                        "--pinentry-mode", "loopback", "--passphrase",
+                        PASSPHRASE[0],
                         "--trust-model", "always", "--armor"] + args,
                        input=data, capture_output=True)
     if p.returncode != 0:
@@ -116,8 +118,11 @@ def main():
     ap.add_argument("--sign-arg", action="append", default=[],
                     help="extra gpg option for the detached signature of "
                     "the nested shape, e.g. --faked-system-time=...")
+    ap.add_argument("--passphrase", default="",
+                    help="of the signer's secret key")
     a = ap.parse_args()
     GPG_EXTRA.extend(a.gpg_arg)
+    PASSPHRASE[0] = a.passphrase
 
     rcpt = []
     for r in a.recipient:

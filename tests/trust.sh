@@ -220,4 +220,52 @@ expect 0 '' -- vctl deliver < "$T/l2.eml"
   echo "Status: affected" | gpg --homedir "$T/keys/globex" --batch --armor --encrypt -r "$GLOBEX" 2>/dev/null; } > "$T/l3.eml"
 expect 0 '' -- vctl deliver < "$T/l3.eml"
 [ "$(last)" = leak ] && ok || bad "undecryptable mail naming the case in clear: $(last)"
+# An odd but legal Message-ID loses the threading, not the answer, and
+# raises no alert about the vendor's key.
+acks=$(db "SELECT count(*) FROM outbox WHERE kind = 'ack' AND recipient = 'psirt@acme.example'")
+alerts=$(db "SELECT count(*) FROM outbox WHERE kind = 'alert'")
+printf 'Case: %s\nComment: odd message id\n' "$A" > "$T/id.txt"
+$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined --subject "Re: [$A]" \
+    --message-id "odd id without an at sign $(printf '%0300d' 0)" --body-file "$T/id.txt" > "$T/id.eml"
+expect 0 '' -- vctl deliver < "$T/id.eml"
+[ "$(last)" = applied ] && ok || bad "odd Message-ID: $(last)"
+[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'ack' AND recipient = 'psirt@acme.example'")" = $((acks + 1)) ] && ok || bad "odd Message-ID: no acknowledgement"
+[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = "$alerts" ] && ok || bad "odd Message-ID raised an alert"
+# Forged unsigned mail From a vendor's address: one request to sign an
+# hour, not one per message.
+for k in 1 2 3; do
+	$MK --home "$T/keys/mallory" --recipient "$DESK" --shape encrypted --from psirt@acme.example \
+	    --subject "hello $k" --body "Status: affected" | vctl deliver
+done
+[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'sign-request' AND recipient = 'psirt@acme.example'")" = 1 ] && ok || bad "sign requests not limited: $(db "SELECT count(*) FROM outbox WHERE kind = 'sign-request'")"
+# Weak algorithms ([policy] defaults): refused, and the vendor is told.
+rej=$(db "SELECT count(*) FROM outbox WHERE kind = 'rejected' AND recipient = 'psirt@acme.example'")
+printf 'Case: %s\nStatus: affected\nComment: sent with CAST5\n' "$A" > "$T/w.txt"
+$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined --subject "Re: [$A]" \
+    --gpg-arg=--cipher-algo=CAST5 --body-file "$T/w.txt" > "$T/w.eml" 2>/dev/null
+expect 0 '' -- vctl deliver < "$T/w.eml"
+[ "$(last)" = weak-algorithm ] && ok || bad "CAST5 reply: $(last)"
+state "$A" acme comment | grep -q CAST5 && bad "a CAST5 reply was applied" || ok
+[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'rejected' AND recipient = 'psirt@acme.example'")" = $((rej + 1)) ] && ok || bad "the vendor was not told about CAST5"
+# 2. A planted key: a registration whose key carries a vendor's primary as
+# a subkey (tests/mkattack.sh makes it with real gpg). Refused before it
+# touches the key ring; the real key is still found, alerts still go.
+mkdir -p "$T/atk" && chmod 700 "$T/atk"
+sh "$top_srcdir/tests/mkattack.sh" "$T/atk" >/dev/null 2>&1 || bad "mkattack"
+. "$T/atk/env"
+expect 0 '' -- vctl vendor add victimco "Victim Co" general victim@cert.example
+expect 0 "pinned" -- vctl vendor key victimco "$T/atk/victim.gpg"
+expect 0 '' -- vctl vendor approve victimco
+gpg --homedir "$T/atk/g" --batch --import "$T/desk.asc" 2>/dev/null
+# What the attacker mails: his key with the victim's primary planted in it.
+gpg --homedir "$T/atk/g" --batch --armor --export "$AUTH" > "$T/atk/plant.asc" 2>/dev/null
+gpg --with-colons --show-keys "$T/atk/plant.asc" 2>/dev/null | grep -q "^fpr:.*$VICTIM" && ok || bad "the attack key does not carry the victim"
+printf 'Organisation: Evil Plant Ltd\n' > "$T/pl.txt"
+$MK --home "$T/atk/g" --passphrase x --signer "$AUTH" --recipient "$DESK" --shape combined \
+    --from auth@evil.example --subject "registration" --body-file "$T/pl.txt" --attach "$T/atk/plant.asc" > "$T/pl.eml" || bad "mkreply plant"
+expect 0 '' -- vctl deliver < "$T/pl.eml"
+[ "$(last)" = bad-registration ] && ok || bad "planted key: $(last)"
+db "SELECT reason FROM messages ORDER BY id DESC LIMIT 1" | grep -q 'planted' && ok || bad "planted key: reason $(db "SELECT reason FROM messages ORDER BY id DESC LIMIT 1")"
+[ "$(gpg --homedir "$T/gnupg" --with-colons --list-keys "$VICTIM" 2>/dev/null | grep -c '^pub')" = 1 ] && ok || bad "planted key reached the key ring"
+expect 0 'summary sent' -- vctl case notify "$A" vendors victimco
 finish

@@ -129,4 +129,10 @@ int compose_check_recipient(gpgme_ctx_t ctx, const char *fpr,
  * without <> (newly allocated, g_free). */
 char *compose_message_id(const char *from_addr);
 
+/* 1 if s (without <>) can be written as a msg-id in In-Reply-To and
+ * References: an '@', printable ASCII without spaces or <>, at most
+ * COMPOSE_MAX_MSGID bytes. A vendor's odd but legal Message-ID fails
+ * this; the answer then goes without In-Reply-To, never not at all. */
+int compose_valid_msgid(const char *s);
+
 #endif
