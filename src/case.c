@@ -402,6 +402,60 @@ vcase_add_participant(struct store *st, const char *id, int64_t vendor_id,
 }
 
 int
+vcase_transition(struct store *st, const char *case_id, int64_t vendor_id,
+    enum pevent ev, const struct pfacts *facts, struct pstate *next_r,
+    char **error_r)
+{
+	struct pstate cur, next;
+	sqlite3_stmt *s;
+	const char *why = NULL;
+	int step, bad;
+
+	s = store_stmt(st, "SELECT stage, status, unreachable FROM participants "
+	    "WHERE case_id = ? AND vendor_id = ?");
+	if (s == NULL)
+		return store_error(st, "participant state", error_r);
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, vendor_id);
+	step = sqlite3_step(s);
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE)
+			return store_error(st, "participant state", error_r);
+		*error_r = g_strdup_printf("vendor %lld takes no part in %s",
+		    (long long)vendor_id, case_id);
+		return STORE_NOTFOUND;
+	}
+	bad = pstate_from_names((const char *)sqlite3_column_text(s, 0),
+	    (const char *)sqlite3_column_text(s, 1),
+	    sqlite3_column_int(s, 2), &cur);
+	sqlite3_reset(s);
+	if (bad) {
+		*error_r = g_strdup_printf("%s: a participant's state is not "
+		    "one this vulture knows", case_id);
+		return STORE_ERR;
+	}
+	if (pstate_next(&cur, ev, facts, &next, &why) == -1) {
+		*error_r = g_strdup(why);
+		return STORE_ERR;
+	}
+	if (next_r != NULL)
+		*next_r = next;
+	if (memcmp(&cur, &next, sizeof(cur)) == 0)
+		return STORE_OK;
+	s = store_stmt(st, "UPDATE participants SET stage = ?, status = ?, "
+	    "unreachable = ? WHERE case_id = ? AND vendor_id = ?");
+	if (s == NULL)
+		return store_error(st, "participant state", error_r);
+	sqlite3_bind_text(s, 1, pstage_name(next.stage), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, pstatus_name(next.status), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, next.unreachable);
+	sqlite3_bind_text(s, 4, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, vendor_id);
+	return store_exec_stmt(st, s, "participant state", error_r);
+}
+
+int
 event_add(struct store *st, const char *case_id, int64_t at,
     const char *actor, const char *kind, const char *detail,
     const char *message_id, char **error_r)

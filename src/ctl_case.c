@@ -423,6 +423,52 @@ case_json(struct jw *w, const struct vcase *k, GPtrArray *events,
 	JTIME("published_at", k->published_at);
 	jw_kstr(w, "reporter_ref", k->reporter_ref);
 	if (events != NULL) {
+		/* The Vultron view (CERT/CC): derived, never stored. */
+		char today[11];
+		int public_aware = strcmp(k->state, "published") == 0;
+		unsigned told = 0, dreq = 0;
+		GDateTime *dt = g_date_time_new_now(tz);
+
+		g_snprintf(today, sizeof(today), "%04d-%02d-%02d",
+		    g_date_time_get_year(dt), g_date_time_get_month(dt),
+		    g_date_time_get_day_of_month(dt));
+		g_date_time_unref(dt);
+		for (i = 0; i < events->len; i++)
+			if (strcmp(((struct event *)events->pdata[i])->kind,
+			    "leak") == 0)
+				public_aware = 1;
+		for (i = 0; i < k->participants->len; i++) {
+			const struct participant *p =
+			    k->participants->pdata[i];
+			int st = pstage_parse(p->stage);
+
+			if (st >= 0 && pstate_told((enum pstage)st))
+				told++;
+			if (p->pubdate_request != 0 &&
+			    p->pubdate_request != k->publication)
+				dreq = 1;
+		}
+		jw_key(w, "vultron");
+		jw_obj_begin(w);
+		jw_kstr(w, "em", pstate_vultron_em(k->state, told,
+		    k->participants->len, dreq));
+		jw_key(w, "cs");
+		jw_obj_begin(w);
+		for (i = 0; i < k->participants->len; i++) {
+			const struct participant *p =
+			    k->participants->pdata[i];
+			struct pstate ps;
+			char cs[7];
+
+			if (pstate_from_names(p->stage, p->status,
+			    p->unreachable, &ps) == -1)
+				continue;
+			pstate_vultron_cs(&ps, p->fix_date != NULL &&
+			    strcmp(p->fix_date, today) <= 0, public_aware, cs);
+			jw_kstr(w, p->handle, cs);
+		}
+		jw_obj_end(w);
+		jw_obj_end(w);
 		jw_kstr(w, "summary", k->summary);
 		jw_kstr(w, "detail", k->detail);
 		jw_key(w, "attachments");

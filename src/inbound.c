@@ -1401,8 +1401,23 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 		    INBOUND_DEFAULT_HOUR, 0, &pub);
 	/* Only the fields given change: NULL keeps the stored value. A
 	 * detail request moves the stage forward, never back. */
+	/* Stage, status and reachability: the state machine's. */
+	{
+		struct pfacts pf;
+
+		pfacts_init(&pf);
+		if (f->status != FORM_STATUS_NONE)
+			pf.status = (enum pstatus)pstatus_parse(
+			    form_status_name(f->status));
+		if ((rc = vcase_transition(st, d->case_id, d->vendor_id,
+		    PEV_REPLY, &pf, NULL, error_r)) != STORE_OK)
+			return rc;
+		if (f->request_detail == 1 && (rc = vcase_transition(st,
+		    d->case_id, d->vendor_id, PEV_DETAIL_REQUESTED, NULL, NULL,
+		    error_r)) != STORE_OK)
+			return rc;
+	}
 	s = store_stmt(st, "UPDATE participants SET "
-	    "status = COALESCE(?1, status), "
 	    "comment = COALESCE(?2, comment), "
 	    "advisory_url = COALESCE(?3, advisory_url), "
 	    "fix_plan = COALESCE(?4, fix_plan), "
@@ -1412,19 +1427,13 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	    "pubdate_request = COALESCE(?8, pubdate_request), "
 	    "pubdate_reason = CASE WHEN ?8 IS NULL THEN pubdate_reason "
 	    "ELSE ?9 END, "
-	    "stage = CASE WHEN ?10 AND stage IN ('selected', "
-	    "'registration-requested', 'summary-sent') THEN "
-	    "'detail-requested' ELSE stage END, "
-	    "last_answer = ?11, unreachable = 0, "
+	    "last_answer = ?11, "
 	    "last_reply_signed = CASE WHEN ?14 IS NULL THEN "
 	    "last_reply_signed ELSE max(coalesce(last_reply_signed, 0), "
 	    "min(?14, ?11)) END "
 	    "WHERE case_id = ?12 AND vendor_id = ?13");
 	if (s == NULL)
 		return store_error(st, "apply reply", error_r);
-	if (f->status != FORM_STATUS_NONE)
-		sqlite3_bind_text(s, 1, form_status_name(f->status), -1,
-		    SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, f->comment, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, f->advisory_url, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, f->fix_plan, -1, SQLITE_TRANSIENT);
@@ -1434,7 +1443,6 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	if (pub != 0)
 		sqlite3_bind_int64(s, 8, pub);
 	sqlite3_bind_text(s, 9, f->reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 10, f->request_detail == 1);
 	sqlite3_bind_int64(s, 11, now);
 	sqlite3_bind_text(s, 12, d->case_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 13, d->vendor_id);

@@ -31,19 +31,17 @@ find_participant(struct vcase *c, const char *handle)
 	return NULL;
 }
 
+/* A stage change through the participant state machine (pstate.h). */
 static int
 set_stage(struct store *st, const char *case_id, int64_t vendor_id,
-    const char *stage, char **error_r)
+    enum pevent ev, int registered, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE participants SET stage = ? "
-	    "WHERE case_id = ? AND vendor_id = ?");
+	struct pfacts f;
 
-	if (s == NULL)
-		return store_error(st, "stage", error_r);
-	sqlite3_bind_text(s, 1, stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, vendor_id);
-	return store_exec_stmt(st, s, "stage", error_r);
+	pfacts_init(&f);
+	f.registered = registered;
+	return vcase_transition(st, case_id, vendor_id, ev, &f, NULL,
+	    error_r);
 }
 
 static int
@@ -110,7 +108,7 @@ notify_one(const struct outbound *o, struct vcase *c, const char *handle,
 		    (rc = outbound_registration_request(o, c->id, v, now,
 		    error_r)) != STORE_OK ||
 		    (rc = set_stage(o->st, c->id, v->id,
-		    "registration-requested", error_r)) != STORE_OK)
+		    PEV_REGISTRATION_REQUESTED, 0, error_r)) != STORE_OK)
 			goto out;
 		detail = g_strdup_printf("vendor=%s state=%s: registration "
 		    "request", handle, v->state);
@@ -149,8 +147,8 @@ notify_one(const struct outbound *o, struct vcase *c, const char *handle,
 		goto out;
 	if (q == 0)
 		FAIL("nothing could be sent to %s", handle);
-	if ((rc = set_stage(o->st, c->id, v->id, "summary-sent", error_r)) !=
-	    STORE_OK)
+	if ((rc = set_stage(o->st, c->id, v->id, PEV_SUMMARY_SENT, strcmp(
+	    v->state, "registered") == 0, error_r)) != STORE_OK)
 		goto out;
 	detail = g_strdup_printf("vendor=%s messages=%d%s", handle, q,
 	    force ? " force" : "");
@@ -305,8 +303,8 @@ ops_disclose(const struct outbound *o, const char *case_id,
 		goto out;
 	if (q == 0)
 		FAIL("nothing could be sent to %s", handle);
-	if ((rc = set_stage(o->st, case_id, v->id, "detail-sent", error_r)) !=
-	    STORE_OK)
+	if ((rc = set_stage(o->st, case_id, v->id, PEV_DETAIL_SENT, 1,
+	    error_r)) != STORE_OK)
 		goto out;
 	detail = g_strdup_printf("vendor=%s attachments=%u", handle,
 	    atts->len);
@@ -538,24 +536,29 @@ ops_case_status(const struct outbound *o, const char *case_id,
 		return rc;
 	if ((rc = participant_id(o, c, handle, &vid, error_r)) != STORE_OK)
 		goto out;
-	s = store_stmt(o->st, "UPDATE participants SET status = ?, comment = "
-	    "COALESCE(?, comment) WHERE case_id = ? AND vendor_id = ?");
+	{
+		struct pfacts f;
+		int su = pstatus_parse(status);
+
+		if (su < 0)
+			FAIL("'%s' is not a status", status);
+		pfacts_init(&f);
+		f.status = (enum pstatus)su;
+		if ((rc = vcase_transition(o->st, case_id, vid, PEV_STATUS_SET,
+		    &f, NULL, error_r)) != STORE_OK)
+			goto out;
+	}
+	s = store_stmt(o->st, "UPDATE participants SET comment = COALESCE(?, "
+	    "comment) WHERE case_id = ? AND vendor_id = ?");
 	if (s == NULL) {
 		rc = store_error(o->st, "status", error_r);
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, comment, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, vid);
-	if ((rc = store_exec_stmt(o->st, s, "status", error_r)) != STORE_OK) {
-		if (strstr(*error_r, "CHECK") != NULL) {
-			g_free(*error_r);
-			*error_r = g_strdup_printf("'%s' is not a status",
-			    status);
-		}
+	sqlite3_bind_text(s, 1, comment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, vid);
+	if ((rc = store_exec_stmt(o->st, s, "status", error_r)) != STORE_OK)
 		goto out;
-	}
 	ev = g_strdup_printf("vendor=%s status=%s%s", handle, status,
 	    comment ? " comment" : "");
 	rc = event_add(o->st, case_id, now, actor(o), "status-set", ev,
@@ -584,9 +587,11 @@ ops_case_unreachable(const struct outbound *o, const char *case_id,
 		return rc;
 	if ((rc = participant_id(o, c, handle, &vid, error_r)) != STORE_OK)
 		goto out;
-	s = store_stmt(o->st, "UPDATE participants SET unreachable = 1, "
-	    "first_attempt = COALESCE(first_attempt, ?) WHERE case_id = ? AND "
-	    "vendor_id = ?");
+	if ((rc = vcase_transition(o->st, case_id, vid, PEV_UNREACHABLE,
+	    NULL, NULL, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(o->st, "UPDATE participants SET first_attempt = "
+	    "COALESCE(first_attempt, ?) WHERE case_id = ? AND vendor_id = ?");
 	if (s == NULL) {
 		rc = store_error(o->st, "unreachable", error_r);
 		goto out;
@@ -715,23 +720,9 @@ ops_case_advisory(const struct outbound *o, const char *case_id,
 static const char *
 status_words(const char *status, const char *lang)
 {
-	static const struct {
-		const char *s, *en, *ja;
-	} t[] = {
-		{ "affected", "Affected", "該当製品あり" },
-		{ "affected-investigating", "Affected (investigating)",
-		    "該当製品あり：調査中" },
-		{ "not-affected", "Not affected", "該当製品なし" },
-		{ "not-affected-investigating", "Not affected (investigating)",
-		    "該当製品なし：調査中" },
-		{ "unknown", "Unknown", "不明" },
-	};
-	size_t i;
+	int su = pstatus_parse(status);
 
-	for (i = 0; i < G_N_ELEMENTS(t); i++)
-		if (strcmp(t[i].s, status) == 0)
-			return strcmp(lang, "ja") == 0 ? t[i].ja : t[i].en;
-	return status;
+	return su < 0 ? status : pstatus_label((enum pstatus)su, lang);
 }
 
 int
@@ -856,8 +847,10 @@ ops_case_publish(const struct outbound *o, const char *case_id,
 		    error_r);
 		g_free(subject);
 	}
+	/* Written once this commits (site_flush): the publication is
+	 * recorded whatever the disk does. */
 	if (rc == STORE_OK)
-		rc = site_write(o->st, o->conf, error_r);
+		rc = site_mark_dirty(o->st, case_id, now, error_r);
 	if (rc == STORE_OK)
 		g_string_append_printf(out, "%s published (%d participant "
 		    "message%s, announcement to %s, site in %s)\n", case_id,
@@ -882,7 +875,9 @@ ops_site_refresh(const struct outbound *o, const char *case_id,
 		return rc;
 	published = strcmp(c->state, "published") == 0;
 	vcase_free(&c);
-	return published ? site_write(o->st, o->conf, error_r) : STORE_OK;
+	/* After the commit, by whoever committed (site_flush). */
+	return published ? site_mark_dirty(o->st, case_id, vtime_now(),
+	    error_r) : STORE_OK;
 }
 
 int

@@ -275,15 +275,9 @@ ops_share_register(const struct outbound *o, int64_t rel, int64_t now,
 	    (rc = vcase_add_participant(st, case_id, v->id, now, error_r)) !=
 	    STORE_OK)
 		goto out;
-	s = store_stmt(st, "UPDATE participants SET stage = 'detail-requested' "
-	    "WHERE case_id = ? AND vendor_id = ?");
-	if (s == NULL) {
-		rc = store_error(st, "share", error_r);
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, v->id);
-	if ((rc = store_exec_stmt(st, s, "share", error_r)) != STORE_OK)
+	/* Invited for the detail: as if it had asked. */
+	if ((rc = vcase_transition(st, case_id, v->id, PEV_DETAIL_REQUESTED,
+	    NULL, NULL, error_r)) != STORE_OK)
 		goto out;
 	s = store_stmt(st, "UPDATE related_orgs SET state = 'registered', "
 	    "fingerprint = ? WHERE id = ?");

@@ -8,24 +8,16 @@
 #include "vulture/sched.h"
 #include "vulture/vtime.h"
 
+/* Japanese reminders show the published words; English ones the
+ * status as the reply form writes it. */
 static const char *
 status_text(const char *status, const char *lang)
 {
-	static const struct {
-		const char *s, *ja;
-	} t[] = {
-		{ "affected", "該当製品あり" },
-		{ "affected-investigating", "該当製品あり：調査中" },
-		{ "not-affected", "該当製品なし" },
-		{ "not-affected-investigating", "該当製品なし：調査中" },
-		{ "unknown", "不明" },
-	};
-	size_t i;
+	int su = pstatus_parse(status);
 
-	for (i = 0; i < G_N_ELEMENTS(t); i++)
-		if (strcmp(t[i].s, status) == 0)
-			return strcmp(lang, "ja") == 0 ? t[i].ja : t[i].s;
-	return status;
+	if (su < 0 || strcmp(lang, "ja") != 0)
+		return status;
+	return pstatus_label((enum pstatus)su, "ja");
 }
 
 /* 1 if the case's event log has kind with exactly this detail. */
@@ -100,21 +92,18 @@ participant_pass(const struct outbound *o, const struct vcase *c,
 		return STORE_OK;
 	if (now >= vtime_add_days(p->first_attempt,
 	    conf->unreachable_after_days, conf->tz)) {
-		sqlite3_stmt *s = store_stmt(o->st, "UPDATE participants SET "
-		    "unreachable = 1 WHERE case_id = ? AND vendor_id = "
-		    "(SELECT id FROM vendors WHERE handle = ?)");
-		char *first = vtime_format(p->first_attempt, conf->tz);
-		char *text;
+		struct vendor *v = NULL;
+		char *first, *text;
 
-		if (s == NULL)
-			return store_error(o->st, "unreachable", error_r);
-		sqlite3_bind_text(s, 1, c->id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, p->handle, -1, SQLITE_TRANSIENT);
-		if ((rc = store_exec_stmt(o->st, s, "unreachable", error_r)) !=
-		    STORE_OK) {
-			g_free(first);
+		if ((rc = vendor_get(o->st, p->handle, &v, error_r)) !=
+		    STORE_OK)
 			return rc;
-		}
+		rc = vcase_transition(o->st, c->id, v->id, PEV_UNREACHABLE,
+		    NULL, NULL, error_r);
+		vendor_free(&v);
+		if (rc != STORE_OK)
+			return rc;
+		first = vtime_format(p->first_attempt, conf->tz);
 		detail = g_strdup_printf("vendor=%s first_attempt=%s "
 		    "attempts=%d", p->handle, first, p->attempts);
 		rc = event_add(o->st, c->id, now, "scheduler", "unreachable",

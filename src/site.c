@@ -252,3 +252,59 @@ out:
 	g_ptr_array_unref(ids);
 	return rc;
 }
+
+int
+site_mark_dirty(struct store *st, const char *case_id, int64_t now,
+    char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO site_dirty (marked, "
+	    "case_id) VALUES (?, ?)");
+
+	if (s == NULL)
+		return store_error(st, "site mark", error_r);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	return store_exec_stmt(st, s, "site mark", error_r);
+}
+
+int
+site_flush(struct store *st, const struct vconf *conf, int *wrote_r,
+    char **error_r)
+{
+	sqlite3_stmt *s;
+	int64_t gen = 0;
+	int rc, step;
+
+	if (wrote_r != NULL)
+		*wrote_r = 0;
+	s = store_stmt(st, "SELECT max(id) FROM site_dirty");
+	if (s == NULL)
+		return store_error(st, "site flush", error_r);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		gen = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_error(st, "site flush", error_r);
+	if (gen == 0)
+		return STORE_OK;
+	/* Rendered from what is committed now, which includes every change
+	 * up to mark gen. */
+	if ((rc = site_write(st, conf, error_r)) != STORE_OK)
+		return rc;
+	if ((rc = store_begin(st, error_r)) != STORE_OK)
+		return rc;
+	s = store_stmt(st, "DELETE FROM site_dirty WHERE id <= ?");
+	if (s == NULL) {
+		store_rollback(st);
+		return store_error(st, "site flush", error_r);
+	}
+	sqlite3_bind_int64(s, 1, gen);
+	if ((rc = store_exec_stmt(st, s, "site flush", error_r)) != STORE_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	if ((rc = store_commit(st, error_r)) == STORE_OK && wrote_r != NULL)
+		*wrote_r = 1;
+	return rc;
+}

@@ -18,6 +18,7 @@
 #include "vulture/json.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
+#include "vulture/site.h"
 #include "vulture/store.h"
 #include "vulture/textin.h"
 #include "vulture/vendor.h"
@@ -505,6 +506,7 @@ main(int argc, char **argv)
 	int i, rc;
 	size_t k;
 	GPtrArray *rest;
+	const char *rest_name;
 
 	setlocale(LC_ALL, "");
 	log_init("vulturectl", LOG_TO_STDERR, 0);
@@ -565,8 +567,29 @@ main(int argc, char **argv)
 		g_ptr_array_unref(rest);
 		return rc;
 	}
+	rest_name = commands[k].name;
 	rc = commands[k].fn(&c, (int)rest->len - 1, (char **)rest->pdata);
 	g_ptr_array_unref(rest);
+	/* What a command (or a delivered reply) changed on a published case
+	 * reaches the site now that it is committed; if the site cannot be
+	 * written the change stands and vultured retries. */
+	if (c.st != NULL && c.conf != NULL) {
+		char *err = NULL;
+
+		if (site_flush(c.st, c.conf, NULL, &err) != STORE_OK) {
+			log_warnx("site not written (vultured retries): %s",
+			    err);
+			if (strcmp(rest_name, "deliver") != 0) {
+				char *m = g_strdup_printf("vulturectl: warning: "
+				    "the site was not written (vultured "
+				    "retries): %s\n", err);
+
+				ctl_print(stderr, m);
+				g_free(m);
+			}
+			g_free(err);
+		}
+	}
 	ctl_cleanup(&c);
 	return rc;
 }

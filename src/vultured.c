@@ -31,10 +31,13 @@
 #include "vulture/outbound.h"
 #include "vulture/outbox.h"
 #include "vulture/sched.h"
+#include "vulture/site.h"
 #include "vulture/smtp_out.h"
 #include "vulture/store.h"
 #include "vulture/vtime.h"
 #include "vulture/wake.h"
+
+static void flush_site(struct store *, const struct vconf *);
 
 #define SCHED_INTERVAL 60.0		/* seconds between scheduler passes */
 #define INTAKE_BATCH 50			/* messages fetched at once */
@@ -345,6 +348,7 @@ process_rows(struct wenv *w, const int64_t *rows, guint n, int *waits)
 			break;
 		}
 	}
+	flush_site(w->st, w->conf);
 }
 
 /* Every stored message not yet processed (left by deliver, or by a
@@ -898,6 +902,22 @@ gpg_helpers(int log_stderr)
 	}
 }
 
+/* The site, after the commits that changed it (site.h); a failure waits
+ * for the next pass. */
+static void
+flush_site(struct store *st, const struct vconf *c)
+{
+	char *err = NULL;
+	int wrote = 0;
+
+	if (site_flush(st, c, &wrote, &err) != STORE_OK) {
+		log_warnx("site not written (retried at the next pass): %s",
+		    err);
+		g_free(err);
+	} else if (wrote)
+		log_info("site written dir=%s", c->publish_dir);
+}
+
 static void
 run_scheduler(void)
 {
@@ -908,6 +928,7 @@ run_scheduler(void)
 		log_warnx("scheduler: %s", err);
 		g_free(err);
 	}
+	flush_site(mainenv.out.st, mainenv.out.conf);
 	if (stats.followups + stats.unreachable + stats.reminders + stats.due)
 		wake(&sender);
 }

@@ -4,6 +4,7 @@
 Suite *make_store_suite(void);
 Suite *make_config_suite(void);
 Suite *make_policy_suite(void);
+Suite *make_pstate_suite(void);
 Suite *make_ids_suite(void);
 Suite *make_keys_suite(void);
 Suite *make_form_suite(void);

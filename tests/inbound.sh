@@ -292,6 +292,15 @@ write_conf
 [ "$(state hooli status)" = affected ] && ok || bad "the held statement was not applied after approval"
 expect 1 'not in quarantine' -- vctl quarantine retry "$R8"
 
+# The Vultron view of the case, derived from the participants' states.
+vctl --json case show "$ID" | /usr/bin/python3 -c "
+import json, sys
+c = json.load(sys.stdin)
+v = c['vultron']
+assert v['em'] in ('active', 'revise'), v
+assert v['cs']['acme'] == 'Vfdpxa', v
+assert v['cs']['hooli'][0] == 'v', v" && ok || bad "vultron: $(vctl --json case show "$ID" | grep -A8 vultron)"
+vctl --json case show "$OTHER" | grep -q '"em": "none"' && ok || bad "vultron em of a case without participants"
 # A leak is in the case's event log for the coordinators.
 vctl case show "$ID" | grep -q 'possible-leak' && ok || bad "leak not in the event log"
 # Answers were queued: an acknowledgement per applied reply, the detail

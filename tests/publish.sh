@@ -136,6 +136,22 @@ before=$(grep -c 'ベンダ情報を更新しました' "$page")
 reply globex "状況：該当製品なし：調査中"
 grep -q '該当製品なし：調査中' "$page" && ok || bad "page not re-rendered"
 [ "$(grep -c 'ベンダ情報を更新しました' "$page")" -gt "$before" ] && ok || bad "history not appended"
+# The site is written after the reply is recorded: a site that cannot be
+# written (its directory under a plain file) does not lose the reply, and
+# the next writer (here any vulturectl command) catches up.
+: > "$T/blocker"
+cp "$CONF" "$T/good.conf"
+sed -i "s|^publish_dir = .*|publish_dir = $T/blocker/publish|" "$CONF"
+before=$(grep -c 'ベンダ情報を更新しました' "$page")
+reply globex "状況：該当製品あり"
+cp "$T/good.conf" "$CONF"
+[ "$(sqlite3 "$T/vulture.db" "SELECT kind FROM messages ORDER BY id DESC LIMIT 1")" = applied ] && ok || bad "the reply was lost with the site"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM site_dirty")" -ge 1 ] && ok || bad "no site mark left to retry"
+[ "$(grep -c 'ベンダ情報を更新しました' "$page")" = "$before" ] && ok || bad "the old page changed"
+# Any vulturectl command writes what is marked.
+vctl --json case show "$ID" | grep -q '"status": "affected"' && ok || bad "status not recorded"
+[ "$(grep -c 'ベンダ情報を更新しました' "$page")" -gt "$before" ] && ok || bad "the site did not catch up"
+[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM site_dirty")" = 0 ] && ok || bad "site marks not cleared"
 
 # The page in a real browser (tests/browser.sh keeps the screenshots).
 if command -v chromium >/dev/null 2>&1; then

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "vulture/pstate.h"
 #include "vulture/store.h"
 
 #define CASE_MAX_TITLE 512
@@ -81,6 +82,17 @@ int vcase_add_attachment(struct store *st, const char *id,
     size_t len, int64_t now, char **error_r);
 int vcase_add_participant(struct store *st, const char *id,
     int64_t vendor_id, int64_t now, char **error_r);
+
+/*
+ * The one writer of a participant's stage, status and unreachable flag
+ * (pstate.h): reads the current state, asks pstate_next() about ev and
+ * writes what it answers. Returns STORE_OK with *next_r (may be NULL), or
+ * STORE_ERR with *error_r "HANDLE-or-id: why" when the machine refuses,
+ * STORE_NOTFOUND when vendor_id takes no part in the case.
+ */
+int vcase_transition(struct store *st, const char *case_id,
+    int64_t vendor_id, enum pevent ev, const struct pfacts *facts,
+    struct pstate *next_r, char **error_r);
 
 /* Appends to the event log. case_id and message_id may be NULL. */
 int event_add(struct store *st, const char *case_id, int64_t at,

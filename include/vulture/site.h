@@ -28,5 +28,15 @@ int site_render(struct store *st, const struct vconf *conf, const char *id,
  * (atomically: see pub_write_tree). Reads through st, so a caller inside
  * a transaction publishes what it is about to commit. */
 int site_write(struct store *st, const struct vconf *conf, char **error_r);
+/* Inside the caller's transaction: the site must be written again once it
+ * commits (case_id may be NULL). */
+int site_mark_dirty(struct store *st, const char *case_id, int64_t now,
+    char **error_r);
+/* After a commit, outside any transaction: writes the site if it was
+ * marked, then clears the marks it saw. STORE_OK when nothing was marked;
+ * on failure the marks stay, for the next call (the daemon retries them
+ * every scheduler pass). *wrote_r (may be NULL) 1 if it wrote. */
+int site_flush(struct store *st, const struct vconf *conf, int *wrote_r,
+    char **error_r);
 
 #endif
