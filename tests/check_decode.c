@@ -27,6 +27,7 @@
 static char		*fx_dir;	/* the corpus */
 static GHashTable	*fx_env;	/* DIR/env: name -> value */
 static gpgme_ctx_t	 fx_ctx;	/* on the desk's GNUPGHOME */
+static struct vcrypto	 fx_vc;		/* GPGME on fx_ctx, in-process */
 
 static const char *
 env(const char *name)
@@ -122,6 +123,8 @@ fx_setup(void)
 		fx_teardown();
 		ck_abort_msg("gpgme: %s", gpgme_strerror(err));
 	}
+	fx_vc.ops = &vdec_gpgme_ops;
+	fx_vc.impl = fx_ctx;
 }
 
 static void
@@ -154,7 +157,7 @@ decode_file(const char *name, const struct vdec_limits *lim,
 
 	ck_assert_msg(g_file_get_contents(path, &buf, &len, NULL),
 	    "cannot read %s", path);
-	ret = vdec_decode(fx_ctx, buf, len, lim, r, error);
+	ret = vdec_decode(&fx_vc, buf, len, lim, r, error);
 	g_free(buf);
 	g_free(path);
 	return ret;
@@ -508,7 +511,7 @@ START_TEST(test_algorithms)
 	    "%s: %u recipients", x->file, r->recipients->len);
 	for (i = 0; i < r->recipients->len; i++)
 		ck_assert_msg(strlen(r->recipients->pdata[i]) == 16 &&
-		    vdec_keyid_ok(r->recipients->pdata[i]), "%s: \"%s\"",
+		    vcrypto_keyid_ok(r->recipients->pdata[i]), "%s: \"%s\"",
 		    x->file, (char *)r->recipients->pdata[i]);
 	if (x->n_recipients == 2) {
 		ck_assert(strcmp(r->recipients->pdata[0],
@@ -612,13 +615,13 @@ START_TEST(test_spill_tempfail)
 	    "-----END PGP SIGNATURE-----\n\n--b--\n");
 	vdec_limits_default(&lim);
 	lim.spill_dir = "/nonexistent/vulture-spill";
-	ck_assert_int_eq(vdec_decode(fx_ctx, m->str, m->len, &lim, &r,
+	ck_assert_int_eq(vdec_decode(&fx_vc, m->str, m->len, &lim, &r,
 	    &error), VDEC_TEMPFAIL);
 	ck_assert_ptr_null(r);
 	ck_assert_ptr_nonnull(strstr(error, "disk full"));
 	/* With room, the same message decodes (the signature is bad). */
 	lim.spill_dir = dir;
-	ck_assert_int_eq(vdec_decode(fx_ctx, m->str, m->len, &lim, &r,
+	ck_assert_int_eq(vdec_decode(&fx_vc, m->str, m->len, &lim, &r,
 	    &error), 0);
 	ck_assert_int_eq(r->shape, VDEC_PGPMIME_SIGNED);
 	ck_assert_int_ne(r->sig, VDEC_SIG_GOOD);
