@@ -613,7 +613,7 @@ do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
 	GMimeMultipart		*mp = GMIME_MULTIPART(o);
 	GMimeObject		*sigpart;
 	const char		*proto, *boundary;
-	struct vcrypto_result		 p;
+	struct vcrypto_result	 p;
 	struct spill		*canon = NULL;
 	GMimeStream		*cs = NULL;
 	gint64			 s, e;
@@ -832,7 +832,7 @@ static int
 do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 {
 	struct vdec_result	*r = vr->res;
-	struct vcrypto_result		 p;
+	struct vcrypto_result	 p;
 	GMimeStream		*cipher, *plain = NULL;
 	int			 ret = -1;
 
@@ -1102,7 +1102,7 @@ static int
 do_inline(struct run *vr, GString *out, GString *clear)
 {
 	struct vdec_result	*r = vr->res;
-	struct vcrypto_result		 p;
+	struct vcrypto_result	 p;
 	struct seg		*s = NULL;
 	GString			*html = NULL, *norm = NULL;
 	const char		*buf = NULL, *cs = NULL;
