@@ -8,13 +8,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <gmime/gmime.h>
 
 #include "vulture/compose.h"
-#include "vulture/gpgproc.h"
+#include "vulture/keys.h"
+#include "vulture/vcrypto.h"
 
 #define HEX_ID_BYTES	16		/* random part of a message id */
 #define OBSCURED_SUBJECT "..."		/* RFC 9788 when there is no case */
@@ -244,316 +244,6 @@ compose_message_id(const char *from_addr)
 	    domain);
 }
 
-/* ---- Keys. */
-
-static int
-subkey_alive(gpgme_subkey_t sk, time_t now)
-{
-	return !sk->revoked && !sk->expired && !sk->disabled &&
-	    !sk->invalid && (sk->expires <= 0 || sk->expires > now);
-}
-
-/* Returns why key (listed for fpr) cannot be encrypted to, or with
- * for_signing cannot sign; NULL when it can. */
-static const char *
-key_unusable(gpgme_key_t key, const char *fpr, int for_signing)
-{
-	gpgme_subkey_t sk;
-	time_t now = time(NULL);
-
-	/* gpg also finds a key by a subkey's fingerprint: we pin primary
-	 * keys, so that is not the key we were asked for. */
-	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
-	    g_ascii_strcasecmp(key->subkeys->fpr, fpr) != 0)
-		return "the fingerprint is a subkey's, not a primary key's";
-	if (key->revoked)
-		return "revoked";
-	if (key->expired || !subkey_alive(key->subkeys, now))
-		return key->subkeys->revoked ? "revoked" : "expired";
-	if (key->disabled)
-		return "disabled";
-	if (key->invalid)
-		return "invalid";
-	/* Signing needs the secret part of a signing subkey: the key was
-	 * listed with GPGME_KEYLIST_MODE_WITH_SECRET. */
-	for (sk = key->subkeys; sk != NULL; sk = sk->next)
-		if (subkey_alive(sk, now) && (for_signing ?
-		    sk->can_sign && sk->secret : sk->can_encrypt))
-			return NULL;
-	return for_signing ? "no usable signing subkey" :
-	    "no usable encryption subkey";
-}
-
-/* Lists the keys with the primary fingerprints fprs[0..n-1] in one gpg
- * run (each listing is a gpg process: 2.5-5 ms here). keys_r[i] gets a new
- * reference, or NULL with why_r[i] saying why. Returns -1 with *error_r
- * only when the listing itself fails. */
-static int
-list_keys(gpgme_ctx_t ctx, const char *const *fprs, size_t n,
-    gpgme_key_t *keys_r, const char **why_r, char **error_r)
-{
-	const char **patterns;
-	gpgme_key_t key;
-	gpgme_subkey_t sk;
-	gpgme_error_t err;
-	size_t i;
-
-	patterns = g_new0(const char *, n + 1);
-	for (i = 0; i < n; i++) {
-		keys_r[i] = NULL;
-		why_r[i] = "not in the keyring";
-		patterns[i] = fprs[i];
-	}
-	err = gpgme_op_keylist_ext_start(ctx, patterns, 0, 0);
-	g_free(patterns);
-	if (err != 0) {
-		*error_r = g_strdup_printf("gpgme: listing keys: %s",
-		    gpgme_strerror(err));
-		return -1;
-	}
-	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
-		for (i = 0; i < n; i++) {
-			if (key->subkeys == NULL || key->subkeys->fpr == NULL)
-				break;
-			if (g_ascii_strcasecmp(key->subkeys->fpr,
-			    fprs[i]) == 0) {
-				if (keys_r[i] == NULL) {
-					gpgme_key_ref(key);
-					keys_r[i] = key;
-					why_r[i] = NULL;
-				}
-				continue;
-			}
-			/* gpg also finds a key by a subkey's fingerprint:
-			 * we pin primary keys, so that is not the key asked
-			 * for. */
-			for (sk = key->subkeys->next; sk != NULL; sk = sk->next)
-				if (keys_r[i] == NULL && sk->fpr != NULL &&
-				    g_ascii_strcasecmp(sk->fpr, fprs[i]) == 0)
-					why_r[i] = "the fingerprint is a "
-					    "subkey's, not a primary key's";
-		}
-		gpgme_key_unref(key);
-	}
-	if (gpgme_err_code(err) == GPG_ERR_EOF)
-		err = gpgme_op_keylist_end(ctx);
-	else
-		(void)gpgme_op_keylist_end(ctx);	/* err says why */
-	if (err != 0) {
-		*error_r = g_strdup_printf("gpgme: listing keys: %s",
-		    gpgme_strerror(err));
-		for (i = 0; i < n; i++)
-			if (keys_r[i] != NULL) {
-				gpgme_key_unref(keys_r[i]);
-				keys_r[i] = NULL;
-			}
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- The key cache. */
-
-/* The files of a GNUPGHOME whose change can change what a listing says:
- * the keyring (either format) and the trust database (the disabled
- * flag). Secret keys live in the agent: a signing key lost there makes
- * gpg fail the signature, which compose reports. */
-static const char *const keyring_files[] = {
-	"pubring.kbx", "pubring.gpg", "trustdb.gpg",
-};
-#define N_KEYRING_FILES (sizeof(keyring_files) / sizeof(keyring_files[0]))
-
-struct file_sig {
-	int exists;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-};
-
-struct compose_keys {
-	gpgme_ctx_t ctx;		/* foreign */
-	char **paths;			/* owned: the keyring_files in home */
-	struct file_sig sig[N_KEYRING_FILES];
-	GHashTable *keys;		/* owned: upper-case fpr -> key ref */
-	unsigned listings, hits;
-};
-
-static void
-file_sig_read(const char *path, struct file_sig *fs)
-{
-	struct stat st;
-
-	memset(fs, 0, sizeof(*fs));
-	if (stat(path, &st) == -1)
-		return;
-	fs->exists = 1;
-	fs->dev = st.st_dev;
-	fs->ino = st.st_ino;
-	fs->size = st.st_size;
-	fs->mtime = st.st_mtim;
-	fs->ctime = st.st_ctim;
-}
-
-static int
-file_sig_equal(const struct file_sig *a, const struct file_sig *b)
-{
-	return a->exists == b->exists && a->dev == b->dev &&
-	    a->ino == b->ino && a->size == b->size &&
-	    a->mtime.tv_sec == b->mtime.tv_sec &&
-	    a->mtime.tv_nsec == b->mtime.tv_nsec &&
-	    a->ctime.tv_sec == b->ctime.tv_sec &&
-	    a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
-
-static int
-keyboxd_home(const char *home)
-{
-	char *dir = g_build_filename(home, "public-keys.d", NULL);
-	int yes = g_file_test(dir, G_FILE_TEST_EXISTS);
-
-	g_free(dir);
-	return yes;
-}
-
-struct compose_keys *
-compose_keys_new(gpgme_ctx_t ctx)
-{
-	struct compose_keys *kc = g_new0(struct compose_keys, 1);
-	gpgme_engine_info_t ei = gpgme_ctx_get_engine_info(ctx);
-	const char *home = NULL;
-	size_t i;
-
-	for (; ei != NULL; ei = ei->next)
-		if (ei->protocol == GPGME_PROTOCOL_OpenPGP)
-			home = ei->home_dir;
-	kc->ctx = ctx;
-	kc->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    (GDestroyNotify)gpgme_key_unref);
-	/* Without a home of its own the context uses gpg's default, which
-	 * we cannot watch, and with GnuPG 2.4's keyboxd the keys live in a
-	 * database whose file times say nothing reliable: in both cases
-	 * nothing is cached (paths stays NULL). */
-	if (home != NULL && !keyboxd_home(home)) {
-		kc->paths = g_new0(char *, N_KEYRING_FILES + 1);
-		for (i = 0; i < N_KEYRING_FILES; i++)
-			kc->paths[i] = g_build_filename(home,
-			    keyring_files[i], NULL);
-	}
-	return kc;
-}
-
-void
-compose_keys_free(struct compose_keys **kcp)
-{
-	struct compose_keys *kc;
-
-	if (kcp == NULL || *kcp == NULL)
-		return;
-	kc = *kcp;
-	g_hash_table_unref(kc->keys);
-	g_strfreev(kc->paths);
-	g_free(kc);
-	*kcp = NULL;
-}
-
-void
-compose_keys_stats(const struct compose_keys *kc, unsigned *listings_r,
-    unsigned *hits_r)
-{
-	*listings_r = kc->listings;
-	*hits_r = kc->hits;
-}
-
-/* Drops every cached key if a keyring file changed since they were
- * listed. Fills now_sig with the files as they are. Returns 1 when what
- * is listed now may be cached: the files exist as watched, and none
- * changed within the last COMPOSE_KEYS_SETTLE seconds. */
-static int
-keys_revalidate(struct compose_keys *kc, struct file_sig *now_sig)
-{
-	time_t now = time(NULL);
-	int same = 1, settled = kc->paths != NULL;
-	size_t i;
-
-	for (i = 0; i < N_KEYRING_FILES; i++) {
-		if (kc->paths == NULL) {
-			memset(&now_sig[i], 0, sizeof(now_sig[i]));
-			continue;
-		}
-		file_sig_read(kc->paths[i], &now_sig[i]);
-		if (!file_sig_equal(&now_sig[i], &kc->sig[i]))
-			same = 0;
-		if (now_sig[i].exists &&
-		    now_sig[i].mtime.tv_sec + COMPOSE_KEYS_SETTLE > now)
-			settled = 0;
-	}
-	if (!same)
-		g_hash_table_remove_all(kc->keys);
-	return settled;
-}
-
-/* list_keys() through the cache kc (NULL: list them all): only the
- * fingerprints not cached are listed, in one gpg run. */
-static int
-cached_list_keys(gpgme_ctx_t ctx, struct compose_keys *kc,
-    const char *const *fprs, size_t n, gpgme_key_t *keys_r,
-    const char **why_r, char **error_r)
-{
-	struct file_sig now_sig[N_KEYRING_FILES];
-	const char *missing[COMPOSE_MAX_RECIPIENTS + 1];
-	const char *mwhy[COMPOSE_MAX_RECIPIENTS + 1];
-	gpgme_key_t found[COMPOSE_MAX_RECIPIENTS + 1];
-	size_t idx[COMPOSE_MAX_RECIPIENTS + 1];
-	size_t i, nm = 0;
-	int settled;
-
-	if (kc == NULL || kc->ctx != ctx || n > COMPOSE_MAX_RECIPIENTS + 1)
-		return list_keys(ctx, fprs, n, keys_r, why_r, error_r);
-	settled = keys_revalidate(kc, now_sig);
-	for (i = 0; i < n; i++) {
-		char *up = g_ascii_strup(fprs[i], -1);
-		gpgme_key_t k = g_hash_table_lookup(kc->keys, up);
-
-		g_free(up);
-		keys_r[i] = NULL;
-		why_r[i] = NULL;
-		if (k != NULL) {
-			gpgme_key_ref(k);
-			keys_r[i] = k;
-			kc->hits++;
-		} else {
-			idx[nm] = i;
-			missing[nm++] = fprs[i];
-		}
-	}
-	if (nm == 0)
-		return 0;
-	kc->listings++;
-	if (list_keys(ctx, missing, nm, found, mwhy, error_r) == -1) {
-		for (i = 0; i < n; i++)
-			if (keys_r[i] != NULL) {
-				gpgme_key_unref(keys_r[i]);
-				keys_r[i] = NULL;
-			}
-		return -1;
-	}
-	if (settled)
-		memcpy(kc->sig, now_sig, sizeof(kc->sig));
-	for (i = 0; i < nm; i++) {
-		keys_r[idx[i]] = found[i];
-		why_r[idx[i]] = mwhy[i];
-		/* Only primary-key matches are cached (list_keys gives no
-		 * other); the judging is redone at each use. */
-		if (settled && found[i] != NULL) {
-			gpgme_key_ref(found[i]);
-			g_hash_table_replace(kc->keys,
-			    g_ascii_strup(missing[i], -1), found[i]);
-		}
-	}
-	return 0;
-}
-
 static char *
 key_error(const char *what, const char *fpr, const char *why)
 {
@@ -636,9 +326,9 @@ compose_check_recipient(gpgme_ctx_t ctx, const char *fpr, char **error_r)
 		*error_r = g_strdup_printf("gpgme: %s", gpgme_strerror(err));
 		return -1;
 	}
-	if (list_keys(ctx, &fpr, 1, &key, &why, error_r) == -1)
+	if (vkeys_list(ctx, NULL, &fpr, 1, &key, &why, error_r) == -1)
 		goto done;
-	if (why != NULL || (why = key_unusable(key, fpr, 0)) != NULL) {
+	if (why != NULL || (why = vkeys_unusable(key, fpr, 0)) != NULL) {
 		*error_r = key_error("recipient key", fpr, why);
 		goto done;
 	}
@@ -1163,7 +853,7 @@ resolve_keys(gpgme_ctx_t ctx, const struct compose_msg *m,
 		if (j == n)
 			fprs[n++] = m->recipient_fprs[i];
 	}
-	if (cached_list_keys(ctx, m->keys, fprs, n, found, why, error_r) ==
+	if (vkeys_list(ctx, m->keys, fprs, n, found, why, error_r) ==
 	    -1)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -1173,9 +863,9 @@ resolve_keys(gpgme_ctx_t ctx, const struct compose_msg *m,
 		if (w == NULL && i == 0 && !found[0]->secret)
 			w = "no secret key in the keyring";
 		if (w == NULL && i == 0)
-			w = key_unusable(found[0], fprs[0], 1);
+			w = vkeys_unusable(found[0], fprs[0], 1);
 		if (w == NULL)
-			w = key_unusable(found[i], fprs[i], 0);
+			w = vkeys_unusable(found[i], fprs[i], 0);
 		if (w != NULL) {
 			*error_r = key_error(what, fprs[i], w);
 			goto done;
@@ -1320,7 +1010,7 @@ done:
 }
 
 int
-compose_crypt(gpgme_ctx_t ctx, struct compose_keys *kc,
+compose_crypt(gpgme_ctx_t ctx, struct vkeys_cache *kc,
     const char *const *fprs, size_t n, const void *plain, size_t len,
     char **armored_r, size_t *len_r, char **error_r)
 {
@@ -1414,7 +1104,6 @@ compose_encrypted(gpgme_ctx_t ctx, const struct compose_msg *m,
 	GPtrArray *wipe = NULL;
 	GByteArray *plain_ba = NULL, *wire = NULL;
 	gpgme_key_t *keys = NULL, signer = NULL;
-	struct gpgproc *gp;
 	char *msgid = NULL, *outer_subject = NULL, *armored = NULL;
 	size_t armored_len = 0;
 	int have_saved = 0, rc = -1, crc;
@@ -1452,10 +1141,9 @@ compose_encrypted(gpgme_ctx_t ctx, const struct compose_msg *m,
 	/* The GMime tree holds plaintext copies: drop it at once. */
 	g_clear_object(&root);
 
-	/* In the thread's gpg helper when it has one (gpgproc.h): the
-	 * keys were judged above, the helper judges them again. */
-	crc = GPGPROC_GONE;
-	if ((gp = gpgproc_current()) != NULL) {
+	/* Where the caller says (the gpg helper, gpgproc.h), else here: the
+	 * keys were judged above; the helper judges them again. */
+	if (m->crypto != NULL && m->crypto->ops->sign_encrypt != NULL) {
 		const char *fl[COMPOSE_MAX_RECIPIENTS + 2];
 		size_t nf;
 
@@ -1463,10 +1151,10 @@ compose_encrypted(gpgme_ctx_t ctx, const struct compose_msg *m,
 		    nf++)
 			fl[nf] = keys[nf]->fpr;
 		fl[nf] = NULL;
-		crc = gpgproc_encrypt_sign(gp, fl, nf, plain_ba->data,
-		    plain_ba->len, &armored, &armored_len, error_r);
-	}
-	if (crc == GPGPROC_GONE)
+		crc = m->crypto->ops->sign_encrypt(m->crypto->impl, fl, nf,
+		    plain_ba->data, plain_ba->len, &armored, &armored_len,
+		    error_r);
+	} else
 		crc = crypt_with(ctx, keys, signer, plain_ba->data,
 		    plain_ba->len, &armored, &armored_len, error_r);
 	if (crc != 0)
@@ -1608,12 +1296,12 @@ compose_signed_clear(gpgme_ctx_t ctx, const struct compose_msg *m,
 	if (ctx_save(ctx, &saved, error_r) == -1)
 		goto done;
 	have_saved = 1;
-	if (cached_list_keys(ctx, m->keys, &m->desk_fpr, 1, &signer, &why,
+	if (vkeys_list(ctx, m->keys, &m->desk_fpr, 1, &signer, &why,
 	    error_r) == -1)
 		goto done;
 	if (why == NULL && !signer->secret)
 		why = "no secret key in the keyring";
-	if (why != NULL || (why = key_unusable(signer, m->desk_fpr, 1)) !=
+	if (why != NULL || (why = vkeys_unusable(signer, m->desk_fpr, 1)) !=
 	    NULL) {
 		*error_r = key_error("desk key", m->desk_fpr, why);
 		goto done;

@@ -173,6 +173,7 @@ deliver_cmd(struct ctl *c, int argc, char **argv)
 	env.st = c->st;
 	env.ctx = vkeys_ctx(c->keys);
 	env.out = &c->out;
+	env.crypto = NULL;
 	if (inbound_process(&env, row, vtime_now(), &d, &err) != STORE_OK) {
 		log_warnx("deliver: message %" G_GINT64_FORMAT " left for "
 		    "later: %s", (gint64)row, err);
@@ -425,7 +426,8 @@ inspect_text(GString *o, const struct vdec_result *r,
 static int
 print_decision(struct ctl *c, GMimeStream *raw)
 {
-	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys), NULL };
+	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys), NULL,
+	    NULL };
 	struct inbound_decision *d = NULL;
 	struct vdec_result *r = NULL;
 	GString *o = g_string_new(NULL);
@@ -612,6 +614,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 	env.st = c->st;
 	env.ctx = vkeys_ctx(c->keys);
 	env.out = &c->out;
+	env.crypto = NULL;
 	if ((rc = inbound_process(&env, row, vtime_now(), &d, &err)) !=
 	    STORE_OK) {
 		/* Back to "new" already: the daemon takes it up. */

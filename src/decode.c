@@ -34,7 +34,7 @@ struct seg {
 };
 
 struct run {
-	gpgme_ctx_t		 gpg;		/* foreign */
+	const struct vcrypto	*vc;		/* foreign */
 	struct vdec_limits	 lim;
 	struct vdec_result	*res;
 	const char		*error;		/* static; set with -1 */
@@ -506,7 +506,7 @@ leaf(struct run *vr, GMimePart *part, unsigned flags)
 }
 
 static void
-take_pgp(struct run *vr, struct vdec_pgp *p)
+take_pgp(struct run *vr, struct vcrypto_result *p)
 {
 	struct vdec_result	*r = vr->res;
 
@@ -613,7 +613,7 @@ do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
 	GMimeMultipart		*mp = GMIME_MULTIPART(o);
 	GMimeObject		*sigpart;
 	const char		*proto, *boundary;
-	struct vdec_pgp		 p;
+	struct vcrypto_result	 p;
 	struct spill		*canon = NULL;
 	GMimeStream		*cs = NULL;
 	gint64			 s, e;
@@ -653,7 +653,7 @@ do_signed(struct run *vr, GMimeObject *o, unsigned depth, unsigned flags,
 		goto out;
 	}
 	sig = part_bytes(GMIME_PART(sigpart), &siglen);
-	vdec_pgp_verify_detached(vr->gpg, cs, sig, siglen, &p);
+	vr->vc->ops->verify_detached(vr->vc->impl, cs, sig, siglen, &p);
 	take_pgp(vr, &p);
 	if (r->n_sigs > 0 && set_hash_stream(r->signed_hash, cs) < 0) {
 		vr->error = "cannot read the signed data back";
@@ -684,7 +684,7 @@ out:
 		g_object_unref(cs);
 	spill_free(&canon);
 	vdec_zfree(sig, siglen);
-	vdec_pgp_clear(&p);
+	vcrypto_result_clear(&p);
 	return ret;
 }
 
@@ -832,7 +832,7 @@ static int
 do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 {
 	struct vdec_result	*r = vr->res;
-	struct vdec_pgp		 p;
+	struct vcrypto_result	 p;
 	GMimeStream		*cipher, *plain = NULL;
 	int			 ret = -1;
 
@@ -841,8 +841,8 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 	cipher = part_stream(part);
 	if (cipher == NULL)
 		cipher = g_mime_stream_mem_new();
-	if (vdec_pgp_decrypt(vr->gpg, cipher, vr->lim.max_decrypted,
-	    vr->lim.spill_dir, &p) < 0) {
+	if (vr->vc->ops->decrypt_verify(vr->vc->impl, cipher,
+	    vr->lim.max_decrypted, vr->lim.spill_dir, &p) < 0) {
 		g_object_unref(cipher);
 		vr->error = "cannot write the decrypted data (disk full?)";
 		vr->tempfail = 1;
@@ -897,7 +897,7 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 out:
 	if (plain)
 		g_object_unref(plain);
-	vdec_pgp_clear(&p);
+	vcrypto_result_clear(&p);
 	return ret;
 }
 
@@ -1102,7 +1102,7 @@ static int
 do_inline(struct run *vr, GString *out, GString *clear)
 {
 	struct vdec_result	*r = vr->res;
-	struct vdec_pgp		 p;
+	struct vcrypto_result	 p;
 	struct seg		*s = NULL;
 	GString			*html = NULL, *norm = NULL;
 	const char		*buf = NULL, *cs = NULL;
@@ -1168,8 +1168,8 @@ do_inline(struct run *vr, GString *out, GString *clear)
 
 		norm = vdec_armor_normalize(buf + st, en - st, &armor_cs);
 		ns = spill_view(norm->str, norm->len);
-		prc = vdec_pgp_decrypt(vr->gpg, ns, vr->lim.max_decrypted,
-		    vr->lim.spill_dir, &p);
+		prc = vr->vc->ops->decrypt_verify(vr->vc->impl, ns,
+		    vr->lim.max_decrypted, vr->lim.spill_dir, &p);
 		spill_view_release(ns);
 		if (prc < 0) {
 			vr->error = "cannot write the decrypted data (disk "
@@ -1206,7 +1206,7 @@ do_inline(struct run *vr, GString *out, GString *clear)
 			cs = NULL;
 	} else {
 		r->shape = VDEC_INLINE_CLEARSIGNED;
-		if (vdec_pgp_verify_clear(vr->gpg, buf + st, en - st,
+		if (vr->vc->ops->verify_clear(vr->vc->impl, buf + st, en - st,
 		    vr->lim.max_text, vr->lim.spill_dir, &p) < 0) {
 			vr->error = "cannot write the signed text (disk "
 			    "full?)";
@@ -1257,7 +1257,7 @@ out:
 	if (norm)
 		g_string_free(norm, TRUE);
 	g_free(armor_cs);
-	vdec_pgp_clear(&p);
+	vcrypto_result_clear(&p);
 	return ret;
 }
 
@@ -1421,7 +1421,7 @@ outer_headers(struct vdec_result *r, GMimeMessage *m)
 }
 
 int
-vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
+vdec_decode(const struct vcrypto *vc, const char *raw, size_t len,
     const struct vdec_limits *lim, struct vdec_result **res_r,
     const char **error_r)
 {
@@ -1434,13 +1434,13 @@ vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
 		return -1;
 	}
 	s = spill_view(raw, len);
-	ret = vdec_decode_stream(ctx, s, lim, res_r, error_r);
+	ret = vdec_decode_stream(vc, s, lim, res_r, error_r);
 	spill_view_release(s);
 	return ret;
 }
 
 int
-vdec_decode_stream(gpgme_ctx_t ctx, GMimeStream *raw,
+vdec_decode_stream(const struct vcrypto *vc, GMimeStream *raw,
     const struct vdec_limits *lim, struct vdec_result **res_r,
     const char **error_r)
 {
@@ -1480,7 +1480,7 @@ vdec_decode_stream(gpgme_ctx_t ctx, GMimeStream *raw,
 	if (vdec_prescan_stream(raw, &vr.lim, &start, error_r) < 0)
 		return -1;
 
-	vr.gpg = ctx;
+	vr.vc = vc;
 	vr.segs = g_ptr_array_new_with_free_func(seg_free);
 	r = vr.res = g_new0(struct vdec_result, 1);
 	r->recipients = g_ptr_array_new_with_free_func(g_free);

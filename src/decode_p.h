@@ -1,7 +1,8 @@
 /*
  * Internals shared by decode.c, decode_mime.c and decode_pgp.c.
  * Everything here works on bytes in memory or GMime streams read in
- * place; only decode_pgp.c runs gpg.
+ * place; decode.c reaches OpenPGP only through a struct vcrypto, and only
+ * decode_pgp.c (one implementation of it) runs gpg.
  */
 #ifndef VULTURE_DECODE_P_H
 #define VULTURE_DECODE_P_H
@@ -23,9 +24,6 @@
 /* Distinct boundaries remembered by the prescan; past this it falls back
  * to counting every line that starts with "--". */
 #define VDEC_PRESCAN_BOUNDARIES	64u
-/* Signatures counted on one OpenPGP message: only "none, one, several"
- * matters, and the count crosses to the gpg helper's answer. */
-#define VDEC_PGP_MAX_SIGS	1000u
 
 /* decode_mime.c */
 
@@ -114,61 +112,10 @@ char	*vdec_clean(const char *s, size_t max);
  * or NULL for none, ".", "..". */
 char	*vdec_clean_filename(const char *name);
 
-/* 1 when s is an algorithm name as struct vdec_result keeps one: 1 to
- * size - 1 upper-case letters, digits and dots. */
-int	vdec_algo_name_ok(const char *s, size_t size);
-/* 1 when s is a key id as recipients holds one: 1 to 40 upper-case hex
- * digits. */
-int	vdec_keyid_ok(const char *s);
-
 /* Frees a g_malloc'ed buffer after zeroing len bytes of it. */
 void	vdec_zfree(void *p, size_t len);
 
-/* decode_pgp.c */
-
-struct vdec_pgp {
-	/* Decryption (vdec_pgp_decrypt only). */
-	int		 decrypted;
-	char		*decrypt_error;		/* owned */
-	GPtrArray	*recipients;		/* owned, char * */
-	char		 cipher_algo[VDEC_CIPHER_LEN];	/* "" unknown */
-
-	/* First signature. */
-	unsigned	 n_sigs;
-	enum vdec_sig	 sig;
-	char		*verify_error;		/* owned */
-	char		 signer_fpr[41];
-	char		 sig_fpr[41];
-	gint64		 sig_time;
-	char		 hash_algo[VDEC_HASH_LEN];	/* "" unknown */
-
-	int		 over_cap;		/* output passed the cap */
-	int		 spill_failed;		/* the output could not be
-						   written (disk full) */
-	struct spill	*plain;			/* owned, may be NULL:
-						   decrypted or verified
-						   text */
-};
-
-void	vdec_pgp_clear(struct vdec_pgp *p);
-
-/* Decrypts (and verifies, when signed) one OpenPGP message read from in
- * (foreign, from its position). The plaintext goes to p->plain, a spill
- * in spill_dir (NULL: the temporary directory). A message that is only
- * signed comes back with decrypted = 0, no decrypt_error, and its
- * plaintext. Plaintext past cap makes gpg stop and sets over_cap.
- * Returns 0, or -1 when the plaintext could not be written
- * (spill_failed: worth retrying later). */
-int	vdec_pgp_decrypt(gpgme_ctx_t ctx, GMimeStream *in, size_t cap,
-	    const char *spill_dir, struct vdec_pgp *p);
-
-/* Verifies a detached signature over data (foreign, from its position). */
-int	vdec_pgp_verify_detached(gpgme_ctx_t ctx, GMimeStream *data,
-	    const char *sig, size_t sig_len, struct vdec_pgp *p);
-
-/* Verifies a clearsigned block; the signed text goes to p->plain.
- * Returns 0, or -1 as vdec_pgp_decrypt(). */
-int	vdec_pgp_verify_clear(gpgme_ctx_t ctx, const char *in, size_t len,
-	    size_t cap, const char *spill_dir, struct vdec_pgp *p);
+/* decode_pgp.c: vdec_gpgme_ops (decode.h), the in-process implementation
+ * of vcrypto.h's decryption and verification. */
 
 #endif /* VULTURE_DECODE_P_H */

@@ -1,7 +1,8 @@
 /*
  * decode_pgp: GPGME decryption and verification reading GMime streams in
  * place, with a capped output spill so that a compression bomb stops gpg
- * and a large plaintext goes to a file, not to memory.
+ * and a large plaintext goes to a file, not to memory: vdec_gpgme_ops
+ * (decode.h), the in-process implementation of vcrypto.h.
  */
 #include "config.h"
 
@@ -13,8 +14,8 @@
 #include <gpgme.h>
 
 #include "decode_p.h"
-#include "vulture/gpgproc.h"
 #include "vulture/keys.h"
+#include "vulture/vcrypto.h"
 
 /* Output data object: appends to a spill and fails past its cap, which
  * makes GPGME abort the operation and close gpg's pipe. */
@@ -22,7 +23,7 @@
 static ssize_t
 spill_write_cb(void *handle, const void *buf, size_t size)
 {
-	struct vdec_pgp	*p = handle;
+	struct vcrypto_result	*p = handle;
 	int		 rc = spill_write(p->plain, buf, size, NULL);
 
 	if (rc == SPILL_OK)
@@ -65,27 +66,16 @@ static struct gpgme_data_cbs stream_cbs = {
 };
 
 static void
-plain_open(struct vdec_pgp *p, size_t cap, const char *dir)
+plain_open(struct vcrypto_result *p, size_t cap, const char *dir)
 {
 	spill_free(&p->plain);
 	p->plain = spill_new(dir, cap, 0);
 }
 
 static void
-plain_drop(struct vdec_pgp *p)
+plain_drop(struct vcrypto_result *p)
 {
 	spill_free(&p->plain);
-}
-
-void
-vdec_pgp_clear(struct vdec_pgp *p)
-{
-	g_free(p->decrypt_error);
-	g_free(p->verify_error);
-	if (p->recipients)
-		g_ptr_array_unref(p->recipients);
-	spill_free(&p->plain);
-	memset(p, 0, sizeof(*p));
 }
 
 static int
@@ -99,40 +89,12 @@ is_hex40(const char *s)
 	return s[40] == '\0';
 }
 
-int
-vdec_algo_name_ok(const char *s, size_t size)
-{
-	size_t	i;
-
-	if (s == NULL || s[0] == '\0')
-		return 0;
-	for (i = 0; s[i] != '\0'; i++)
-		if (i + 1 >= size || !(g_ascii_isupper(s[i]) ||
-		    g_ascii_isdigit(s[i]) || s[i] == '.'))
-			return 0;
-	return 1;
-}
-
-int
-vdec_keyid_ok(const char *s)
-{
-	size_t	i;
-
-	if (s == NULL || s[0] == '\0')
-		return 0;
-	for (i = 0; s[i] != '\0'; i++)
-		if (i >= 40 || !(g_ascii_isdigit(s[i]) ||
-		    (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return 1;
-}
-
 /* Copies a name GPGME gave into dst when it is one (an unknown algorithm
  * is "?" or "?.?"), else leaves dst "". */
 static void
 copy_algo(char *dst, size_t size, const char *name)
 {
-	if (vdec_algo_name_ok(name, size))
+	if (vcrypto_algo_name_ok(name, size))
 		memcpy(dst, name, strlen(name) + 1);
 }
 
@@ -257,7 +219,7 @@ classify(gpgme_sigsum_t sum, gpgme_error_t status)
  * new operation on the same context and replaces it.
  */
 static void
-take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
+take_signatures(gpgme_ctx_t ctx, struct vcrypto_result *p, struct op_save *os)
 {
 	gpgme_verify_result_t	 vr;
 	gpgme_signature_t	 s;
@@ -271,7 +233,7 @@ take_signatures(gpgme_ctx_t ctx, struct vdec_pgp *p, struct op_save *os)
 		p->sig = VDEC_SIG_NONE;
 		return;
 	}
-	for (s = vr->signatures; s && p->n_sigs < VDEC_PGP_MAX_SIGS;
+	for (s = vr->signatures; s && p->n_sigs < VCRYPTO_MAX_SIGS;
 	    s = s->next)
 		p->n_sigs++;
 	s = vr->signatures;
@@ -325,7 +287,7 @@ out:
 }
 
 static void
-take_recipients(gpgme_ctx_t ctx, struct vdec_pgp *p, gpgme_error_t derr)
+take_recipients(gpgme_ctx_t ctx, struct vcrypto_result *p, gpgme_error_t derr)
 {
 	gpgme_decrypt_result_t	 dr;
 	gpgme_recipient_t	 r;
@@ -343,7 +305,7 @@ take_recipients(gpgme_ctx_t ctx, struct vdec_pgp *p, gpgme_error_t derr)
 
 			/* gpg names each one by 16 hex digits: anything
 			 * else is not shown or passed on. */
-			if (vdec_keyid_ok(k))
+			if (vcrypto_keyid_ok(k))
 				g_ptr_array_add(p->recipients, k);
 			else
 				g_free(k);
@@ -359,23 +321,17 @@ take_recipients(gpgme_ctx_t ctx, struct vdec_pgp *p, gpgme_error_t derr)
 	}
 }
 
-int
-vdec_pgp_decrypt(gpgme_ctx_t ctx, GMimeStream *in, size_t cap,
-    const char *spill_dir, struct vdec_pgp *p)
+static int
+pgp_decrypt(void *impl, GMimeStream *in, size_t cap, const char *spill_dir,
+    struct vcrypto_result *p)
 {
+	gpgme_ctx_t		 ctx = impl;
 	gpgme_data_t		 cipher = NULL, plain = NULL;
 	gpgme_error_t		 err, derr;
 	gpgme_decrypt_result_t	 dr;
 	struct op_save		 os;
-	struct gpgproc		*gp;
 	int			 ret = -1;
 
-	/* In the thread's gpg helper when it has one (gpgproc.h). */
-	if ((gp = gpgproc_current()) != NULL &&
-	    (ret = gpgproc_decrypt(gp, in, cap, spill_dir, p)) !=
-	    GPGPROC_GONE)
-		return ret;
-	ret = -1;
 	op_enter(ctx, &os);
 	plain_open(p, cap, spill_dir);
 	err = gpgme_data_new_from_cbs(&cipher, &stream_cbs, in);
@@ -434,10 +390,11 @@ out:
 	return ret;
 }
 
-int
-vdec_pgp_verify_detached(gpgme_ctx_t ctx, GMimeStream *data,
-    const char *sig, size_t sig_len, struct vdec_pgp *p)
+static int
+pgp_verify_detached(void *impl, GMimeStream *data, const char *sig,
+    size_t sig_len, struct vcrypto_result *p)
 {
+	gpgme_ctx_t		 ctx = impl;
 	gpgme_data_t		 dsig = NULL, dtext = NULL;
 	gpgme_error_t		 err;
 	struct op_save		 os;
@@ -469,10 +426,11 @@ out:
 	return ret;
 }
 
-int
-vdec_pgp_verify_clear(gpgme_ctx_t ctx, const char *in, size_t len,
-    size_t cap, const char *spill_dir, struct vdec_pgp *p)
+static int
+pgp_verify_clear(void *impl, const char *in, size_t len, size_t cap,
+    const char *spill_dir, struct vcrypto_result *p)
 {
+	gpgme_ctx_t		 ctx = impl;
 	gpgme_data_t		 dsig = NULL, plain = NULL;
 	gpgme_error_t		 err;
 	struct op_save		 os;
@@ -516,3 +474,10 @@ out:
 	op_leave(ctx, &os);
 	return ret;
 }
+
+const struct vcrypto_ops vdec_gpgme_ops = {
+	.decrypt_verify = pgp_decrypt,
+	.verify_detached = pgp_verify_detached,
+	.verify_clear = pgp_verify_clear,
+	.sign_encrypt = NULL,
+};

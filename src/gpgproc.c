@@ -18,13 +18,13 @@
 #include <glib.h>
 #include <gpgme.h>
 
-#include "decode_p.h"
 #include "vulture/compose.h"
 #include "vulture/decode.h"
 #include "vulture/gpgproc.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
 #include "vulture/spill.h"
+#include "vulture/vcrypto.h"
 
 enum { OP_DECRYPT = 1, OP_ENCRYPT_SIGN = 2 };
 #define NO_PLAIN	UINT64_MAX
@@ -46,21 +46,12 @@ struct gpgproc {
 	int log_stderr;
 	gint64 gone_at;		/* monotonic, us: when it went */
 	unsigned restarts;
+	/* gpgproc_crypto(): the interface, and what runs in the thread
+	 * (verification, and whatever the helper cannot do). */
+	struct vcrypto vc;
+	gpgme_ctx_t ctx;		/* foreign */
+	struct vkeys_cache *keys;	/* foreign, may be NULL */
 };
-
-static __thread struct gpgproc *current;
-
-void
-gpgproc_use(struct gpgproc *gp)
-{
-	current = gp;
-}
-
-struct gpgproc *
-gpgproc_current(void)
-{
-	return current;
-}
 
 void
 gpgproc_stats(const struct gpgproc *gp, unsigned *done_r, unsigned *local_r)
@@ -308,7 +299,7 @@ file_pair(const char *dir, size_t size, size_t out_max, int fds[2])
 static void
 serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
 {
-	struct vdec_pgp p;
+	struct vcrypto_result p;
 	GMimeStream *in, *plain = NULL;
 	uint64_t cap = get_u64(r);
 	const char *dir = get_str(r);
@@ -330,7 +321,7 @@ serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
 	}
 	in = g_mime_stream_fs_new(fd);
 	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(in), TRUE);
-	ret = vdec_pgp_decrypt(ctx, in, (size_t)cap, dir, &p);
+	ret = vdec_gpgme_ops.decrypt_verify(ctx, in, (size_t)cap, dir, &p);
 	g_object_unref(in);
 	if (p.plain != NULL && (plain = spill_stream(p.plain, NULL)) != NULL) {
 		ssize_t n;
@@ -373,11 +364,11 @@ serve_decrypt(gpgme_ctx_t ctx, struct buf *r, const int *fds, struct buf *w)
 	put_u64(w, p.recipients != NULL ? p.recipients->len : 0);
 	for (i = 0; p.recipients != NULL && i < p.recipients->len; i++)
 		put_str(w, p.recipients->pdata[i]);
-	vdec_pgp_clear(&p);
+	vcrypto_result_clear(&p);
 }
 
 static void
-serve_encrypt(gpgme_ctx_t ctx, struct compose_keys *kc, struct buf *r,
+serve_encrypt(gpgme_ctx_t ctx, struct vkeys_cache *kc, struct buf *r,
     const int *fds, struct buf *w)
 {
 	const char *fprs[MAX_FPRS + 1];
@@ -749,12 +740,12 @@ fpr_field(const char *s, char dst[41], int any_len)
 }
 
 /* An algorithm name field of an answer: "" or a name as the decoder
- * keeps one (vdec_algo_name_ok), never NULL: they are shown to the
+ * keeps one (vcrypto_algo_name_ok), never NULL: they are shown to the
  * operator and decide what the desk refuses. */
 static int
 algo_field(const char *s, char *dst, size_t size)
 {
-	if (s == NULL || (s[0] != '\0' && !vdec_algo_name_ok(s, size)))
+	if (s == NULL || (s[0] != '\0' && !vcrypto_algo_name_ok(s, size)))
 		return -1;
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
@@ -763,7 +754,7 @@ algo_field(const char *s, char *dst, size_t size)
 /* The answer to OP_DECRYPT into p (cleared again when malformed: the
  * helper handles hostile mail, so what it says is checked like input). */
 static int
-read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
+read_decrypt_answer(struct buf *r, size_t cap, struct vcrypto_result *p,
     int *ret_r, uint64_t *plain_len_r)
 {
 	uint64_t v[8], nrec, i;
@@ -772,7 +763,7 @@ read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
 	for (i = 0; i < G_N_ELEMENTS(v); i++)
 		v[i] = get_u64(r);
 	if (r->bad || (v[0] != 0 && v[0] != (uint64_t)-1) || v[1] > 1 ||
-	    v[2] > VDEC_PGP_MAX_SIGS || v[3] > VDEC_SIG_ERROR ||
+	    v[2] > VCRYPTO_MAX_SIGS || v[3] > VDEC_SIG_ERROR ||
 	    v[4] > INT64_MAX || v[5] > 1 || v[6] > 1 ||
 	    (v[7] != NO_PLAIN && v[7] > (uint64_t)cap) ||
 	    /* A plaintext only with a result that keeps one. */
@@ -800,13 +791,13 @@ read_decrypt_answer(struct buf *r, size_t cap, struct vdec_pgp *p,
 		r->bad = 1;
 	p->recipients = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; i < nrec && !r->bad; i++) {
-		if ((s = get_str(r)) == NULL || !vdec_keyid_ok(s))
+		if ((s = get_str(r)) == NULL || !vcrypto_keyid_ok(s))
 			r->bad = 1;
 		else
 			g_ptr_array_add(p->recipients, g_strdup(s));
 	}
 	if (r->bad || r->pos != r->len) {
-		vdec_pgp_clear(p);
+		vcrypto_result_clear(p);
 		return -1;
 	}
 	return 0;
@@ -838,7 +829,7 @@ int
 gpgproc_parse_answer(const void *data, size_t len)
 {
 	struct buf *r = g_new0(struct buf, 1);
-	struct vdec_pgp p;
+	struct vcrypto_result p;
 	uint64_t plain_len;
 	const char *err;
 	int ret, rc, rc2;
@@ -847,7 +838,7 @@ gpgproc_parse_answer(const void *data, size_t len)
 	r->len = MIN(len, sizeof(r->b));
 	memcpy(r->b, data, r->len);
 	if ((rc = read_decrypt_answer(r, 1 << 20, &p, &ret, &plain_len)) == 0)
-		vdec_pgp_clear(&p);
+		vcrypto_result_clear(&p);
 	r->pos = 0;
 	r->bad = 0;
 	rc2 = read_encrypt_answer(r, 1 << 20, &ret, &plain_len, &err);
@@ -857,7 +848,7 @@ gpgproc_parse_answer(const void *data, size_t len)
 
 int
 gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
-    const char *spill_dir, struct vdec_pgp *p)
+    const char *spill_dir, struct vcrypto_result *p)
 {
 	struct buf *w = NULL, *r = NULL;
 	gint64 pos = g_mime_stream_tell(in), len;
@@ -999,4 +990,73 @@ out:
 	g_free(w);
 	g_free(r);
 	return rc;
+}
+
+/* ---- gpgproc_crypto: the helper as a vcrypto (vcrypto.h). */
+
+static int
+crypto_decrypt(void *impl, GMimeStream *in, size_t cap, const char *spill_dir,
+    struct vcrypto_result *p)
+{
+	struct gpgproc *gp = impl;
+	int ret = gpgproc_decrypt(gp, in, cap, spill_dir, p);
+
+	/* The helper gone: the thread does it, as before there was one. */
+	if (ret == GPGPROC_GONE)
+		ret = vdec_gpgme_ops.decrypt_verify(gp->ctx, in, cap,
+		    spill_dir, p);
+	return ret;
+}
+
+/* Verification never went to the helper: no gpg fork saved is worth a
+ * round trip for the few signed-only messages. */
+static int
+crypto_verify_detached(void *impl, GMimeStream *data, const char *sig,
+    size_t sig_len, struct vcrypto_result *p)
+{
+	struct gpgproc *gp = impl;
+
+	return vdec_gpgme_ops.verify_detached(gp->ctx, data, sig, sig_len, p);
+}
+
+static int
+crypto_verify_clear(void *impl, const char *in, size_t len, size_t cap,
+    const char *spill_dir, struct vcrypto_result *p)
+{
+	struct gpgproc *gp = impl;
+
+	return vdec_gpgme_ops.verify_clear(gp->ctx, in, len, cap, spill_dir,
+	    p);
+}
+
+static int
+crypto_sign_encrypt(void *impl, const char *const *fprs, size_t n,
+    const void *plain, size_t len, char **armored_r, size_t *len_r,
+    char **error_r)
+{
+	struct gpgproc *gp = impl;
+	int ret = gpgproc_encrypt_sign(gp, fprs, n, plain, len, armored_r,
+	    len_r, error_r);
+
+	if (ret == GPGPROC_GONE)
+		ret = compose_crypt(gp->ctx, gp->keys, fprs, n, plain, len,
+		    armored_r, len_r, error_r);
+	return ret;
+}
+
+static const struct vcrypto_ops crypto_ops = {
+	.decrypt_verify = crypto_decrypt,
+	.verify_detached = crypto_verify_detached,
+	.verify_clear = crypto_verify_clear,
+	.sign_encrypt = crypto_sign_encrypt,
+};
+
+const struct vcrypto *
+gpgproc_crypto(struct gpgproc *gp, gpgme_ctx_t ctx, struct vkeys_cache *kc)
+{
+	gp->ctx = ctx;
+	gp->keys = kc;
+	gp->vc.ops = &crypto_ops;
+	gp->vc.impl = gp;
+	return &gp->vc;
 }

@@ -1283,6 +1283,7 @@ inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
 {
 	struct vdec_limits lim;
 	struct vdec_result *r = NULL;
+	struct vcrypto here = { &vdec_gpgme_ops, env->ctx };
 	const char *derr = NULL;
 	char *why = NULL, *leak = NULL, *dir;
 	int rc = STORE_OK, vrc;
@@ -1294,7 +1295,8 @@ inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
 	lim.max_message = env->conf->max_message_size;
 	dir = inbound_spill_dir(env->conf);
 	lim.spill_dir = dir;
-	vrc = vdec_decode_stream(env->ctx, raw, &lim, &r, &derr);
+	vrc = vdec_decode_stream(env->crypto != NULL ? env->crypto : &here,
+	    raw, &lim, &r, &derr);
 	g_free(dir);
 	if (vrc == VDEC_TEMPFAIL) {
 		*error_r = g_strdup_printf("decoding: %s", derr);

@@ -10,14 +10,13 @@
 
 #include <glib/gstdio.h>
 
-#include "vulture/compose.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
 
 struct vkeys {
 	gpgme_ctx_t ctx;
 	char *home;
-	struct compose_keys *cache;	/* owned: keys of ctx */
+	struct vkeys_cache *cache;	/* owned: keys of ctx */
 };
 
 void
@@ -33,13 +32,320 @@ vkey_info_clear(struct vkey_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
+/* ---- Keys for outbound mail: listed by primary fingerprint, judged,
+ * cached (compose.h's messages take them through vkeys_list). */
+
+static int
+subkey_alive(gpgme_subkey_t sk, time_t now)
+{
+	return !sk->revoked && !sk->expired && !sk->disabled &&
+	    !sk->invalid && (sk->expires <= 0 || sk->expires > now);
+}
+
+const char *
+vkeys_unusable(gpgme_key_t key, const char *fpr, int for_signing)
+{
+	gpgme_subkey_t sk;
+	time_t now = time(NULL);
+
+	/* gpg also finds a key by a subkey's fingerprint: we pin primary
+	 * keys, so that is not the key we were asked for. */
+	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
+	    g_ascii_strcasecmp(key->subkeys->fpr, fpr) != 0)
+		return "the fingerprint is a subkey's, not a primary key's";
+	if (key->revoked)
+		return "revoked";
+	if (key->expired || !subkey_alive(key->subkeys, now))
+		return key->subkeys->revoked ? "revoked" : "expired";
+	if (key->disabled)
+		return "disabled";
+	if (key->invalid)
+		return "invalid";
+	/* Signing needs the secret part of a signing subkey: the key was
+	 * listed with GPGME_KEYLIST_MODE_WITH_SECRET. */
+	for (sk = key->subkeys; sk != NULL; sk = sk->next)
+		if (subkey_alive(sk, now) && (for_signing ?
+		    sk->can_sign && sk->secret : sk->can_encrypt))
+			return NULL;
+	return for_signing ? "no usable signing subkey" :
+	    "no usable encryption subkey";
+}
+
+/* Lists the keys with the primary fingerprints fprs[0..n-1] in one gpg
+ * run (each listing is a gpg process: 2.5-5 ms here). */
+static int
+list_keys(gpgme_ctx_t ctx, const char *const *fprs, size_t n,
+    gpgme_key_t *keys_r, const char **why_r, char **error_r)
+{
+	const char **patterns;
+	gpgme_key_t key;
+	gpgme_subkey_t sk;
+	gpgme_error_t err;
+	size_t i;
+
+	patterns = g_new0(const char *, n + 1);
+	for (i = 0; i < n; i++) {
+		keys_r[i] = NULL;
+		why_r[i] = "not in the keyring";
+		patterns[i] = fprs[i];
+	}
+	err = gpgme_op_keylist_ext_start(ctx, patterns, 0, 0);
+	g_free(patterns);
+	if (err != 0) {
+		*error_r = g_strdup_printf("gpgme: listing keys: %s",
+		    gpgme_strerror(err));
+		return -1;
+	}
+	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
+		for (i = 0; i < n; i++) {
+			if (key->subkeys == NULL || key->subkeys->fpr == NULL)
+				break;
+			if (g_ascii_strcasecmp(key->subkeys->fpr,
+			    fprs[i]) == 0) {
+				if (keys_r[i] == NULL) {
+					gpgme_key_ref(key);
+					keys_r[i] = key;
+					why_r[i] = NULL;
+				}
+				continue;
+			}
+			/* gpg also finds a key by a subkey's fingerprint:
+			 * we pin primary keys, so that is not the key asked
+			 * for. */
+			for (sk = key->subkeys->next; sk != NULL; sk = sk->next)
+				if (keys_r[i] == NULL && sk->fpr != NULL &&
+				    g_ascii_strcasecmp(sk->fpr, fprs[i]) == 0)
+					why_r[i] = "the fingerprint is a "
+					    "subkey's, not a primary key's";
+		}
+		gpgme_key_unref(key);
+	}
+	if (gpgme_err_code(err) == GPG_ERR_EOF)
+		err = gpgme_op_keylist_end(ctx);
+	else
+		(void)gpgme_op_keylist_end(ctx);	/* err says why */
+	if (err != 0) {
+		*error_r = g_strdup_printf("gpgme: listing keys: %s",
+		    gpgme_strerror(err));
+		for (i = 0; i < n; i++)
+			if (keys_r[i] != NULL) {
+				gpgme_key_unref(keys_r[i]);
+				keys_r[i] = NULL;
+			}
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- The key cache. */
+
+/* The files of a GNUPGHOME whose change can change what a listing says:
+ * the keyring (either format) and the trust database (the disabled
+ * flag). Secret keys live in the agent: a signing key lost there makes
+ * gpg fail the signature, which compose reports. */
+static const char *const keyring_files[] = {
+	"pubring.kbx", "pubring.gpg", "trustdb.gpg",
+};
+#define N_KEYRING_FILES (sizeof(keyring_files) / sizeof(keyring_files[0]))
+
+struct file_sig {
+	int exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct vkeys_cache {
+	gpgme_ctx_t ctx;		/* foreign */
+	char **paths;			/* owned: the keyring_files in home */
+	struct file_sig sig[N_KEYRING_FILES];
+	GHashTable *keys;		/* owned: upper-case fpr -> key ref */
+	unsigned listings, hits;
+};
+
+static void
+file_sig_read(const char *path, struct file_sig *fs)
+{
+	struct stat st;
+
+	memset(fs, 0, sizeof(*fs));
+	if (stat(path, &st) == -1)
+		return;
+	fs->exists = 1;
+	fs->dev = st.st_dev;
+	fs->ino = st.st_ino;
+	fs->size = st.st_size;
+	fs->mtime = st.st_mtim;
+	fs->ctime = st.st_ctim;
+}
+
+static int
+file_sig_equal(const struct file_sig *a, const struct file_sig *b)
+{
+	return a->exists == b->exists && a->dev == b->dev &&
+	    a->ino == b->ino && a->size == b->size &&
+	    a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	    a->ctime.tv_sec == b->ctime.tv_sec &&
+	    a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+static int
+keyboxd_home(const char *home)
+{
+	char *dir = g_build_filename(home, "public-keys.d", NULL);
+	int yes = g_file_test(dir, G_FILE_TEST_EXISTS);
+
+	g_free(dir);
+	return yes;
+}
+
+struct vkeys_cache *
+vkeys_cache_new(gpgme_ctx_t ctx)
+{
+	struct vkeys_cache *kc = g_new0(struct vkeys_cache, 1);
+	gpgme_engine_info_t ei = gpgme_ctx_get_engine_info(ctx);
+	const char *home = NULL;
+	size_t i;
+
+	for (; ei != NULL; ei = ei->next)
+		if (ei->protocol == GPGME_PROTOCOL_OpenPGP)
+			home = ei->home_dir;
+	kc->ctx = ctx;
+	kc->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    (GDestroyNotify)gpgme_key_unref);
+	/* Without a home of its own the context uses gpg's default, which
+	 * we cannot watch, and with GnuPG 2.4's keyboxd the keys live in a
+	 * database whose file times say nothing reliable: in both cases
+	 * nothing is cached (paths stays NULL). */
+	if (home != NULL && !keyboxd_home(home)) {
+		kc->paths = g_new0(char *, N_KEYRING_FILES + 1);
+		for (i = 0; i < N_KEYRING_FILES; i++)
+			kc->paths[i] = g_build_filename(home,
+			    keyring_files[i], NULL);
+	}
+	return kc;
+}
+
+void
+vkeys_cache_free(struct vkeys_cache **kcp)
+{
+	struct vkeys_cache *kc;
+
+	if (kcp == NULL || *kcp == NULL)
+		return;
+	kc = *kcp;
+	g_hash_table_unref(kc->keys);
+	g_strfreev(kc->paths);
+	g_free(kc);
+	*kcp = NULL;
+}
+
+void
+vkeys_cache_stats(const struct vkeys_cache *kc, unsigned *listings_r,
+    unsigned *hits_r)
+{
+	*listings_r = kc->listings;
+	*hits_r = kc->hits;
+}
+
+/* Drops every cached key if a keyring file changed since they were
+ * listed. Fills now_sig with the files as they are. Returns 1 when what
+ * is listed now may be cached: the files exist as watched, and none
+ * changed within the last VKEYS_CACHE_SETTLE seconds. */
+static int
+keys_revalidate(struct vkeys_cache *kc, struct file_sig *now_sig)
+{
+	time_t now = time(NULL);
+	int same = 1, settled = kc->paths != NULL;
+	size_t i;
+
+	for (i = 0; i < N_KEYRING_FILES; i++) {
+		if (kc->paths == NULL) {
+			memset(&now_sig[i], 0, sizeof(now_sig[i]));
+			continue;
+		}
+		file_sig_read(kc->paths[i], &now_sig[i]);
+		if (!file_sig_equal(&now_sig[i], &kc->sig[i]))
+			same = 0;
+		if (now_sig[i].exists &&
+		    now_sig[i].mtime.tv_sec + VKEYS_CACHE_SETTLE > now)
+			settled = 0;
+	}
+	if (!same)
+		g_hash_table_remove_all(kc->keys);
+	return settled;
+}
+
+/* list_keys() through the cache kc (NULL: list them all): only the
+ * fingerprints not cached are listed, in one gpg run. */
+int
+vkeys_list(gpgme_ctx_t ctx, struct vkeys_cache *kc,
+    const char *const *fprs, size_t n, gpgme_key_t *keys_r,
+    const char **why_r, char **error_r)
+{
+	struct file_sig now_sig[N_KEYRING_FILES];
+	const char *missing[VKEYS_CACHED_MAX];
+	const char *mwhy[VKEYS_CACHED_MAX];
+	gpgme_key_t found[VKEYS_CACHED_MAX];
+	size_t idx[VKEYS_CACHED_MAX];
+	size_t i, nm = 0;
+	int settled;
+
+	if (kc == NULL || kc->ctx != ctx || n > VKEYS_CACHED_MAX)
+		return list_keys(ctx, fprs, n, keys_r, why_r, error_r);
+	settled = keys_revalidate(kc, now_sig);
+	for (i = 0; i < n; i++) {
+		char *up = g_ascii_strup(fprs[i], -1);
+		gpgme_key_t k = g_hash_table_lookup(kc->keys, up);
+
+		g_free(up);
+		keys_r[i] = NULL;
+		why_r[i] = NULL;
+		if (k != NULL) {
+			gpgme_key_ref(k);
+			keys_r[i] = k;
+			kc->hits++;
+		} else {
+			idx[nm] = i;
+			missing[nm++] = fprs[i];
+		}
+	}
+	if (nm == 0)
+		return 0;
+	kc->listings++;
+	if (list_keys(ctx, missing, nm, found, mwhy, error_r) == -1) {
+		for (i = 0; i < n; i++)
+			if (keys_r[i] != NULL) {
+				gpgme_key_unref(keys_r[i]);
+				keys_r[i] = NULL;
+			}
+		return -1;
+	}
+	if (settled)
+		memcpy(kc->sig, now_sig, sizeof(kc->sig));
+	for (i = 0; i < nm; i++) {
+		keys_r[idx[i]] = found[i];
+		why_r[idx[i]] = mwhy[i];
+		/* Only primary-key matches are cached (list_keys gives no
+		 * other); the judging is redone at each use. */
+		if (settled && found[i] != NULL) {
+			gpgme_key_ref(found[i]);
+			g_hash_table_replace(kc->keys,
+			    g_ascii_strup(missing[i], -1), found[i]);
+		}
+	}
+	return 0;
+}
+
 gpgme_ctx_t
 vkeys_ctx(struct vkeys *k)
 {
 	return k->ctx;
 }
 
-struct compose_keys *
+struct vkeys_cache *
 vkeys_cache(struct vkeys *k)
 {
 	return k->cache;
@@ -78,7 +384,7 @@ vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r)
 	}
 	gpgme_set_armor(k->ctx, 1);
 	gpgme_set_pinentry_mode(k->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
-	k->cache = compose_keys_new(k->ctx);
+	k->cache = vkeys_cache_new(k->ctx);
 	*k_r = k;
 	return 0;
 }
@@ -91,7 +397,7 @@ vkeys_close(struct vkeys **kp)
 	if (kp == NULL || *kp == NULL)
 		return;
 	k = *kp;
-	compose_keys_free(&k->cache);
+	vkeys_cache_free(&k->cache);
 	if (k->ctx != NULL)
 		gpgme_release(k->ctx);
 	g_free(k->home);

@@ -187,6 +187,7 @@ outbound_to_address(const struct outbound *o, const char *kind,
 	m.recipient_fprs = rcpts;
 	m.desk_fpr = o->desk_fpr;
 	m.keys = o->keys;
+	m.crypto = o->crypto;
 	if (compose_encrypted(o->ctx, &m, &out, &msgid, &why) == -1) {
 		rc = refuse_recipient(o, kind, case_id, address, why, now,
 		    error_r);
@@ -282,6 +283,7 @@ outbound_registration_request(const struct outbound *o, const char *case_id,
 	m.body = body;
 	m.desk_fpr = o->desk_fpr;
 	m.keys = o->keys;
+	m.crypto = o->crypto;
 	if (compose_signed_clear(o->ctx, &m, &out, &msgid, &why) == -1) {
 		*error_r = g_strdup_printf("registration request: %s", why);
 		g_free(why);
@@ -454,6 +456,7 @@ outbound_announce(const struct outbound *o, const char *case_id,
 	m.body = body;
 	m.desk_fpr = o->desk_fpr;
 	m.keys = o->keys;
+	m.crypto = o->crypto;
 	if (compose_signed_clear(o->ctx, &m, &out, &msgid, &why) == -1) {
 		*error_r = g_strdup_printf("announcement: %s", why);
 		g_free(why);
@@ -491,6 +494,7 @@ outbound_clear(const struct outbound *o, const char *kind,
 	m.body = body;
 	m.desk_fpr = o->desk_fpr;
 	m.keys = o->keys;
+	m.crypto = o->crypto;
 	if (compose_signed_clear(o->ctx, &m, &out, &msgid, &why) == -1) {
 		*error_r = g_strdup_printf("%s: %s", kind, why);
 		g_free(why);

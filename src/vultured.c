@@ -119,6 +119,18 @@ fail:
 	return -1;
 }
 
+/* The thread that owns w decrypts and signs in gp (foreign, may be NULL:
+ * in the thread), through the interface its decode and compose are
+ * given (gpgproc_crypto): w->out.crypto, and the inbound_env built from
+ * w. gp must outlive w's use of it: helpers are replaced only while no
+ * worker runs. */
+static void
+wenv_use_helper(struct wenv *w, struct gpgproc *gp)
+{
+	w->out.crypto = gp != NULL ? gpgproc_crypto(gp, vkeys_ctx(w->keys),
+	    vkeys_cache(w->keys)) : NULL;
+}
+
 static void
 wake(struct worker *wk)
 {
@@ -189,9 +201,10 @@ decoder_main(void *arg)
 {
 	struct decoder *dc = arg;
 	struct inbound_env env = { dc->w.conf, dc->w.st,
-	    vkeys_ctx(dc->w.keys), &dc->w.out };
+	    vkeys_ctx(dc->w.keys), &dc->w.out, NULL };
 
-	gpgproc_use(decoder_gpg);
+	wenv_use_helper(&dc->w, decoder_gpg);
+	env.crypto = dc->w.out.crypto;
 	pthread_mutex_lock(&dc->mu);
 	for (;;) {
 		struct inbound_prepared *p = NULL;
@@ -301,7 +314,7 @@ static void
 process_rows(struct wenv *w, const int64_t *rows, guint n, int *waits)
 {
 	struct inbound_env env = { w->conf, w->st, vkeys_ctx(w->keys),
-	    &w->out };
+	    &w->out, w->out.crypto };
 	struct decoder *dc = decoder.running && w->st != decoder.w.st ?
 	    &decoder : NULL;
 	struct inbound_prepared *p = NULL;
@@ -718,7 +731,7 @@ intake_main(void *arg)
 	(void)arg;
 	if (wenv_open_retry(&intake, &w) == -1)
 		return NULL;
-	gpgproc_use(intake_gpg);
+	wenv_use_helper(&w, intake_gpg);
 	decoder_start(&decoder);
 	process_pending(&w);
 	while (!atomic_load(&stopping)) {

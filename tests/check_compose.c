@@ -15,8 +15,11 @@
 #include <string.h>
 
 #include "vulture/compose.h"
+#include "vulture/decode.h"
 #include "vulture/gpgproc.h"
-#include "../src/decode_p.h"
+#include "vulture/keys.h"
+#include "vulture/spill.h"
+#include "vulture/vcrypto.h"
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -435,9 +438,6 @@ ctx_setup(void)
 static void
 ctx_teardown(void)
 {
-	/* A gpgproc test that failed half-way (CK_FORK=no: one process)
-	 * must not leave its helper in use for the suites after it. */
-	gpgproc_use(NULL);
 	gpgme_release(ctx);
 	ctx = NULL;
 }
@@ -781,7 +781,7 @@ age_keyring(const char *home)
 }
 
 static int
-compose_with(struct compose_keys *kc, const char *fpr, char **err_r)
+compose_with(struct vkeys_cache *kc, const char *fpr, char **err_r)
 {
 	const char *rcpts[] = { NULL, NULL };
 	struct compose_msg m;
@@ -803,7 +803,7 @@ compose_with(struct compose_keys *kc, const char *fpr, char **err_r)
  * a keyring changed just now is not cached at all. */
 START_TEST(test_key_cache)
 {
-	struct compose_keys *kc = compose_keys_new(ctx);
+	struct vkeys_cache *kc = vkeys_cache_new(ctx);
 	char *fpr, *rev, *err = NULL;
 	unsigned listings, hits;
 
@@ -815,7 +815,7 @@ START_TEST(test_key_cache)
 	ck_assert_msg(compose_with(kc, fpr, &err) == 0, "%s", err);
 	ck_assert_msg(compose_with(kc, fpr, &err) == 0, "%s", err);
 	ck_assert_msg(compose_with(kc, fpr, &err) == 0, "%s", err);
-	compose_keys_stats(kc, &listings, &hits);
+	vkeys_cache_stats(kc, &listings, &hits);
 	ck_assert_uint_eq(listings, 1);
 	ck_assert_uint_eq(hits, 4);	/* desk and recipient, twice */
 
@@ -828,20 +828,20 @@ START_TEST(test_key_cache)
 	ck_assert_int_eq(compose_with(kc, fpr, &err), -1);
 	ck_assert_msg(strstr(err, "revoked") != NULL, "%s", err);
 	g_free(err);
-	compose_keys_stats(kc, &listings, &hits);
+	vkeys_cache_stats(kc, &listings, &hits);
 	ck_assert_uint_eq(listings, 2);
 
-	/* Changed within COMPOSE_KEYS_SETTLE seconds: listed every time. */
+	/* Changed within VKEYS_CACHE_SETTLE seconds: listed every time. */
 	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
 	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
-	compose_keys_stats(kc, &listings, &hits);
+	vkeys_cache_stats(kc, &listings, &hits);
 	ck_assert_uint_eq(listings, 4);
 
 	/* Settled again: cached again. */
 	age_keyring(desk_home);
 	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
 	ck_assert_msg(compose_with(kc, vendor_fpr, &err) == 0, "%s", err);
-	compose_keys_stats(kc, &listings, &hits);
+	vkeys_cache_stats(kc, &listings, &hits);
 	ck_assert_uint_eq(listings, 5);
 	/* Refusals still say why with the cache. */
 	ck_assert_int_eq(compose_with(kc, expired_fpr, &err), -1);
@@ -850,7 +850,7 @@ START_TEST(test_key_cache)
 	ck_assert_int_eq(compose_with(kc, vendor_sub_fpr, &err), -1);
 	ck_assert_msg(strstr(err, "subkey") != NULL, "%s", err);
 	g_free(err);
-	compose_keys_free(&kc);
+	vkeys_cache_free(&kc);
 	ck_assert_ptr_null(kc);
 	g_free(fpr);
 }
@@ -1200,13 +1200,14 @@ serve_thread(gpointer data)
 }
 
 static void
-decrypt_file(const char *file, size_t cap, struct vdec_pgp *p, int *rc_r)
+decrypt_file(const struct vcrypto *vc, const char *file, size_t cap,
+    struct vcrypto_result *p, int *rc_r)
 {
 	GMimeStream *in = g_mime_stream_fs_open(file, O_RDONLY, 0, NULL);
 
 	ck_assert_ptr_nonnull(in);
 	memset(p, 0, sizeof(*p));
-	*rc_r = vdec_pgp_decrypt(ctx, in, cap, base, p);
+	*rc_r = vc->ops->decrypt_verify(vc->impl, in, cap, base, p);
 	g_object_unref(in);
 }
 
@@ -1234,7 +1235,10 @@ START_TEST(test_gpgproc)
 	struct compose_msg m;
 	struct served srv;
 	struct gpgproc *gp;
-	struct vdec_pgp p, q;
+	/* What decode and compose are given: the helper, or GPGME here. */
+	struct vcrypto here = { &vdec_gpgme_ops, NULL };
+	const struct vcrypto *vc;
+	struct vcrypto_result p, q;
 	GThread *th;
 	GBytes *out = NULL;
 	GMimeMessage *msg;
@@ -1245,6 +1249,7 @@ START_TEST(test_gpgproc)
 	unsigned done, local, local2, i;
 	int sv[2], rc, forked;
 
+	here.impl = ctx;
 	forked = under_valgrind();
 	srv.rc = -9;
 	srv.err = NULL;
@@ -1264,12 +1269,13 @@ START_TEST(test_gpgproc)
 		th = g_thread_new("gpgproc", serve_thread, &srv);
 		gp = gpgproc_from_socket(sv[0], "test gpg helper");
 	}
-	gpgproc_use(gp);
+	vc = gpgproc_crypto(gp, ctx, NULL);
 
 	/* An answer signed and encrypted by the helper: the vendor reads it
 	 * and sees the desk's signature. */
 	rcpts[0] = vendor_fpr;
 	default_msg(&m, rcpts);
+	m.crypto = vc;
 	ck_assert_msg(compose_encrypted(ctx, &m, &out, NULL, &err) == 0, "%s",
 	    err);
 	gpgproc_stats(gp, &done, &local);
@@ -1306,7 +1312,7 @@ START_TEST(test_gpgproc)
 	    "-r %s --cipher-algo CAMELLIA256 --digest-algo SHA384 --sign "
 	    "--encrypt -o '%s' '%s' 2>/dev/null", vendor_home, vendor_fpr,
 	    desk_fpr, enc, txt);
-	decrypt_file(enc, 4 << 20, &p, &rc);
+	decrypt_file(vc, enc, 4 << 20, &p, &rc);
 	ck_assert_int_eq(rc, 0);
 	gpgproc_stats(gp, &done, &local);
 	ck_assert_uint_eq(done, 3);
@@ -1321,8 +1327,8 @@ START_TEST(test_gpgproc)
 	ck_assert_uint_eq(got_len, text->len);
 	ck_assert(memcmp(got, text->str, got_len) == 0);
 	spill_zfree(got, got_len);
-	gpgproc_use(NULL);
-	decrypt_file(enc, 4 << 20, &q, &rc);
+	vc = &here;
+	decrypt_file(vc, enc, 4 << 20, &q, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(q.decrypted, p.decrypted);
 	ck_assert_int_eq(q.sig, p.sig);
@@ -1333,17 +1339,17 @@ START_TEST(test_gpgproc)
 	ck_assert_str_eq(q.cipher_algo, p.cipher_algo);
 	ck_assert_str_eq(q.hash_algo, p.hash_algo);
 	ck_assert_uint_eq(spill_len(q.plain), spill_len(p.plain));
-	vdec_pgp_clear(&p);
-	vdec_pgp_clear(&q);
-	gpgproc_use(gp);
+	vcrypto_result_clear(&p);
+	vcrypto_result_clear(&q);
+	vc = gpgproc_crypto(gp, ctx, NULL);
 
 	/* Past the cap: stopped in the helper, no plaintext. */
-	decrypt_file(enc, 1 << 20, &p, &rc);
+	decrypt_file(vc, enc, 1 << 20, &p, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(p.over_cap, 1);
 	ck_assert_ptr_null(p.plain);
 	ck_assert_ptr_nonnull(p.decrypt_error);
-	vdec_pgp_clear(&p);
+	vcrypto_result_clear(&p);
 
 	/* A bad signature: gpg names its key by a 16-digit id, not a
 	 * fingerprint. That is an answer about the mail, not a broken
@@ -1355,49 +1361,50 @@ START_TEST(test_gpgproc)
 	    "'%s.ok' > '%s'", vendor_home, vendor_fpr, enc2, txt2, enc2,
 	    enc2);
 	gpgproc_stats(gp, &done, &local);
-	decrypt_file(enc2, 4 << 20, &p, &rc);
+	decrypt_file(vc, enc2, 4 << 20, &p, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(p.sig, VDEC_SIG_BAD);
 	ck_assert_uint_eq(strlen(p.sig_fpr), 16);
 	gpgproc_stats(gp, &i, &local2);
 	ck_assert_uint_eq(i, done + 1);
 	ck_assert_uint_eq(local2, local);
-	gpgproc_use(NULL);
-	decrypt_file(enc2, 4 << 20, &q, &rc);
-	gpgproc_use(gp);
+	vc = &here;
+	decrypt_file(vc, enc2, 4 << 20, &q, &rc);
+	vc = gpgproc_crypto(gp, ctx, NULL);
 	ck_assert_int_eq(q.sig, p.sig);
 	ck_assert_str_eq(q.sig_fpr, p.sig_fpr);
-	vdec_pgp_clear(&p);
-	vdec_pgp_clear(&q);
+	vcrypto_result_clear(&p);
+	vcrypto_result_clear(&q);
 	g_free(txt2);
 	g_free(enc2);
 
 	/* The helper gone: the thread does the work itself. */
 	if (forked) {
-		gpgproc_use(NULL);
+		vc = &here;
 		gpgproc_stop(&gp);
 		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET |
 		    SOCK_CLOEXEC, 0, sv), 0);
 		close(sv[1]);
 		gp = gpgproc_from_socket(sv[0], "test gpg helper");
-		gpgproc_use(gp);
+		vc = gpgproc_crypto(gp, ctx, NULL);
 	} else {
 		ck_assert_int_eq(shutdown(sv[0], SHUT_WR), 0);
 		g_thread_join(th);
 		ck_assert_msg(srv.rc == 0, "%s", srv.err);
 	}
+	m.crypto = vc;
 	ck_assert_msg(compose_encrypted(ctx, &m, &out, NULL, &err) == 0, "%s",
 	    err);
 	g_bytes_unref(out);
-	decrypt_file(enc, 4 << 20, &p, &rc);
+	decrypt_file(vc, enc, 4 << 20, &p, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(p.sig, VDEC_SIG_GOOD);
 	ck_assert_uint_eq(spill_len(p.plain), text->len);
-	vdec_pgp_clear(&p);
+	vcrypto_result_clear(&p);
 	gpgproc_stats(gp, &done, &local);
 	ck_assert_uint_eq(done, forked ? 0 : 5);
 	ck_assert_uint_eq(local, 2);
-	gpgproc_use(NULL);
+	vc = &here;
 	gpgproc_stop(&gp);
 	ck_assert_ptr_null(gp);
 	g_string_free(text, TRUE);
@@ -1424,7 +1431,6 @@ START_TEST(test_gpgproc_restart)
 	ck_assert_msg(gpgproc_start(self, desk_home, "restart test helper", 1,
 	    &gp, &err) == 0, "%s", err);
 	g_free(self);
-	gpgproc_use(gp);
 	ck_assert_msg(gpgproc_encrypt_sign(gp, fprs, 2, "x\n", 2, &arm,
 	    &arm_len, &err) == 0, "%s", err);
 	g_free(arm);
@@ -1451,7 +1457,6 @@ START_TEST(test_gpgproc_restart)
 	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), -1);
 	gpgproc_stats(gp, &done, &local);
 	ck_assert_uint_eq(done, 2);
-	gpgproc_use(NULL);
 	gpgproc_stop(&gp);
 	ck_assert_int_eq(waitpid(pid2, &status, WNOHANG), -1);
 }
@@ -1592,7 +1597,7 @@ decrypt_answer(const char *cipher, const char *hash, const char *keyid)
 	GByteArray *b = g_byte_array_new();
 	int rc;
 
-	ans_u64(b, 0);			/* vdec_pgp_decrypt's value */
+	ans_u64(b, 0);			/* decrypt_verify's value */
 	ans_u64(b, 1);			/* decrypted */
 	ans_u64(b, 1);			/* n_sigs */
 	ans_u64(b, VDEC_SIG_GOOD);

@@ -19,6 +19,8 @@
 #include "../src/decode_p.h"
 #include "vulture/decode.h"
 #include "vulture/policy.h"
+#include "vulture/spill.h"
+#include "vulture/vcrypto.h"
 
 #ifndef MKFIXTURES
 #define MKFIXTURES "tests/mkfixtures.sh"
@@ -27,6 +29,7 @@
 static char		*fx_dir;	/* the corpus */
 static GHashTable	*fx_env;	/* DIR/env: name -> value */
 static gpgme_ctx_t	 fx_ctx;	/* on the desk's GNUPGHOME */
+static struct vcrypto	 fx_vc;		/* GPGME on fx_ctx, in-process */
 
 static const char *
 env(const char *name)
@@ -122,6 +125,8 @@ fx_setup(void)
 		fx_teardown();
 		ck_abort_msg("gpgme: %s", gpgme_strerror(err));
 	}
+	fx_vc.ops = &vdec_gpgme_ops;
+	fx_vc.impl = fx_ctx;
 }
 
 static void
@@ -154,7 +159,7 @@ decode_file(const char *name, const struct vdec_limits *lim,
 
 	ck_assert_msg(g_file_get_contents(path, &buf, &len, NULL),
 	    "cannot read %s", path);
-	ret = vdec_decode(fx_ctx, buf, len, lim, r, error);
+	ret = vdec_decode(&fx_vc, buf, len, lim, r, error);
 	g_free(buf);
 	g_free(path);
 	return ret;
@@ -508,7 +513,7 @@ START_TEST(test_algorithms)
 	    "%s: %u recipients", x->file, r->recipients->len);
 	for (i = 0; i < r->recipients->len; i++)
 		ck_assert_msg(strlen(r->recipients->pdata[i]) == 16 &&
-		    vdec_keyid_ok(r->recipients->pdata[i]), "%s: \"%s\"",
+		    vcrypto_keyid_ok(r->recipients->pdata[i]), "%s: \"%s\"",
 		    x->file, (char *)r->recipients->pdata[i]);
 	if (x->n_recipients == 2) {
 		ck_assert(strcmp(r->recipients->pdata[0],
@@ -612,13 +617,13 @@ START_TEST(test_spill_tempfail)
 	    "-----END PGP SIGNATURE-----\n\n--b--\n");
 	vdec_limits_default(&lim);
 	lim.spill_dir = "/nonexistent/vulture-spill";
-	ck_assert_int_eq(vdec_decode(fx_ctx, m->str, m->len, &lim, &r,
+	ck_assert_int_eq(vdec_decode(&fx_vc, m->str, m->len, &lim, &r,
 	    &error), VDEC_TEMPFAIL);
 	ck_assert_ptr_null(r);
 	ck_assert_ptr_nonnull(strstr(error, "disk full"));
 	/* With room, the same message decodes (the signature is bad). */
 	lim.spill_dir = dir;
-	ck_assert_int_eq(vdec_decode(fx_ctx, m->str, m->len, &lim, &r,
+	ck_assert_int_eq(vdec_decode(&fx_vc, m->str, m->len, &lim, &r,
 	    &error), 0);
 	ck_assert_int_eq(r->shape, VDEC_PGPMIME_SIGNED);
 	ck_assert_int_ne(r->sig, VDEC_SIG_GOOD);
@@ -957,6 +962,144 @@ helpers_setup(void)
 	ck_assert(vdec_init() == 0);
 }
 
+/* ---- The crypto seam: decode through a fake vcrypto, no gpg at all. */
+
+#define FAKE_SIGNER	"0123456789ABCDEF0123456789ABCDEF01234567"
+#define FAKE_CIPHER	"-----BEGIN PGP MESSAGE-----\n\nZmFrZQ==\n" \
+			"-----END PGP MESSAGE-----\n"
+
+struct fake_crypto {
+	unsigned	 decrypts, verifies;
+	int		 disk_full;	/* answer as if the spill failed */
+	GString		*seen;		/* the ciphertext handed over */
+};
+
+static int
+fake_decrypt(void *impl, GMimeStream *in, size_t cap, const char *dir,
+    struct vcrypto_result *p)
+{
+	static const char plain[] = "Content-Type: text/plain\n\n"
+	    "Status: fixed\nSaid through the fake.\n";
+	struct fake_crypto *f = impl;
+	char buf[512];
+	ssize_t n;
+
+	f->decrypts++;
+	while ((n = g_mime_stream_read(in, buf, sizeof(buf))) > 0)
+		g_string_append_len(f->seen, buf, n);
+	if (f->disk_full) {
+		p->spill_failed = 1;
+		return -1;
+	}
+	p->decrypted = 1;
+	p->recipients = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(p->recipients, g_strdup("FEDCBA9876543210"));
+	g_strlcpy(p->cipher_algo, "AES256.OCB", sizeof(p->cipher_algo));
+	p->n_sigs = 1;
+	p->sig = VDEC_SIG_GOOD;
+	g_strlcpy(p->signer_fpr, FAKE_SIGNER, sizeof(p->signer_fpr));
+	g_strlcpy(p->sig_fpr, FAKE_SIGNER, sizeof(p->sig_fpr));
+	p->sig_time = 1700000000;
+	g_strlcpy(p->hash_algo, "SHA512", sizeof(p->hash_algo));
+	p->plain = spill_new(dir, cap, 0);
+	ck_assert_int_eq(spill_write(p->plain, plain, sizeof(plain) - 1,
+	    NULL), SPILL_OK);
+	return 0;
+}
+
+static int
+fake_verify_detached(void *impl, GMimeStream *data, const char *sig,
+    size_t sig_len, struct vcrypto_result *p)
+{
+	struct fake_crypto *f = impl;
+
+	(void)data;
+	(void)sig;
+	(void)sig_len;
+	f->verifies++;
+	p->n_sigs = 1;
+	p->sig = VDEC_SIG_BAD;
+	p->verify_error = g_strdup("fake: bad");
+	return 0;
+}
+
+static int
+fake_verify_clear(void *impl, const char *in, size_t len, size_t cap,
+    const char *dir, struct vcrypto_result *p)
+{
+	(void)in;
+	(void)len;
+	(void)cap;
+	(void)dir;
+	(void)p;
+	((struct fake_crypto *)impl)->verifies++;
+	return 0;
+}
+
+static const struct vcrypto_ops fake_ops = {
+	.decrypt_verify = fake_decrypt,
+	.verify_detached = fake_verify_detached,
+	.verify_clear = fake_verify_clear,
+	.sign_encrypt = NULL,
+};
+
+/* The decoder runs no gpg of its own: whatever the interface it is given
+ * says is what the result says, and a spill that failed there is a
+ * temporary failure here. */
+START_TEST(test_fake_crypto)
+{
+	struct fake_crypto	 f = { 0, 0, 0, g_string_new(NULL) };
+	struct vcrypto		 vc = { &fake_ops, &f };
+	struct vdec_result	*r = NULL;
+	const char		*error = NULL;
+	const char		*mail = "From: psirt@vendor.example\n"
+	    "To: desk@cert.example\nSubject: ...\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/encrypted; boundary=\"b\"; "
+	    "protocol=\"application/pgp-encrypted\"\n\n--b\n"
+	    "Content-Type: application/pgp-encrypted\n\nVersion: 1\n\n--b\n"
+	    "Content-Type: application/octet-stream\n\n" FAKE_CIPHER
+	    "\n--b--\n";
+	const char		*signed_mail = "From: a@vendor.example\n"
+	    "Subject: s\nMIME-Version: 1.0\nContent-Type: multipart/signed; "
+	    "boundary=\"b\"; protocol=\"application/pgp-signature\"; "
+	    "micalg=pgp-sha256\n\n--b\nContent-Type: text/plain\n\nhi\n"
+	    "\n--b\nContent-Type: application/pgp-signature\n\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n"
+	    "-----END PGP SIGNATURE-----\n\n--b--\n";
+
+	ck_assert_int_eq(vdec_decode(&vc, mail, strlen(mail), NULL, &r,
+	    &error), 0);
+	ck_assert_uint_eq(f.decrypts, 1);
+	ck_assert_ptr_nonnull(strstr(f.seen->str, FAKE_CIPHER));
+	ck_assert_int_eq(r->shape, VDEC_PGPMIME_COMBINED);
+	ck_assert_int_eq(r->encrypted, 1);
+	ck_assert_int_eq(r->decrypted, 1);
+	ck_assert_int_eq(r->sig, VDEC_SIG_GOOD);
+	ck_assert_str_eq(r->signer_fpr, FAKE_SIGNER);
+	ck_assert_str_eq(r->cipher_algo, "AES256.OCB");
+	ck_assert_str_eq(r->hash_algo, "SHA512");
+	ck_assert_uint_eq(r->recipients->len, 1);
+	ck_assert_str_eq(r->recipients->pdata[0], "FEDCBA9876543210");
+	ck_assert_ptr_nonnull(strstr(r->text, "Status: fixed"));
+	vdec_result_free(&r);
+
+	f.disk_full = 1;
+	ck_assert_int_eq(vdec_decode(&vc, mail, strlen(mail), NULL, &r,
+	    &error), VDEC_TEMPFAIL);
+	ck_assert_ptr_null(r);
+	ck_assert_uint_eq(f.decrypts, 2);
+
+	ck_assert_int_eq(vdec_decode(&vc, signed_mail, strlen(signed_mail),
+	    NULL, &r, &error), 0);
+	ck_assert_uint_eq(f.verifies, 1);
+	ck_assert_int_eq(r->shape, VDEC_PGPMIME_SIGNED);
+	ck_assert_int_eq(r->sig, VDEC_SIG_BAD);
+	ck_assert_str_eq(r->verify_error, "fake: bad");
+	vdec_result_free(&r);
+	g_string_free(f.seen, TRUE);
+}
+END_TEST
+
 Suite *
 make_decode_suite(void)
 {
@@ -974,6 +1117,7 @@ make_decode_suite(void)
 	    G_N_ELEMENTS(span_cases));
 	tcase_add_test(tc, test_small_helpers);
 	tcase_add_test(tc, test_prescan);
+	tcase_add_test(tc, test_fake_crypto);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("messages");

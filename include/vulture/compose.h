@@ -5,7 +5,9 @@
  * exception, compose_signed_clear(), is the public announcement after
  * publication: signed (RFC 3156 multipart/signed), not encrypted.
  *
- * No I/O besides GPGME. Bodies and key material are never logged. */
+ * No I/O besides GPGME. Keys come from keys.h (listed, judged, cached
+ * there); signing and encrypting runs where the caller's vcrypto says
+ * (vcrypto.h), else here. Bodies and key material are never logged. */
 #ifndef VULTURE_COMPOSE_H
 #define VULTURE_COMPOSE_H
 
@@ -31,7 +33,8 @@ struct compose_attachment {
 	size_t len;
 };
 
-struct compose_keys;
+struct vcrypto;
+struct vkeys_cache;
 
 /* Every pointer is foreign: the caller keeps ownership. */
 struct compose_msg {
@@ -55,37 +58,23 @@ struct compose_msg {
 	const char *const *recipient_fprs; /* NULL-terminated full primary
 					 * fingerprints: the pinned keys */
 	const char *desk_fpr;		/* signer; also encrypted to */
-	struct compose_keys *keys;	/* foreign, may be NULL: list the
-					 * keys for this message */
+	struct vkeys_cache *keys;	/* foreign, may be NULL: list the
+					 * keys for this message (keys.h) */
+	/* foreign, may be NULL: where compose_encrypted signs and encrypts
+	 * (its sign_encrypt; the gpg helper, gpgproc_crypto); NULL or no
+	 * sign_encrypt: here, on ctx. */
+	const struct vcrypto *crypto;
 };
 
-/* Keys listed once and reused while the keyring is unchanged: without it
- * every message costs a gpg key listing (a process, 3-5 ms of CPU) before
- * the gpg that signs and encrypts. The cache is dropped whenever a file
- * holding key material or flags changes (pubring.kbx, pubring.gpg,
- * trustdb.gpg in the context's home: an import, a revocation, a key
- * disabled), and every use judges the key again at the current time
- * (expiry). Keys are cached only when those files are older than
- * COMPOSE_KEYS_SETTLE seconds: file times are coarse, so a change made
- * within the same tick as the listing could otherwise go unseen. One
- * cache per context, used by the context's thread only. */
-#define COMPOSE_KEYS_SETTLE 2
-
-/* The OpenPGP step of compose_encrypted() alone, for the gpg helper
- * (gpgproc.h): plain signed by the key fprs[0] and encrypted to every key
- * of fprs (n of them, NULL-terminated, full primary fingerprints, judged
- * again here), keys from kc (foreign, may be NULL). 0 with *armored_r
- * (g_free) and *len_r, or -1 with *error_r. */
-int compose_crypt(gpgme_ctx_t ctx, struct compose_keys *kc,
+/* The OpenPGP step of compose_encrypted() alone, in-process on ctx, for
+ * the gpg helper (gpgproc.h: what it runs, and its fallback): plain
+ * signed by the key fprs[0] and encrypted to every key of fprs (n of
+ * them, NULL-terminated, full primary fingerprints, judged again here),
+ * keys from kc (foreign, may be NULL). 0 with *armored_r (g_free) and
+ * *len_r, or -1 with *error_r. */
+int compose_crypt(gpgme_ctx_t ctx, struct vkeys_cache *kc,
     const char *const *fprs, size_t n, const void *plain, size_t len,
     char **armored_r, size_t *len_r, char **error_r);
-
-/* ctx is foreign and must outlive the cache. Returns a new cache. */
-struct compose_keys *compose_keys_new(gpgme_ctx_t ctx);
-void compose_keys_free(struct compose_keys **kc);
-/* Listings done and keys served from the cache (for tests and logs). */
-void compose_keys_stats(const struct compose_keys *kc, unsigned *listings_r,
-    unsigned *hits_r);
 
 /* Composes m as a signed and encrypted PGP/MIME message, RFC 5322 with CRLF
  * line ends, every line at most COMPOSE_MAX_LINE octets.

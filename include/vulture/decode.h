@@ -1,10 +1,12 @@
 /*
  * decode: turn one inbound mail message into what the router needs.
  *
- * MIME is parsed with GMime; OpenPGP is done with GPGME directly on the
- * part bytes, on a context the caller owns (GMime's crypto contexts spawn
- * extra gpg processes).  Nothing is stored, sent or logged; the only side
- * effect is the gpg process GPGME runs.
+ * MIME is parsed with GMime; OpenPGP goes through the vcrypto interface
+ * the caller gives (vcrypto.h), so the decoder itself runs no gpg and
+ * knows no helper process.  vdec_gpgme_ops is the in-process
+ * implementation: GPGME directly on the part bytes, on a context the
+ * caller owns (GMime's crypto contexts spawn extra gpg processes).
+ * Nothing is stored, sent or logged.
  */
 #ifndef VULTURE_DECODE_H
 #define VULTURE_DECODE_H
@@ -14,6 +16,8 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 #include <gpgme.h>
+
+#include "vulture/vcrypto.h"
 
 /* Defaults of struct vdec_limits.  The caller passes max_message from
  * max_message_size in the configuration. */
@@ -25,11 +29,6 @@
 #define VDEC_MAX_PARTS		256u	/* entities, decrypted ones included */
 #define VDEC_MAX_HEADER_BYTES	(256u * 1024)	/* header block per entity */
 #define VDEC_MAX_TEXT		(4u * 1024 * 1024)	/* UTF-8 body text */
-
-/* Sizes of the algorithm names of struct vdec_result, NUL included.  A
- * name is upper-case letters, digits and dots only. */
-#define VDEC_CIPHER_LEN	24u
-#define VDEC_HASH_LEN	16u
 
 /* At most this many References entries are kept (the oldest are dropped). */
 #define VDEC_MAX_REFERENCES	64u
@@ -67,17 +66,7 @@ enum vdec_shape {
 				   handled as multipart/encrypted */
 };
 
-enum vdec_sig {
-	VDEC_SIG_NONE,		/* no signature found */
-	VDEC_SIG_GOOD,		/* valid; compare signer_fpr with the pinned
-				   fingerprint before trusting it */
-	VDEC_SIG_BAD,		/* does not match the data */
-	VDEC_SIG_KEY_MISSING,	/* public key not in the keyring */
-	VDEC_SIG_KEY_EXPIRED,
-	VDEC_SIG_KEY_REVOKED,
-	VDEC_SIG_SIG_EXPIRED,
-	VDEC_SIG_ERROR		/* anything else: CRL, policy, malformed */
-};
+/* enum vdec_sig and the sizes VDEC_CIPHER_LEN, VDEC_HASH_LEN: vcrypto.h. */
 
 struct vdec_attachment {
 	char		*filename;	/* owned; NULL or a sanitized single
@@ -191,11 +180,10 @@ const char *vdec_sig_name(enum vdec_sig sig);
 
 /*
  * Decode raw RFC 5322 bytes (CRLF or LF; an mbox "From " line is
- * skipped).  ctx is foreign: an OpenPGP context on the desk's GNUPGHOME.
- * It is used for at most one decryption and one verification (plus a key
- * look-up when gpg gave no VALIDSIG), run offline; its offline flag,
- * status callback and "full-status" flag are put back, its last results
- * are overwritten.  lim may be NULL for the defaults.  Only
+ * skipped).  vc is foreign: how to decrypt and verify (vdec_gpgme_ops on
+ * the desk's context, the gpg helper's gpgproc_crypto, a test's fake);
+ * its sign_encrypt is not used.  It is asked for at most one decryption
+ * and one verification.  lim may be NULL for the defaults.  Only
  * multipart/signed at the root of the message or of the decrypted part
  * is verified: a signed part beside unsigned ones is plain mail.
  *
@@ -205,7 +193,7 @@ const char *vdec_sig_name(enum vdec_sig sig);
  * not a mail message or a limit was exceeded anywhere, the decrypted part
  * included; VDEC_TEMPFAIL when temporary data could not be written.
  */
-int	vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
+int	vdec_decode(const struct vcrypto *vc, const char *raw, size_t len,
 	    const struct vdec_limits *lim, struct vdec_result **res_r,
 	    const char **error_r);
 
@@ -214,9 +202,17 @@ int	vdec_decode(gpgme_ctx_t ctx, const char *raw, size_t len,
  * its decrypted content goes to a spill in lim->spill_dir, so memory stays
  * bounded by the largest attachment rather than by the message. raw must
  * not be read by anyone else meanwhile. */
-int	vdec_decode_stream(gpgme_ctx_t ctx, GMimeStream *raw,
+int	vdec_decode_stream(const struct vcrypto *vc, GMimeStream *raw,
 	    const struct vdec_limits *lim, struct vdec_result **res_r,
 	    const char **error_r);
+
+/* The in-process implementation of decryption and verification
+ * (decode_pgp.c): impl is a gpgme_ctx_t (foreign) on the desk's GNUPGHOME.
+ * Each operation runs offline; the context's offline flag, status
+ * callback and "full-status" flag are put back, its last results are
+ * overwritten (a key look-up follows when gpg gave no VALIDSIG).  No
+ * sign_encrypt: compose does that in-process itself. */
+extern const struct vcrypto_ops vdec_gpgme_ops;
 
 /* Zeroes text and attachment bytes, frees everything, sets *r to NULL.
  * Accepts NULL and *r == NULL. */

@@ -13,23 +13,27 @@
  *
  * The helper is vultured itself run anew (GPGPROC_HELPER_FLAG): it
  * inherits none of the daemon's memory, and a lost helper can be replaced
- * from any thread. It runs vdec_pgp_decrypt() and compose_crypt() with
- * its own GPGME context on the same GNUPGHOME, and
+ * from any thread. It runs vdec_gpgme_ops' decryption (decode.h) and
+ * compose_crypt() with its own GPGME context on the same GNUPGHOME, and
  * gets its input and gives its output through anonymous memory files
  * passed over a socket (SCM_RIGHTS), so a 20 MB message never travels
  * through the socket. It holds no database connection and writes no file.
- * Each thread that decrypts or signs has its own helper (gpgproc_use);
- * when a helper is gone, the operation runs in the daemon as before
- * (GPGPROC_GONE), logged once. */
+ * Each thread that decrypts or signs has its own helper, and hands its
+ * interface (gpgproc_crypto, a vcrypto.h implementation) to decode and
+ * compose explicitly; when a helper is gone, the operation runs in the
+ * thread as before (GPGPROC_GONE), logged once. */
 #ifndef VULTURE_GPGPROC_H
 #define VULTURE_GPGPROC_H
 
 #include <stddef.h>
 #include <sys/types.h>
 #include <gmime/gmime.h>
+#include <gpgme.h>
 
 struct gpgproc;
-struct vdec_pgp;
+struct vcrypto;
+struct vcrypto_result;
+struct vkeys_cache;
 
 /* The helper could not do the operation; the caller does it itself. */
 #define GPGPROC_GONE	(-2)
@@ -70,10 +74,15 @@ struct gpgproc *gpgproc_from_socket(int sock, const char *name);
  * hostile mail is checked like input). */
 int gpgproc_parse_answer(const void *data, size_t len);
 
-/* The calling thread's helper (foreign; NULL: none, operations run in
- * the thread). */
-void gpgproc_use(struct gpgproc *gp);
-struct gpgproc *gpgproc_current(void);
+/* gp as the vcrypto (vcrypto.h) that a thread gives decode and compose:
+ * decrypt_verify and sign_encrypt go to the helper; verification, and
+ * what the helper cannot do (GPGPROC_GONE), run in the calling thread
+ * with GPGME on ctx (vdec_gpgme_ops, compose_crypt) and keys from kc.
+ * ctx and kc are foreign and must outlive gp's use; the interface is
+ * owned by gp (valid until gpgproc_stop) and, like gp, used by one
+ * thread. Calling it again rebinds ctx and kc. */
+const struct vcrypto *gpgproc_crypto(struct gpgproc *gp, gpgme_ctx_t ctx,
+    struct vkeys_cache *kc);
 /* Operations done by the helper and run locally since it went (tests). */
 void gpgproc_stats(const struct gpgproc *gp, unsigned *done_r,
     unsigned *local_r);
@@ -81,11 +90,11 @@ void gpgproc_stats(const struct gpgproc *gp, unsigned *done_r,
  * (tests). */
 pid_t gpgproc_pid(const struct gpgproc *gp, unsigned *restarts_r);
 
-/* vdec_pgp_decrypt() in the helper: the same contract and result, or
- * GPGPROC_GONE with p untouched and in back at its position (or, when in
- * cannot go back, -1 with spill_failed: the message is tried again). */
+/* vcrypto's decrypt_verify in the helper: the same contract and result,
+ * or GPGPROC_GONE with p untouched and in back at its position (or, when
+ * in cannot go back, -1 with spill_failed: the message is tried again). */
 int gpgproc_decrypt(struct gpgproc *gp, GMimeStream *in, size_t cap,
-    const char *spill_dir, struct vdec_pgp *p);
+    const char *spill_dir, struct vcrypto_result *p);
 /* compose_crypt() in the helper: 0 with *armored_r (g_free) and
  * *len_r, -1 with *error_r, or GPGPROC_GONE. */
 int gpgproc_encrypt_sign(struct gpgproc *gp, const char *const *fprs,

@@ -55,6 +55,10 @@ struct inbound_env {
 	 * request, requests to sign, alerts) are queued through it in the
 	 * transaction that applies the message. */
 	const struct outbound *out;
+	/* foreign, may be NULL: how messages are decrypted and verified
+	 * (vcrypto.h: the thread's gpg helper); NULL: in-process on ctx
+	 * (vdec_gpgme_ops). */
+	const struct vcrypto *crypto;
 };
 
 const char *inbound_action_name(enum inbound_action a);

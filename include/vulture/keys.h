@@ -1,7 +1,9 @@
 /* OpenPGP keys through GPGME, in the desk's GNUPGHOME (from the
  * configuration; the environment's GNUPGHOME is not used). One context,
- * reused. Vendors are trusted by pinned primary fingerprint, not by the web
- * of trust. */
+ * reused, and its key cache: every GPGME key listing, judgement and import
+ * of vulture is here (compose, decode and the gpg helper ask this module;
+ * it asks none of them). Vendors are trusted by pinned primary
+ * fingerprint, not by the web of trust. */
 #ifndef VULTURE_KEYS_H
 #define VULTURE_KEYS_H
 
@@ -13,6 +15,7 @@
 #define VKEYS_MAX_FILE (1024 * 1024)	/* bytes of a key file */
 
 struct vkeys;
+struct vkeys_cache;
 
 struct vkey_info {
 	char fpr[41];		/* primary fingerprint, upper-case hex */
@@ -35,7 +38,44 @@ int vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r);
 void vkeys_close(struct vkeys **k);
 gpgme_ctx_t vkeys_ctx(struct vkeys *k);		/* foreign */
 /* The key cache of vkeys_ctx() for composing (compose.h), foreign. */
-struct compose_keys *vkeys_cache(struct vkeys *k);
+struct vkeys_cache *vkeys_cache(struct vkeys *k);
+
+/* Keys listed once and reused while the keyring is unchanged: without it
+ * every message costs a gpg key listing (a process, 3-5 ms of CPU) before
+ * the gpg that signs and encrypts. The cache is dropped whenever a file
+ * holding key material or flags changes (pubring.kbx, pubring.gpg,
+ * trustdb.gpg in the context's home: an import, a revocation, a key
+ * disabled), and every use judges the key again at the current time
+ * (expiry, vkeys_unusable). Keys are cached only when those files are
+ * older than VKEYS_CACHE_SETTLE seconds: file times are coarse, so a
+ * change made within the same tick as the listing could otherwise go
+ * unseen. One cache per context, used by the context's thread only. */
+#define VKEYS_CACHE_SETTLE 2
+/* Keys of one cached listing: a message's recipients and the desk key
+ * (COMPOSE_MAX_RECIPIENTS + 1); a longer list bypasses the cache. */
+#define VKEYS_CACHED_MAX 17
+
+/* ctx is foreign and must outlive the cache. Returns a new cache. */
+struct vkeys_cache *vkeys_cache_new(gpgme_ctx_t ctx);
+void vkeys_cache_free(struct vkeys_cache **kc);
+/* Listings done and keys served from the cache (for tests and logs). */
+void vkeys_cache_stats(const struct vkeys_cache *kc, unsigned *listings_r,
+    unsigned *hits_r);
+
+/* Lists the keys with the primary fingerprints fprs[0..n-1] on ctx, those
+ * not in kc (foreign, may be NULL: no cache; a cache made on another
+ * context is not used) in one gpg run, in ctx's key listing mode. keys_r[i]
+ * gets a new reference, or NULL with why_r[i] (static) saying why ("not
+ * in the keyring", a subkey's fingerprint). Returns 0, or -1 with
+ * *error_r only when the listing itself fails. */
+int vkeys_list(gpgme_ctx_t ctx, struct vkeys_cache *kc,
+    const char *const *fprs, size_t n, gpgme_key_t *keys_r,
+    const char **why_r, char **error_r);
+/* Why key (listed for the primary fingerprint fpr) cannot be encrypted
+ * to now, or with for_signing cannot sign (listed with secret); NULL when
+ * it can. The answer is static. */
+const char *vkeys_unusable(gpgme_key_t key, const char *fpr,
+    int for_signing);
 
 /* gpgme_get_key() on ctx itself: one key matching pattern, *key_r a new
  * reference. gpgme_get_key makes a context of its own, and each new context

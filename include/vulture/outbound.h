@@ -17,12 +17,18 @@
 #include "vulture/store.h"
 #include "vulture/vendor.h"
 
+struct vcrypto;
+struct vkeys_cache;
+
 struct outbound {
 	const struct vconf *conf;	/* foreign */
 	struct store *st;		/* foreign */
 	gpgme_ctx_t ctx;		/* foreign: desk GNUPGHOME */
-	struct compose_keys *keys;	/* foreign, may be NULL: ctx's key
+	struct vkeys_cache *keys;	/* foreign, may be NULL: ctx's key
 					 * cache (vkeys_cache) */
+	/* foreign, may be NULL: where messages are signed and encrypted
+	 * (compose_msg.crypto: the thread's gpg helper); NULL: on ctx. */
+	const struct vcrypto *crypto;
 	const struct notices *notices;	/* foreign */
 	char desk_fpr[41];
 	const char *actor;		/* foreign: for event entries */

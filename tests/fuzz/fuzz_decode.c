@@ -17,6 +17,7 @@
 #include <gpgme.h>
 
 #include "vulture/decode.h"
+#include "vulture/vcrypto.h"
 
 #ifdef VDEC_FUZZ_NO_GPG
 /*
@@ -63,6 +64,8 @@ __wrap_gpgme_op_verify(gpgme_ctx_t c, gpgme_data_t sig, gpgme_data_t text,
 #endif
 
 static gpgme_ctx_t	 ctx;
+static struct vcrypto	 vc;	/* vdec_gpgme_ops on ctx: what the daemon
+				   runs when it has no gpg helper */
 static char		*home;
 
 static void
@@ -97,6 +100,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL,
 	    home) != 0)
 		abort();
+	vc.ops = &vdec_gpgme_ops;
+	vc.impl = ctx;
 	atexit(cleanup);
 	return 0;
 }
@@ -113,7 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vdec_limits_default(&lim);
 	/* gpg may unpack a compressed literal packet: keep it cheap. */
 	lim.max_decrypted = 1024 * 1024;
-	if (vdec_decode(ctx, (const char *)data, size, &lim, &r, &error) < 0) {
+	if (vdec_decode(&vc, (const char *)data, size, &lim, &r, &error) < 0) {
 		if (error == NULL)
 			abort();
 		return 0;

@@ -65,9 +65,10 @@ srcs() {
 	cmd) echo cmd textin ;;
 	tmpl) echo tmpl ;;
 	config) echo config policy ids tlscheck log ;;
-	# decode_pgp hands decryption to the gpg helper when a thread has
-	# one (gpgproc): linked in, never started here.
-	decode|decode_fast|gpgproc) echo decode decode_mime decode_pgp spill gpgproc compose keys log ;;
+	# The decoder and the in-process implementation of its crypto
+	# interface (vcrypto.h, decode_pgp): no compose, no gpg helper.
+	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log ;;
+	gpgproc) echo gpgproc compose decode decode_mime decode_pgp vcrypto spill keys log ;;
 	esac
 }
 
