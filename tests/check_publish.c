@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "vulture/publish.h"
+#include "vulture/publish_tree.h"
 #include "check_publish.h"
 
 /* ------------------------------------------------------------------ */
