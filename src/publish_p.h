@@ -1,8 +1,10 @@
 /*
- * Internals shared by the publication renderers: publish.c (checks, the
- * render context, the site layout), publish_labels.c (the fixed strings
- * of both languages) and one renderer per format, publish_html.c,
- * publish_text.c, publish_csaf.c and publish_rss.c.  A renderer takes a
+ * Internals shared by the publication renderers, in layers:
+ * publish_labels.c (the fixed strings of both languages) and
+ * publish_model.c (checks, the render context, shared facts) at the
+ * bottom; one renderer per format above them, publish_html.c,
+ * publish_text.c, publish_csaf.c and publish_rss.c; and publish.c (the
+ * entry points of publish.h, the site layout) on top.  A renderer takes a
  * checked context and appends to a GString the caller owns: no I/O, no
  * failure other than the ones it returns.
  */
@@ -96,7 +98,7 @@ struct pub_rctx {
 };
 
 /* ------------------------------------------------------------------ */
-/* publish.c */
+/* publish_model.c */
 
 /* Appends tmpl with each "%s" replaced in turn by a, then b (NULL: by
  * nothing).  All arguments are foreign. */
