@@ -1,13 +1,10 @@
 #include "config.h"
 
-/* Formats are chosen per language between two literals (ja ? "..." :
- * "..."), which -Wformat-nonliteral cannot see through. */
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-
 #include <errno.h>
 #include <string.h>
 
 #include "vulture/case.h"
+#include "vulture/publish_tree.h"
 #include "vulture/site.h"
 
 struct site_case {

@@ -18,6 +18,8 @@
 #include <glib.h>
 
 #include "vulture/publish.h"
+#include "vulture/publish_tree.h"
+#include "../src/publish_p.h"
 #include "check_publish.h"
 
 /* ------------------------------------------------------------------ */
@@ -1304,6 +1306,85 @@ publish_fixture_render(const char *format, const char *lang)
 	return r;
 }
 
+/* ------------------------------------------------------------------ */
+/* Label templates */
+
+/* The sentences of both languages are pub_fill() templates, not printf
+ * formats: untrusted arguments are never read as formats, and a template
+ * has exactly the "%s" its comment promises and no other '%'. */
+static unsigned
+placeholders(const char *t)
+{
+	unsigned n = 0;
+
+	for (; (t = strchr(t, '%')) != NULL; t += 2) {
+		ck_assert_msg(t[1] == 's', "stray %% in \"%s\"", t);
+		n++;
+	}
+	return n;
+}
+
+START_TEST(test_label_templates)
+{
+	const struct pub_labels *const langs[] = { &pub_en, &pub_ja };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(langs); i++) {
+		const struct pub_labels *L = langs[i];
+
+		ck_assert_uint_eq(placeholders(L->addendum_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->unreachable_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->remark_fmt), 2);
+		ck_assert_uint_eq(placeholders(L->remark_nodate_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->vendor_title_fmt), 2);
+		ck_assert_uint_eq(placeholders(L->product_fmt), 2);
+		ck_assert_uint_eq(placeholders(L->fix_advisory_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->fix_none_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->fix_investigating_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->fix_date_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->workaround_fmt), 2);
+		ck_assert_uint_eq(placeholders(L->not_affected_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->comment_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->statement_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->inv_unreachable_fmt), 2);
+		ck_assert_uint_eq(placeholders(L->inv_unknown_fmt), 1);
+		ck_assert_uint_eq(placeholders(L->feed_title_fmt), 1);
+		/* The labels printed as they are hold no placeholder. */
+		ck_assert_uint_eq(placeholders(L->unreachable_nodate), 0);
+		ck_assert_uint_eq(placeholders(L->initial_release), 0);
+	}
+}
+END_TEST
+
+START_TEST(test_fill)
+{
+	struct pub_case c = fixture("en");
+	GString *o = g_string_new(NULL), *out;
+	char *s;
+
+	pub_fill(o, "%s and %s.", "a%sb%n", "%d");
+	ck_assert_str_eq(o->str, "a%sb%n and %d.");
+	g_string_truncate(o, 0);
+	pub_fill(o, "[%s|%s|%s]", "x", NULL);
+	ck_assert_str_eq(o->str, "[x||]");
+	g_string_free(o, TRUE);
+	s = pub_fill_new("no placeholder", "x", "y");
+	ck_assert_str_eq(s, "no placeholder");
+	g_free(s);
+	/* Names and publishers that look like formats come out as text. */
+	c.publisher_name = "CERT %s%n%x";
+	vendors[0].name = "ACME %n%s%p";
+	out = render(&c, PUB_CSAF);
+	ck_has(out->str, "\"ACME %n%s%p products (JVNVU#12345678)\"");
+	ck_has(out->str, "\"See the advisory of ACME %n%s%p.");
+	ck_has(out->str, "\"Addendum from CERT %s%n%x\"");
+	g_string_free(out, TRUE);
+	out = render(&c, PUB_HTML);
+	ck_has(out->str, "<h2>Addendum from CERT %s%n%x</h2>");
+	g_string_free(out, TRUE);
+}
+END_TEST
+
 Suite *
 make_publish_suite(void)
 {
@@ -1324,6 +1405,8 @@ make_publish_suite(void)
 	tcase_add_test(tc, test_rss);
 	tcase_add_test(tc, test_index);
 	tcase_add_test(tc, test_unsafe_ids);
+	tcase_add_test(tc, test_label_templates);
+	tcase_add_test(tc, test_fill);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tt, setup, teardown);
 	tcase_add_test(tt, test_write_tree);

@@ -13,4 +13,5 @@ Suite *make_compose_suite(void);
 Suite *make_decode_suite(void);
 Suite *make_cmd_suite(void);
 Suite *make_publish_suite(void);
+Suite *make_escape_suite(void);
 #endif

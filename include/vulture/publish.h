@@ -1,7 +1,8 @@
 /*
  * publish: renders a published case as the JVN-style HTML page, the plain
  * text of the announcement mail, a CSAF 2.0 VEX document and an RSS 1.0
- * (JVNRSS, mod_sec) feed, and writes the public site tree.
+ * (JVNRSS, mod_sec) feed, and lays out the public site (written by
+ * publish_tree.h).
  *
  * Everything in struct pub_case comes from coordinators and vendors, so it
  * is treated as untrusted: every string is escaped for its output (HTML,
@@ -102,30 +103,32 @@ int pub_render_feed(const struct pub_case *const *cases, size_t n,
 char *pub_case_slug(const char *id);
 
 /*
- * Writes the whole site for cases[] and makes it visible at once:
- *
- *   DIR/site -> v-XXXXXX		symlink, the web server's document root
- *   DIR/v-XXXXXX/index.html, index.en.html, index.ja.html, index.rdf
- *   DIR/v-XXXXXX/cases/SLUG/index.html, index.en.html, index.ja.html,
- *	csaf.json (hard link to the CSAF file name, e.g.
- *	jvnvu_12345678.json, that the document's canonical URL names),
- *	vendors/HANDLE.html, HANDLE.en.html, HANDLE.ja.html
- *
- * The tree is built and fsync()ed in DIR/.tmp-XXXXXX, renamed to
- * DIR/v-XXXXXX, and DIR/site is replaced by rename(2) of a new symlink.
- * Why a link swap rather than renaming each file: a reader (or a web
- * server) resolving DIR/site always gets one complete version, so an
- * index never points at a case page that is not there yet, and a failure
- * half-way leaves the old site untouched.  The previous version stays
- * for readers already inside it; older ones and stale .tmp-* directories
- * are removed.  A case nobody reported a status on gets no CSAF file (no
- * valid VEX exists) and its page no CSAF link.  Writers serialize on DIR/.lock
- * (flock), so the daemon and vulturectl can both call this.
- * DIR must exist; DIR/site, if present, must be a symlink.  A case id
- * that is unsafe or collides with another case's slug fails the whole
- * write.
+ * The site as a sequence of directories and files, for a writer such as
+ * pub_write_tree() (publish_tree.h), which owns all I/O.  emit is called
+ * once per entry, parents first, in the order they are to be made:
+ *   path	relative to the site root, e.g. "cases/JVNVU1/index.html"
+ *		(foreign, valid during the call);
+ *   out	NULL for a directory to make; else the file's bytes, which
+ *		emit takes over (it frees them, also when it fails);
+ *   alias	NULL, or a second name in the same directory that must hold
+ *		the same bytes (the CSAF document's csaf.json).
+ * emit returns 0, or -1 with *error_r set, which stops the render.  The
+ * layout (index*.html, index.rdf, cases/SLUG/...) is described at
+ * pub_write_tree().
  */
-int pub_write_tree(const char *dir, const struct pub_case *const *cases,
-    size_t n, char **error_r);
+typedef int (*pub_emit_fn)(void *ctx, const char *path, const char *alias,
+    GString *out, char **error_r);
+
+/* Whether cases[] make a site: every case renders, no two share a slug,
+ * and a case with a CSAF document has a publisher name and namespace.
+ * 0, or -1 with *error_r. */
+int pub_site_check(const struct pub_case *const *cases, size_t n,
+    char **error_r);
+
+/* Renders the site of cases[] (borrowed) through emit (ctx is passed to
+ * it).  Nothing is emitted unless pub_site_check() passes.  0, or -1 with
+ * *error_r. */
+int pub_site_render(const struct pub_case *const *cases, size_t n,
+    pub_emit_fn emit, void *ctx, char **error_r);
 
 #endif /* VULTURE_PUBLISH_H */
