@@ -17,6 +17,9 @@ CREATE TABLE key_proposals (
 	state         TEXT NOT NULL DEFAULT 'proposed'
 	              CHECK (state IN ('proposed', 'confirmed', 'refused')),
 	message       INTEGER,		-- messages.id it came in
+	key           BLOB,		-- the key as sent, imported only on
+					-- confirmation (a key change by a
+					-- vendor); NULL: already in the ring
 	created       INTEGER NOT NULL,
 	decided       INTEGER,
 	decided_by    TEXT

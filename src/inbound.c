@@ -694,6 +694,9 @@ reply_order(const struct inbound_env *env, const struct vdec_result *r,
 	return why;
 }
 
+static const struct vdec_attachment *key_attachment(
+    const struct vdec_result *);
+
 /* The case ids in the signed text (a quoted notice): how many distinct
  * ones, the one in *id_r when exactly one. */
 static unsigned
@@ -811,6 +814,14 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 		goto done;
 	}
 
+	/* A key signed by the contact's pinned key and no form: the vendor
+	 * proposes a key change (a new key, new subkeys, a new expiry). */
+	if (key_attachment(r) != NULL && (form->n_fields == 0 ||
+	    (form->n_fields == 1 && form->case_id != NULL))) {
+		d = decision(INBOUND_REGISTER, "key-change", g_strdup_printf(
+		    "vendor %s proposes a key change", v->handle));
+		goto done;
+	}
 	/* The case: protected Subject or Case: line, Subject tag, then a
 	 * message of ours it answers. */
 	if (r->subject_protected && (case_id = find_id(conf, r->subject)))
@@ -1839,6 +1850,104 @@ out:
 	return rc;
 }
 
+/*
+ * A registered vendor's contact sent a key, signed by its pinned key:
+ * examined, then kept as a proposal with the key itself, imported and
+ * pinned only when a coordinator confirms it (vendor key H confirm FPR).
+ */
+static int
+apply_key_change(const struct inbound_env *env, struct inbound_decision *d,
+    const struct vdec_result *r, int64_t now, char **error_r)
+{
+	const struct vdec_attachment *a = key_attachment(r);
+	struct outbound o;
+	struct vkey_info info;
+	sqlite3_stmt *s;
+	GString *news = g_string_new(NULL);
+	const void *data;
+	char *why = NULL, *text, *exp;
+	int64_t pid = 0;
+	gsize len;
+	guint i;
+	int rc, same;
+
+	if (env->out == NULL || a == NULL || d->contact == NULL) {
+		g_string_free(news, TRUE);
+		*error_r = g_strdup("key change needs the outbound setup");
+		return STORE_TEMP;
+	}
+	o = *env->out;
+	o.actor = d->vendor;
+	o.cause = r->message_id;
+	data = g_bytes_get_data(a->data, &len);
+	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
+		d->action = INBOUND_QUARANTINE;
+		d->kind = "bad-key";
+		g_free(d->reason);
+		d->reason = g_strdup_printf("the attached key is refused: %s",
+		    why);
+		g_free(why);
+		g_string_free(news, TRUE);
+		text = g_strdup_printf("vendor=%s %s", d->vendor, d->reason);
+		rc = event_add(env->st, NULL, now, d->vendor, "quarantined",
+		    text, r->message_id, error_r);
+		g_free(text);
+		return rc;
+	}
+	same = d->contact_fpr != NULL && strcmp(info.fpr, d->contact_fpr) == 0;
+	for (i = 0; info.new_subkeys != NULL && i < info.new_subkeys->len;
+	    i++)
+		g_string_append_printf(news, "%s%s", i ? "," : "",
+		    (char *)info.new_subkeys->pdata[i]);
+	exp = info.expires != 0 ? vtime_format(info.expires, env->conf->tz) :
+	    g_strdup("never");
+	if ((rc = ops_key_propose(&o, d->vendor_id, 0, d->contact, info.fpr,
+	    now, &pid, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(env->st, "UPDATE key_proposals SET key = ?, message = "
+	    "NULL WHERE id = ?");
+	if (s == NULL) {
+		rc = store_error(env->st, "key proposal", error_r);
+		goto out;
+	}
+	sqlite3_bind_blob64(s, 1, data, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, pid);
+	if ((rc = store_exec_stmt(env->st, s, "key proposal", error_r)) !=
+	    STORE_OK)
+		goto out;
+	text = g_strdup_printf("vendor=%s contact=%s key=%s pinned=%s "
+	    "proposal=%lld expires=%s%s%s", d->vendor, d->contact, info.fpr,
+	    d->contact_fpr ? d->contact_fpr : "-", (long long)pid, exp,
+	    news->len ? " new_subkeys=" : "", news->str);
+	rc = event_add(env->st, NULL, now, d->vendor, "key-proposed", text,
+	    r->message_id, error_r);
+	g_free(text);
+	if (rc != STORE_OK)
+		goto out;
+	if (same)
+		text = g_strdup_printf("%s <%s> sent an update of its pinned key "
+		    "%s, signed by that key (%s%s; expires %s). Nothing was "
+		    "changed: if the update is expected, check it with them, "
+		    "then: vendor key %s confirm %s", d->vendor, d->contact,
+		    info.fpr, news->len ? "new subkeys " : "no new subkey",
+		    news->str, exp, d->vendor, info.fpr);
+	else
+		text = g_strdup_printf("%s <%s> proposes the new key %s (expires "
+		    "%s), in a message signed by its pinned key %s. Nothing was "
+		    "changed: check the new fingerprint with them out of band, "
+		    "then: vendor key %s confirm %s", d->vendor, d->contact,
+		    info.fpr, exp, d->contact_fpr ? d->contact_fpr : "?",
+		    d->vendor, info.fpr);
+	rc = outbound_alert(env->out, NULL, "key change proposed", text, now,
+	    error_r);
+	g_free(text);
+out:
+	g_free(exp);
+	g_string_free(news, TRUE);
+	vkey_info_clear(&info);
+	return rc;
+}
+
 /* The transcript (or the refusal of a replay) to the coordinator. */
 static int
 send_transcript(const struct inbound_env *env, const struct vdec_result *r,
@@ -1924,7 +2033,7 @@ answered_to_vendor(const char *kind)
 	    "unknown-case", "wrong-vendor", "bad-form", "empty-form",
 	    "case-mismatch", "no-case", "stale", "duplicate",
 	    "case-unsigned", "future-signature", "before-notice",
-	    "weak-algorithm", NULL };
+	    "weak-algorithm", "bad-key", NULL };
 	int i;
 
 	for (i = 0; kinds[i] != NULL; i++)
@@ -2458,6 +2567,9 @@ inbound_commit(const struct inbound_env *env, struct inbound_prepared *p,
 		rc = apply_reply(env, d, r, now, error_r);
 	else if (d->action == INBOUND_COMMAND)
 		rc = run_commands(env, d, r, now, error_r);
+	else if (d->action == INBOUND_REGISTER &&
+	    strcmp(d->kind, "key-change") == 0)
+		rc = apply_key_change(env, d, r, now, error_r);
 	else if (d->action == INBOUND_REGISTER)
 		rc = apply_registration(env, d, r, now, error_r);
 	else {

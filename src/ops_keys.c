@@ -120,15 +120,16 @@ ops_vendor_key_confirm(const struct outbound *o, const char *handle,
 	struct contact *ct = NULL;
 	sqlite3_stmt *s;
 	char *address = NULL, *old = NULL, *ev;
+	GBytes *key = NULL;
 	int64_t pid = 0, expires = 0;
 	guint i;
 	int rc;
 
 	if ((rc = vendor_get(o->st, handle, &v, error_r)) != STORE_OK)
 		return rc;
-	s = store_stmt(o->st, "SELECT id, address FROM key_proposals WHERE "
-	    "vendor_id = ? AND fingerprint = ? AND state = 'proposed' ORDER BY "
-	    "id DESC LIMIT 1");
+	s = store_stmt(o->st, "SELECT id, address, key FROM key_proposals "
+	    "WHERE vendor_id = ? AND fingerprint = ? AND state = 'proposed' "
+	    "ORDER BY id DESC LIMIT 1");
 	if (s == NULL) {
 		rc = store_error(o->st, "key proposal", error_r);
 		goto out;
@@ -138,11 +139,31 @@ ops_vendor_key_confirm(const struct outbound *o, const char *handle,
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		pid = sqlite3_column_int64(s, 0);
 		address = store_col_text(s, 1);
+		if (sqlite3_column_type(s, 2) == SQLITE_BLOB)
+			key = g_bytes_new(sqlite3_column_blob(s, 2),
+			    (gsize)sqlite3_column_bytes(s, 2));
 	}
 	sqlite3_reset(s);
 	if (pid == 0)
 		FAIL("no key %s is proposed for %s ('vulturectl vendor "
 		    "pending' lists the proposals)", fpr, handle);
+	if (key != NULL) {
+		/* A key change kept as sent: into the ring only now,
+		 * examined again against what the ring holds today. */
+		struct vkey_info info;
+		gsize klen;
+		const void *kd = g_bytes_get_data(key, &klen);
+
+		if (vkeys_import(o->ctx, kd, klen, &info, error_r) == -1) {
+			rc = STORE_ERR;
+			goto out;
+		}
+		if (strcmp(info.fpr, fpr) != 0) {
+			vkey_info_clear(&info);
+			FAIL("the proposed key is %s, not %s", info.fpr, fpr);
+		}
+		vkey_info_clear(&info);
+	}
 	if ((rc = key_usable(o, fpr, &expires, error_r)) != STORE_OK)
 		goto out;
 	for (i = 0; i < v->contacts->len; i++)
@@ -169,8 +190,8 @@ ops_vendor_key_confirm(const struct outbound *o, const char *handle,
 	    error_r)) != STORE_OK)
 		goto out;
 	ev = g_strdup_printf("vendor=%s contact=%s fpr=%s proposal=%lld%s%s",
-	    handle, address, fpr, (long long)pid, old ? " replaces=" : "",
-	    old ? old : "");
+	    handle, address, fpr, (long long)pid, old && strcmp(old, fpr) ?
+	    " replaces=" : "", old && strcmp(old, fpr) ? old : "");
 	rc = event_add(o->st, NULL, now, actor(o), "vendor-key-confirmed", ev,
 	    o->cause, error_r);
 	g_free(ev);
@@ -180,6 +201,8 @@ ops_vendor_key_confirm(const struct outbound *o, const char *handle,
 		    "pending") == 0 ? " (still pending: 'vendor approve' "
 		    "next)" : "");
 out:
+	if (key != NULL)
+		g_bytes_unref(key);
 	g_free(address);
 	g_free(old);
 	vendor_free(&v);

@@ -7,6 +7,7 @@
 #include "vulture/case.h"
 #include "vulture/keys.h"
 #include "vulture/ops.h"
+#include "vulture/vtime.h"
 
 static int
 vendor_event(const struct outbound *o, const char *kind, char *detail,
@@ -117,18 +118,29 @@ ops_vendor_key(const struct outbound *o, const char *handle,
 	struct vendor *v = NULL;
 	struct vkey_info info;
 	struct contact *ct;
-	char *old = NULL, *detail;
-	int rc;
+	GString *news = g_string_new(NULL);
+	char *old = NULL, *detail, *exp;
+	int rc, updates = 0;
+	guint i;
 
 	memset(&info, 0, sizeof(info));
-	if ((rc = get_vendor(o, handle, &v, error_r)) != STORE_OK)
+	if ((rc = get_vendor(o, handle, &v, error_r)) != STORE_OK) {
+		g_string_free(news, TRUE);
 		return rc;
+	}
 	rc = STORE_ERR;
 	if (vkeys_examine(o->ctx, NULL, data, len, &info, error_r) == -1)
 		goto out;
 	if ((ct = pick_contact(v, &info, contact, error_r)) == NULL)
 		goto out;
 	old = g_strdup(ct->fingerprint);
+	/* What the import changes, said to the coordinator: a new key, or
+	 * an update of the pinned one (new subkeys, a new expiry). */
+	updates = info.updates_existing;
+	if (info.new_subkeys != NULL)
+		for (i = 0; i < info.new_subkeys->len; i++)
+			g_string_append_printf(news, "%s%s", i ? "," : "",
+			    (char *)info.new_subkeys->pdata[i]);
 	vkey_info_clear(&info);
 	/* Importing a public key is harmless even if the transaction rolls
 	 * back: nothing trusts a key that is not pinned. */
@@ -143,10 +155,28 @@ ops_vendor_key(const struct outbound *o, const char *handle,
 	else
 		detail = g_strdup_printf("vendor=%s contact=%s fpr=%s", handle,
 		    ct->address, info.fpr);
-	g_string_append_printf(out, "key %s pinned for %s <%s>\n", info.fpr,
-	    handle, ct->address);
+	exp = info.expires != 0 ? vtime_format(info.expires, o->conf->tz) :
+	    g_strdup("never");
+	if (old != NULL && strcmp(old, info.fpr) == 0)
+		g_string_append_printf(out, "key %s of %s <%s> updated (%s%s), "
+		    "expires %s\n", info.fpr, handle, ct->address, news->len ?
+		    "new subkeys " : "no new subkey", news->str, exp);
+	else
+		g_string_append_printf(out, "key %s pinned for %s <%s>%s%s%s "
+		    "(expires %s)\n", info.fpr, handle, ct->address, old ?
+		    ", replacing " : "", old ? old : "", updates ? ", an update "
+		    "of a key the desk held" : "", exp);
+	if (news->len > 0) {
+		char *d2 = g_strdup_printf("%s new_subkeys=%s", detail,
+		    news->str);
+
+		g_free(detail);
+		detail = d2;
+	}
+	g_free(exp);
 	rc = vendor_event(o, "vendor-key", detail, now, error_r);
 out:
+	g_string_free(news, TRUE);
 	g_free(old);
 	vkey_info_clear(&info);
 	vendor_free(&v);

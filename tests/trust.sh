@@ -268,4 +268,21 @@ expect 0 '' -- vctl deliver < "$T/pl.eml"
 db "SELECT reason FROM messages ORDER BY id DESC LIMIT 1" | grep -q 'planted' && ok || bad "planted key: reason $(db "SELECT reason FROM messages ORDER BY id DESC LIMIT 1")"
 [ "$(gpg --homedir "$T/gnupg" --with-colons --list-keys "$VICTIM" 2>/dev/null | grep -c '^pub')" = 1 ] && ok || bad "planted key reached the key ring"
 expect 0 'summary sent' -- vctl case notify "$A" vendors victimco
+# A registered vendor's new key, signed by its pinned key: a proposal,
+# into the key ring and pinned only when a coordinator confirms it.
+ACME2=$(mkkey acme2 "ACME PSIRT <psirt@acme.example>")
+gpg --homedir "$T/keys/acme2" --batch --import "$T/desk.asc" 2>/dev/null
+$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined --subject "new key" \
+    --body "Our new key is attached." --attach "$T/keys/acme2.asc" > "$T/k1.eml"
+expect 0 '' -- vctl deliver < "$T/k1.eml"
+[ "$(last)" = key-change ] && ok || bad "key change: $(last)"
+[ "$(db "SELECT fingerprint FROM contacts WHERE address = 'psirt@acme.example'")" = "$ACME" ] && ok || bad "a key by mail replaced the pinned one"
+gpg --homedir "$T/gnupg" --list-keys "$ACME2" >/dev/null 2>&1 && bad "the proposed key is in the key ring before confirmation" || ok
+vctl vendor pending | grep -q "acme .*$ACME2" && ok || bad "key change not listed: $(vctl vendor pending)"
+expect 0 "key $ACME2 confirmed and pinned for acme" -- vctl vendor key acme confirm "$ACME2"
+printf 'Case: %s\nComment: signed with the new key\n' "$A" > "$T/k2.txt"
+$MK --home "$T/keys/acme2" --signer "$ACME2" --recipient "$DESK" --shape combined --subject "Re: [$A]" \
+    --body-file "$T/k2.txt" > "$T/k2.eml"
+expect 0 '' -- vctl deliver < "$T/k2.eml"
+[ "$(last)" = applied ] && ok || bad "reply with the confirmed key: $(last)"
 finish
