@@ -19,6 +19,7 @@
 
 #include "vulture/publish.h"
 #include "check_publish.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture */
@@ -186,6 +187,7 @@ make_tmpdir(void)
 	char *d = g_strdup("/tmp/vpub.XXXXXX");
 
 	ck_assert_ptr_nonnull(mkdtemp(d));
+	tu_track(d);
 	return d;
 }
 
