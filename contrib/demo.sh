@@ -21,7 +21,9 @@ export top_builddir top_srcdir
 set +e
 # The test helpers start the servers and make keys; see tests/lib.sh.
 . "$top/tests/lib.sh"
-[ "${KEEP:-0}" = 1 ] && trap 'stop_smtp; stop_dovecot; [ -n "${VULTURED_PID:-}" ] && kill "$VULTURED_PID"; echo "demo: kept $T"' EXIT
+# KEEP=1: lib.sh's clean-up stops the servers, vultured and the gpg-agents
+# and keeps the directory.
+[ "${KEEP:-0}" = 1 ] && KEEP_T=1
 MK="/usr/bin/python3 $top/tests/mkreply.py"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

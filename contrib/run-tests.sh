@@ -12,7 +12,10 @@
 #      headless Chromium, the CSAF validator). This is the plain run; it
 #      is not repeated in the tree, which keeps CI well under 20 minutes;
 #   4. an ASan+UBSan build running everything again;
-#   5. every fuzz target for FUZZ_SECONDS (default 20) each.
+#   5. every fuzz target for FUZZ_SECONDS (default 20) each, built from
+#      the release tarball;
+#   6. nothing left behind: no gpg-agent and no /tmp/v*.XXXXXX directory
+#      that this run started or made is still there (else it fails).
 # Prints the Check and test summaries.
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,6 +24,47 @@ sh contrib/install-deps.sh
 [ -x configure ] || autoreconf -fi
 start=$(date +%s)
 stamp() { echo "=== $* ($(( $(date +%s) - start ))s)"; }
+
+# What the tests leave behind: their directories (/tmp/vt.XXXXXX and the
+# like) and gpg-agents living in them. Only what this run made counts:
+# what was there before is listed now.
+tmpdirs() {
+	find /tmp -maxdepth 1 \( -type d -o -name 'vtrack.*' \) 2>/dev/null |
+	    grep -E '^/tmp/v[a-z]+\.[A-Za-z0-9]{6}$' | sort
+}
+agents() {	# pid home, for gpg-agents with a home under /tmp/v*.XXXXXX
+	ps -eo pid=,etimes=,args= | awk '$3 ~ /(^|\/)gpg-agent$/ {
+		for (i = 4; i < NF; i++) if ($i == "--homedir") print $1, $2, $(i + 1) }' |
+	    grep -E ' /tmp/v[a-z]+\.[A-Za-z0-9]{6}(/|$)'
+}
+before=$(mktemp /tmp/vrun-before.XXXXXX)
+fz=
+trap 'rm -f "$before"; [ -n "$fz" ] && rm -rf "$fz"' EXIT
+tmpdirs > "$before"
+left_behind() {
+	# gpgconf --kill is asynchronous: give the last agents a moment.
+	n=0
+	while [ $n -lt 10 ]; do
+		since=$(( $(date +%s) - start + 1 ))
+		new_agents=$(agents | awk -v s="$since" '$2 <= s {print $1, $3}')
+		new_dirs=$(tmpdirs | comm -13 "$before" -)
+		[ -z "$new_agents$new_dirs" ] && break
+		sleep 0.5
+		n=$((n + 1))
+	done
+	[ -z "$new_agents$new_dirs" ] && return 0
+	echo "=== the tests left behind:"
+	[ -n "$new_agents" ] && printf 'gpg-agent %s\n' "$new_agents"
+	[ -n "$new_dirs" ] && printf '%s\n' "$new_dirs"
+	# Ended and removed now, so that the next run starts clean.
+	printf '%s\n' "$new_agents" | while read -r pid home; do
+		[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	done
+	printf '%s\n' "$new_dirs" | while read -r d; do
+		case $d in /tmp/v*.??????) umount -R "$d" 2>/dev/null; rm -rf "$d" ;; esac
+	done
+	return 1
+}
 
 summaries() {
 	for f in tests/*.log; do
@@ -85,8 +129,23 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_check
 cd "$top"
 
-if [ -f tests/fuzz/run.sh ]; then
-	stamp "fuzzing"
-	FUZZ_SECONDS=${FUZZ_SECONDS:-20} sh tests/fuzz/run.sh
+# The fuzz targets build from the release tarball (make distcheck left
+# it in _build): what it ships is enough to fuzz.
+stamp "fuzzing (from the tarball)"
+tarball=$(ls -t _build/vulture-*.tar.gz | head -1)
+fz=$(mktemp -d /tmp/vtar.XXXXXX)
+tar -xzf "$tarball" -C "$fz"
+src=$(ls -d "$fz"/vulture-*)
+fuzz_rc=0
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} sh "$src/tests/fuzz/run.sh" || fuzz_rc=$?
+if [ -d "$src/tests/fuzz/artifacts" ]; then
+	mkdir -p tests/fuzz/artifacts
+	cp "$src"/tests/fuzz/artifacts/* tests/fuzz/artifacts/
 fi
+rm -rf "$fz"
+fz=
+[ "$fuzz_rc" = 0 ] || exit "$fuzz_rc"
+
+stamp "leftovers"
+left_behind || exit 1
 stamp "all tests passed"

@@ -360,6 +360,7 @@ homes_setup(void)
 	gpgme_check_version(NULL);
 	base = g_strdup("/tmp/vcomp.XXXXXX");
 	ck_assert_ptr_nonnull(g_mkdtemp_full(base, 0700));
+	tu_track(base);
 	desk_home = path("d");
 	vendor_home = path("v");
 	other_home = path("o");

@@ -77,6 +77,7 @@ fx_setup(void)
 	ck_assert(vdec_init() == 0);
 	fx_dir = g_strdup("/tmp/vdt.XXXXXX");
 	ck_assert_ptr_nonnull(g_mkdtemp(fx_dir));
+	tu_track(fx_dir);
 	argv[0] = "sh";
 	argv[1] = (gchar *)script;
 	argv[2] = fx_dir;

@@ -6,6 +6,7 @@
 #include "check_net.h"
 #include "check_publish.h"
 #include "check_suites.h"
+#include "testutil.h"
 #include "vulture/gpgproc.h"
 #include <string.h>
 
@@ -26,6 +27,7 @@ main(int argc, char **argv)
 	 * vultured runs itself. */
 	if (argc > 1 && strcmp(argv[1], GPGPROC_HELPER_FLAG) == 0)
 		return gpgproc_helper_main(argc, argv);
+	tu_track_init();
 	sr = srunner_create(make_ids_suite());
 
 	srunner_add_suite(sr, make_config_suite());
@@ -48,5 +50,6 @@ main(int argc, char **argv)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	net_tests_cleanup();
+	tu_sweep();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

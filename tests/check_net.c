@@ -26,6 +26,7 @@
 #include "vulture/imap_src.h"
 #include "vulture/smtp_out.h"
 #include "vulture/tlscheck.h"
+#include "testutil.h"
 
 #define PYTHON "/usr/bin/python3"
 
@@ -55,6 +56,7 @@ mk_tmpdir(void)
 	/* 0755: Dovecot's unprivileged processes walk into it. */
 	if (g_mkdtemp_full(d, 0755) == NULL)
 		abort();
+	tu_track(d);
 	return d;
 }
 

@@ -21,6 +21,7 @@
 #include "vulture/publish_tree.h"
 #include "../src/publish_p.h"
 #include "check_publish.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture */
@@ -188,6 +189,7 @@ make_tmpdir(void)
 	char *d = g_strdup("/tmp/vpub.XXXXXX");
 
 	ck_assert_ptr_nonnull(mkdtemp(d));
+	tu_track(d);
 	return d;
 }
 

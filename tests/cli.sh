@@ -316,7 +316,14 @@ vctl --json inspect "$T/hostile.eml" | raw && ok || bad "inspect --json printed 
 vctl outbox list | raw && ok || bad "outbox list printed a raw control"
 
 # Nothing above crashed, and the event log is append-only for real.
-sqlite3 "$T/vulture.db" "UPDATE events SET kind='x'" 2>/dev/null && bad "events updatable" || ok
+# The refusal must be the log's own trigger, not any failure of sqlite3
+# (a missing table or a locked file would fail too). sqlite3's exit
+# status differs between versions (1, or 19 for a constraint).
+for q in "UPDATE events SET kind='x'" "DELETE FROM events"; do
+	out=$(sqlite3 "$T/vulture.db" "$q" 2>&1) && bad "events: $q succeeded" ||
+	    { printf '%s\n' "$out" | grep -q 'the event log is append-only' && ok ||
+	    bad "events: $q failed for another reason: $out"; }
+done
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM events WHERE case_id IS NULL")" -ge 10 ] && ok || bad "vendor events missing"
 
 # A database from a newer vulture is refused, not damaged.

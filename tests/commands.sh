@@ -60,7 +60,7 @@ grep -q '^Subject: Processed: block 1' "$T/t1" && ok || bad "subject: $(head -1 
 grep -q '^OK vendor acme added (pending)' "$T/t1" && ok || bad "t1: $(cat "$T/t1")"
 grep -q "^OK key $(cat "$T/acme.fpr") pinned for acme" "$T/t1" && ok || bad "key by mail"
 vendors | grep -Eq '^acme +registered' && ok || bad "acme not registered"
-vendors | grep -q ignored && bad "ran past thanks" || ok
+lacks ignored "ran past thanks" -- vendors
 
 # 2. An unknown verb: nothing of the block runs.
 printf 'vendor add globex "Globex" general psirt@globex.example keywords httpd\nvendor dance globex\n' > "$T/b2.txt"
@@ -68,7 +68,7 @@ mail_block "$T/b2.txt"
 transcript > "$T/t2"
 grep -q '^Subject: Processed (with 1 errors): block 2' "$T/t2" && ok || bad "t2 subject: $(head -1 "$T/t2")"
 grep -q '^ERROR line 2' "$T/t2" && ok || bad "t2: $(cat "$T/t2")"
-vendors | grep -q globex && bad "half a block ran" || ok
+lacks globex "half a block ran" -- vendors
 
 # 3. A failed guard undoes the commands before it.
 printf 'vendor add globex "Globex" general psirt@globex.example keywords httpd\nvendor approve globex\n' > "$T/b3.txt"
@@ -76,7 +76,7 @@ mail_block "$T/b3.txt"
 transcript > "$T/t3"
 grep -q '^OK (undone) vendor globex added' "$T/t3" && ok || bad "t3: $(cat "$T/t3")"
 grep -q '^ERROR vendor globex has no contact with a pinned key' "$T/t3" && ok || bad "t3 error"
-vendors | grep -q globex && bad "guard failure left globex" || ok
+lacks globex "guard failure left globex" -- vendors
 printf 'vendor add globex "Globex KK" general psirt@globex.example keywords httpd lang ja\nvendor key globex\nvendor approve globex\n' > "$T/b3b.txt"
 mail_block "$T/b3b.txt" --attach "$T/keys/globex.asc"
 vendors | grep -Eq '^globex +registered +general +ja' && ok || bad "globex by mail: $(vendors)"
@@ -98,7 +98,7 @@ printf 'case open "Hostile summary"\n' > "$T/b4h.txt"
 mail_block "$T/b4h.txt" --attach "$T/hostile/summary.txt"
 transcript > "$T/t4h"
 grep -q '^ERROR summary.txt: control character U+001B at line 2, character 1' "$T/t4h" && ok || bad "t4h: $(cat "$T/t4h")"
-vctl case list | grep -q 'Hostile summary' && bad "case opened with a hostile summary" || ok
+lacks 'Hostile summary' "case opened with a hostile summary" -- vctl case list
 cat > "$T/b5.txt" <<B
 case $ID notify keywords httpd
 case $ID date 2099-02-01 reason "both vendors agreed"
@@ -156,7 +156,7 @@ vendors | grep -Eq '^strange-devices-gmbh +pending' && ok || bad "stranger: $(ve
 printf 'Organisation: Mallory Ltd\n' > "$T/reg3.txt"
 $MK --home "$T/keys/acme" --signer "$(cat "$T/acme.fpr")" --recipient "$DESK" --shape combined --from m@mallory.example \
     --subject "registration" --body-file "$T/reg3.txt" --attach "$T/keys/strange.asc" | "$VCTL_BIN" deliver
-vendors | grep -q mallory && bad "registration with someone else's key" || ok
+lacks mallory "registration with someone else's key" -- vendors
 
 # 5. Replays: the same signed block in a new envelope runs nothing.
 sed 's/^Message-ID: <\(.*\)>/Message-ID: <again.\1>/' "$T/c5.eml" > "$T/replay.eml"
@@ -228,7 +228,7 @@ expect 0 "share request $REL approved: Sub Works KK <taro@sub.example> invited" 
 expect 1 "no pending share request $REL" -- vctl case share "$ID" approve "$REL"
 row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'share-invite'")
 vctl outbox show "$row" | grep -q 'multipart/signed' && ok || bad "invitation not signed in clear"
-vctl outbox show "$row" | grep -q 'Overflow' && bad "invitation leaks the title" || ok
+lacks Overflow "invitation leaks the title" -- vctl outbox show "$row"
 SUB=$(mkkey sub "Taro Yamada <taro@sub.example>")
 gpg --homedir "$T/keys/sub" --batch --import "$T/desk.asc" 2>/dev/null
 printf 'Case: %s\nOrganisation: Sub Works KK\nContact: Taro Yamada\n' "$ID" > "$T/sub.txt"

@@ -10,17 +10,46 @@ CONF="$T/vultured.conf"
 export VULTURE_CONFIG="$CONF"
 fails=0
 passes=0
+skips=0
 
+# The gpg-agents started for homes below $T (the desk's, the vendors', the
+# attack keys'...): found by their --homedir, wherever the test put them.
+t_agents() {
+	ps -eo pid=,args= 2>/dev/null | awk -v t="$T" '
+	    $2 ~ /(^|\/)gpg-agent$/ {
+		for (i = 3; i < NF; i++)
+			if ($i == "--homedir" && (($(i + 1)) == t || index($(i + 1), t "/") == 1))
+				print $1, $(i + 1)
+	    }'
+}
+# Runs on every exit, also after a failure or a signal (INT, TERM, HUP
+# exit through it): stops the servers, vultured and the gpg-agents this
+# test started and removes $T (KEEP_T=1 keeps it).
 cleanup() {
 	stop_smtp 2>/dev/null || true
 	stop_dovecot 2>/dev/null || true
-	[ -n "${VULTURED_PID:-}" ] && kill -9 "$VULTURED_PID" 2>/dev/null
-	for h in "$T"/gnupg "$T"/keys/* "$T"/atk/g; do
-		[ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent >/dev/null 2>&1
+	if [ -n "${VULTURED_PID:-}" ]; then
+		kill -9 "$VULTURED_PID" 2>/dev/null
+		wait "$VULTURED_PID" 2>/dev/null
+	fi
+	[ -n "${LOCK_PID:-}" ] && kill "$LOCK_PID" 2>/dev/null
+	t_agents | while read -r pid home; do
+		gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1 ||
+		    kill "$pid" 2>/dev/null
 	done
+	# gpgconf --kill asks; an agent still there a moment later is ended.
+	if [ -n "$(t_agents)" ]; then
+		sleep 0.2
+		t_agents | while read -r pid home; do kill "$pid" 2>/dev/null; done
+	fi
 	if [ -n "${KEEP_T:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
+# A signal ends the test through exit, so that the EXIT trap runs (dash
+# does not run it when a signal kills the shell).
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 write_conf() {
 	cat > "$CONF" <<EOC
@@ -40,6 +69,8 @@ vctl() { ${VCTL_WRAPPER:-} "$VCTL_BIN" "$@"; }
 
 ok() { passes=$((passes + 1)); }
 bad() { fails=$((fails + 1)); echo "FAIL: $*" >&2; }
+# A check that could not run here: counted and shown, never a pass.
+skip() { skips=$((skips + 1)); echo "SKIP: $*" >&2; }
 
 # expect STATUS PATTERN -- COMMAND...: runs the command, checks its exit
 # status and that stdout+stderr match the extended regex PATTERN.
@@ -76,8 +107,29 @@ mkkey() {	# name uid [full|signonly] [extra gpg options]
 	echo "$fpr"
 }
 
+# lacks PATTERN WHAT -- COMMAND...: the command succeeds and its output
+# (stdout+stderr) does not match the extended regex PATTERN. A command
+# that fails or crashes is a failure, not a pass by absence.
+lacks() {
+	pat=$1 what=$2
+	shift 3
+	out=$("$@" 2>&1)
+	got=$?
+	if [ "$got" != 0 ]; then
+		bad "$what: $* exited $got: $out"
+	elif printf '%s\n' "$out" | grep -Eq -- "$pat"; then
+		bad "$what: $out"
+	else
+		ok
+	fi
+}
+
 finish() {
-	echo "$passes passed, $fails failed"
+	if [ "$skips" != 0 ]; then
+		echo "$passes passed, $fails failed, $skips skipped"
+	else
+		echo "$passes passed, $fails failed"
+	fi
 	[ "$fails" = 0 ]
 }
 

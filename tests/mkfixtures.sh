@@ -19,6 +19,8 @@ mkdir -p "$T"
 DESK=$(mktemp -d /tmp/vt.XXXXXX)
 SND=$(mktemp -d /tmp/vs.XXXXXX)
 chmod 700 "$DESK" "$SND"
+# The Check runner removes them if the suite's teardown does not run.
+[ -n "${VULTURE_TEST_TRACK:-}" ] && printf '%s\n%s\n' "$DESK" "$SND" >> "$VULTURE_TEST_TRACK"
 # On failure nobody else knows these homes: end their agents here.
 trap 'rc=$?; if [ $rc -ne 0 ]; then
 	gpgconf --homedir "$DESK" --kill gpg-agent 2>/dev/null

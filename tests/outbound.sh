@@ -54,6 +54,7 @@ expect 64 "vendors or keywords, not 'people'" -- vctl case notify "$ID" people a
 [ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE state='queued'")" = 4 ] && ok || bad "queued count"
 # The outbox holds ciphertext only.
 sqlite3 "$T/vulture.db" "SELECT quote(body) FROM outbox" > "$T/outbox.hex"
+[ "$(grep -c "^X'" "$T/outbox.hex")" = 4 ] && ok || bad "outbox bodies not read: $(head -c 200 "$T/outbox.hex")"
 for m in SUMMARYMARK TITLEMARK; do
 	hex=$(printf '%s' "$m" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
 	grep -q "$hex" "$T/outbox.hex" && bad "$m in the outbox" || ok
@@ -64,12 +65,17 @@ expect 0 'sent +summary' -- vctl outbox list
 # What the server received.
 files=$(ls "$MAIL"/new/* 2>/dev/null | wc -l)
 [ "$files" = 4 ] && ok || bad "received $files messages"
+# Every message received (the four counted above) is read, and none
+# carries a marker in clear.
+seen=0 leaked=
 for f in "$MAIL"/new/*; do
+	[ -f "$f" ] || continue
+	seen=$((seen + 1))
 	for m in SUMMARYMARK TITLEMARK DETAILMARK; do
-		grep -q "$m" "$f" && bad "$m on the wire in $f"
+		grep -q "$m" "$f" && leaked="$leaked $m:$f"
 	done
 done
-ok
+[ "$seen" = 4 ] && [ -z "$leaked" ] && ok || bad "on the wire in clear ($seen messages read):$leaked"
 find_to() { grep -l "^To: .*$1" "$MAIL"/new/* | head -1; }
 f=$(find_to psirt@acme.example)
 decrypt_mail "$f" "$T/keys/acme" "$T/st1" > "$T/acme1.txt"
@@ -90,7 +96,8 @@ assert "案件番号：" in body and "SUMMARYMARK" in body, body
 PY
 # A vendor's key cannot read another vendor's mail.
 decrypt_mail "$f" "$T/keys/acme" "$T/st3" > /dev/null
-grep -q DECRYPTION_OKAY "$T/st3" && bad "acme decrypted globex's notice" || ok
+grep -q DECRYPTION_OKAY "$T/st3" && bad "acme decrypted globex's notice" ||
+    { grep -q '^\[GNUPG:\] NO_SECKEY' "$T/st3" && ok || bad "acme's gpg did not say why it could not decrypt: $(cat "$T/st3")"; }
 f=$(find_to info@initech.example)
 grep -q "$ID" "$f" && ok || bad "registration request lacks the id"
 grep -q 'multipart/signed' "$f" && ok || bad "registration request not signed"

@@ -1,14 +1,117 @@
 #include "config.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
+
+#define TRACK_ENV	"VULTURE_TEST_TRACK"
+#define RUN_ENV		"VULTURE_TEST_RUN"
+
+void
+tu_track_init(void)
+{
+	char *list = g_strdup("/tmp/vtrack.XXXXXX");
+	char *run;
+	int fd;
+
+	if ((fd = g_mkstemp_full(list, O_RDWR, 0600)) < 0)
+		abort();
+	close(fd);
+	run = g_strdup_printf("%ld", (long)getpid());
+	setenv(TRACK_ENV, list, 1);
+	setenv(RUN_ENV, run, 1);
+	g_free(run);
+	g_free(list);
+}
+
+void
+tu_track(const char *dir)
+{
+	const char *list = getenv(TRACK_ENV);
+	FILE *f;
+
+	if (list == NULL || dir == NULL || strncmp(dir, "/tmp/v", 6) != 0)
+		return;
+	/* O_APPEND: forked tests write the same list. */
+	if ((f = fopen(list, "a")) == NULL)
+		return;
+	fprintf(f, "%s\n", dir);
+	fclose(f);
+}
+
+/* Whether process pid carries this run's mark and is a gpg-agent. */
+static int
+run_agent(const char *pid, const char *mark)
+{
+	char *path, *env = NULL, *comm = NULL;
+	gsize len = 0, i;
+	int hit = 0;
+
+	path = g_strdup_printf("/proc/%s/comm", pid);
+	if (g_file_get_contents(path, &comm, NULL, NULL) &&
+	    strcmp(g_strstrip(comm), "gpg-agent") == 0) {
+		g_free(path);
+		path = g_strdup_printf("/proc/%s/environ", pid);
+		if (g_file_get_contents(path, &env, &len, NULL))
+			for (i = 0; i < len && !hit; i += strlen(env + i) + 1)
+				hit = strcmp(env + i, mark) == 0;
+	}
+	g_free(path);
+	g_free(comm);
+	g_free(env);
+	return hit;
+}
+
+int
+tu_sweep(void)
+{
+	const char *list = getenv(TRACK_ENV), *run = getenv(RUN_ENV);
+	char *mark, *text = NULL, **dirs, **d;
+	struct dirent *e;
+	DIR *proc;
+	int agents = 0, left = 0;
+
+	if (list == NULL || run == NULL)
+		return 0;
+	mark = g_strconcat(RUN_ENV "=", run, NULL);
+	if ((proc = opendir("/proc")) != NULL) {
+		while ((e = readdir(proc)) != NULL)
+			if (isdigit((unsigned char)e->d_name[0]) &&
+			    run_agent(e->d_name, mark) &&
+			    kill((pid_t)atol(e->d_name), SIGTERM) == 0)
+				agents++;
+		closedir(proc);
+	}
+	g_free(mark);
+	if (g_file_get_contents(list, &text, NULL, NULL)) {
+		dirs = g_strsplit(text, "\n", -1);
+		for (d = dirs; *d != NULL; d++)
+			if (strncmp(*d, "/tmp/v", 6) == 0 &&
+			    strstr(*d, "..") == NULL &&
+			    g_file_test(*d, G_FILE_TEST_IS_DIR)) {
+				tu_sh("rm -rf '%s'", *d);
+				left++;
+			}
+		g_strfreev(dirs);
+		g_free(text);
+	}
+	unlink(list);
+	if (agents + left > 0)
+		fprintf(stderr, "testutil: %d gpg-agents and %d directories "
+		    "left by the tests, removed now\n", agents, left);
+	return agents + left;
+}
 
 char *
 tu_tmpdir(void)
@@ -17,6 +120,7 @@ tu_tmpdir(void)
 
 	if (g_mkdtemp_full(d, 0700) == NULL)
 		abort();
+	tu_track(d);
 	return d;
 }
 

@@ -38,8 +38,17 @@ for p in vulturectl vultured; do
 done
 . "$top/tests/lib.sh"
 if [ "$KEEP" = 1 ]; then
-	trap 'KEEPT=$T; T=/nonexistent; cleanup; echo "kept $KEEPT"' EXIT
+	# lib.sh's clean-up still stops the servers and gpg-agents.
+	KEEP_T=1
 fi
+# The bench's own helpers too, when it stops early (a failure, ^C).
+cleanup_bench() {
+	for p in ${CPULOG_PID:-} ${PERF_PID:-} ${STAMP_PID:-}; do
+		kill "$p" 2>/dev/null
+	done
+	cleanup
+}
+trap cleanup_bench EXIT
 PY=/usr/bin/python3
 BT="$PY $here/benchtool.py"
 MK="$PY $top/tests/mkreply.py"
@@ -341,8 +350,9 @@ start_vultured() {	# log file
 stop_vultured() {
 	kill -TERM "$VULTURED_PID" 2>/dev/null
 	if [ -n "$PERF_PID" ]; then wait "$PERF_PID"; else wait "$VULTURED_PID"; fi 2>/dev/null
-	VULTURED_PID=
+	VULTURED_PID= PERF_PID=
 	wait "$STAMP_PID" 2>/dev/null
+	STAMP_PID=
 }
 # window_cpu PERFFILE T0 T1: CPU seconds of vultured and its gpg children
 # between two absolute times (perf's -I lines are relative to VSTART)
@@ -372,6 +382,7 @@ $BT append "$IMAP_PORT" t01 secret INBOX "$T/burst.appends" 0 $FILES || exit 1
 wait_processed "$T/burst.log" "$M" 300
 a1=$(agent_cpu) s1=$(sysbusy)
 kill "$CPULOG_PID"; wait "$CPULOG_PID" 2>/dev/null
+CPULOG_PID=
 $BT latency "$T/burst.log" "$T/burst.appends" > "$T/burst.lat"
 b_rate=$(sed -n 's/.* wrate=\([0-9.]*\).*/\1/p' "$T/burst.lat")
 b_span=$(sed -n 's/.* work=\([0-9.]*\).*/\1/p' "$T/burst.lat")
