@@ -12,6 +12,7 @@
 #include <gmime/gmime.h>
 
 #include "decode_p.h"
+#include "vulture/textin.h"
 
 void
 vdec_zfree(void *p, size_t len)
@@ -1090,28 +1091,30 @@ vdec_legacy_display_len(const char *text, size_t len, const char *subject,
 char *
 vdec_clean(const char *s, size_t max)
 {
-	char	*v, *c;
+	GString	*out;
+	char	*v, *c, *next;
 	size_t	 n;
 
 	if (s == NULL)
 		return NULL;
 	v = g_utf8_make_valid(s, -1);
-	for (c = v; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
-	/* Bidirectional overrides (U+202A..U+202E, U+2066..U+2069) would
-	 * let a name display as something else: "evil\u202Efdp.exe".  In
-	 * UTF-8 they are E2 80 AA..AE and E2 81 A6..A9; same length '?'. */
-	for (c = v; *c; c++) {
-		unsigned char	*u = (unsigned char *)c;
+	out = g_string_sized_new(strlen(v));
+	/* Controls (C0, DEL, C1) become spaces; direction controls and
+	 * zero-width spaces (textin.h's one rule) would let a name display
+	 * as something else ("evil\u202Efdp.exe"): they become '?'. */
+	for (c = v; *c; c = next) {
+		gunichar u = g_utf8_get_char(c);
 
-		if (u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa &&
-		    u[2] <= 0xae) || (u[1] == 0x81 && u[2] >= 0xa6 &&
-		    u[2] <= 0xa9))) {
-			c[0] = c[1] = c[2] = '?';
-			c += 2;
-		}
+		next = g_utf8_next_char(c);
+		if (u < 0x20 || u == 0x7f || (u >= 0x80 && u <= 0x9f))
+			g_string_append_c(out, ' ');
+		else if (textin_is_hidden(u))
+			g_string_append_c(out, '?');
+		else
+			g_string_append_len(out, c, next - c);
 	}
+	g_free(v);
+	v = g_string_free(out, FALSE);
 	g_strstrip(v);
 	n = strlen(v);
 	if (n > max) {

@@ -891,7 +891,13 @@ START_TEST(test_small_helpers)
 	ck_assert_ptr_null(vdec_clean_filename("dir/"));
 	ck_assert_ptr_null(vdec_clean_filename(NULL));
 	c = vdec_clean("evil\xe2\x80\xae" "fdp.exe", 100);
-	ck_assert_str_eq(c, "evil???fdp.exe");
+	ck_assert_str_eq(c, "evil?fdp.exe");
+	g_free(c);
+	/* The one rule of textin.h: C1 (a CSI), a left-to-right mark, a
+	 * zero-width space and an isolate are caught too. */
+	c = vdec_clean("a\x1b[2J\xc2\x9b" "b\xe2\x80\x8e" "c\xe2\x80\x8b"
+	    "d\xe2\x81\xa6" "e", 100);
+	ck_assert_str_eq(c, "a [2J b?c?d?e");
 	g_free(c);
 	c = vdec_clean("\xe6\x97\xa5\xe6\x97\xa5", 4);	/* cut on a char */
 	ck_assert_str_eq(c, "日");

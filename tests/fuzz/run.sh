@@ -67,8 +67,8 @@ srcs() {
 	config) echo config policy ids tlscheck log ;;
 	# The decoder and the in-process implementation of its crypto
 	# interface (vcrypto.h, decode_pgp): no compose, no gpg helper.
-	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log ;;
-	gpgproc) echo gpgproc compose decode decode_mime decode_pgp vcrypto spill keys log ;;
+	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log textin ;;
+	gpgproc) echo gpgproc compose decode decode_mime decode_pgp vcrypto spill keys log textin ;;
 	esac
 }
 
