@@ -1290,3 +1290,71 @@ form_parse(const char *text, size_t len, struct form **form_r,
 	*form_r = pp.form;
 	return 0;
 }
+
+/* The registration form (form.h): a few labels, no continuations. */
+void
+regform_clear(struct regform *f)
+{
+	g_free(f->organisation);
+	g_free(f->contact);
+	g_free(f->phone);
+	g_free(f->keywords);
+	g_free(f->case_id);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+regform_parse(const char *text, struct regform *f)
+{
+	static const struct {
+		const char *label;
+		size_t off;
+	} labels[] = {
+		{ "organisation", offsetof(struct regform, organisation) },
+		{ "organization", offsetof(struct regform, organisation) },
+		{ "組織名", offsetof(struct regform, organisation) },
+		{ "会社名", offsetof(struct regform, organisation) },
+		{ "contact", offsetof(struct regform, contact) },
+		{ "担当者", offsetof(struct regform, contact) },
+		{ "phone", offsetof(struct regform, phone) },
+		{ "電話番号", offsetof(struct regform, phone) },
+		{ "keywords", offsetof(struct regform, keywords) },
+		{ "技術キーワード", offsetof(struct regform, keywords) },
+		{ "case", offsetof(struct regform, case_id) },
+		{ "案件番号", offsetof(struct regform, case_id) },
+	};
+	gchar **lines = g_strsplit(text != NULL ? text : "", "\n", 2000);
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; lines[i] != NULL; i++) {
+		char *l = g_strstrip(lines[i]), *colon = strchr(l, ':');
+		char *fw = strstr(l, "\xef\xbc\x9a");	/* U+FF1A */
+		char *v;
+		size_t n, k;
+
+		if (fw != NULL && (colon == NULL || fw < colon)) {
+			colon = fw;
+			v = fw + 3;
+		} else if (colon != NULL)
+			v = colon + 1;
+		else
+			continue;
+		n = (size_t)(colon - l);
+		for (k = 0; k < G_N_ELEMENTS(labels); k++) {
+			char **slot = (char **)(void *)((char *)f +
+			    labels[k].off);
+
+			if (strlen(labels[k].label) != n ||
+			    g_ascii_strncasecmp(l, labels[k].label, n) != 0 ||
+			    *slot != NULL)
+				continue;
+			v = g_strstrip(v);
+			if (*v != '\0' && strlen(v) <= REG_MAX_VALUE &&
+			    g_utf8_validate(v, -1, NULL))
+				*slot = g_strdup(v);
+		}
+	}
+	g_strfreev(lines);
+	return f->organisation != NULL;
+}

@@ -1206,6 +1206,93 @@ START_TEST(test_edge_inputs)
 }
 END_TEST
 
+/* The registration form: label -> slot, first kept value wins. */
+static const struct {
+	const char *text;
+	int ret;
+	const char *org, *contact, *phone, *keywords, *case_id;
+} reg_tests[] = {
+	{ "Organisation: Acme Corp\nContact: Jane Doe\nPhone: +1 555 0100\n"
+	  "Keywords: router, vpn\nCase: VU#123456\n", 1,
+	  "Acme Corp", "Jane Doe", "+1 555 0100", "router, vpn", "VU#123456" },
+	/* Spelling, case, CRLF, indentation and blanks around the value. */
+	{ "  ORGANIZATION:   Acme  \r\nphone:\t12\r\n", 1,
+	  "Acme", NULL, "12", NULL, NULL },
+	/* Japanese labels, full-width colon. */
+	{ "組織名：株式会社アクメ\n担当者：山田 太郎\n電話番号：03-1234-5678\n"
+	  "技術キーワード：ルータ\n案件番号：JVNVU#9999\n", 1,
+	  "株式会社アクメ", "山田 太郎", "03-1234-5678", "ルータ", "JVNVU#9999" },
+	/* The other Japanese organisation label, ASCII colon. */
+	{ "会社名: アクメ\n", 1, "アクメ", NULL, NULL, NULL, NULL },
+	/* The first colon of either width ends the label. */
+	{ "Organisation：Acme: EMEA\nContact: a：b\n", 1,
+	  "Acme: EMEA", "a：b", NULL, NULL, NULL },
+	/* A label given twice: the first counts, across spellings too. */
+	{ "Organisation: First\nOrganization: Second\n会社名：Third\n"
+	  "Contact: one\nContact: two\n", 1,
+	  "First", "one", NULL, NULL, NULL },
+	/* ... but an empty first value does not take the slot. */
+	{ "Organisation:\nOrganisation: Second\n", 1,
+	  "Second", NULL, NULL, NULL, NULL },
+	/* Not UTF-8: dropped. */
+	{ "Organisation: \xff\xfe\nContact: Jane\n", 0,
+	  NULL, "Jane", NULL, NULL, NULL },
+	/* Unknown labels, no colon: nothing. */
+	{ "Hello\nName: Acme\nOrg: Acme\n", 0,
+	  NULL, NULL, NULL, NULL, NULL },
+	{ "", 0, NULL, NULL, NULL, NULL, NULL },
+	{ NULL, 0, NULL, NULL, NULL, NULL, NULL },
+};
+
+START_TEST(test_regform)
+{
+	struct regform f;
+	int ret;
+
+	memset(&f, 0xa5, sizeof(f));	/* not read: overwritten */
+	ret = regform_parse(reg_tests[_i].text, &f);
+	ck_assert_int_eq(ret, reg_tests[_i].ret);
+	ck_assert_pstr_eq(f.organisation, reg_tests[_i].org);
+	ck_assert_pstr_eq(f.contact, reg_tests[_i].contact);
+	ck_assert_pstr_eq(f.phone, reg_tests[_i].phone);
+	ck_assert_pstr_eq(f.keywords, reg_tests[_i].keywords);
+	ck_assert_pstr_eq(f.case_id, reg_tests[_i].case_id);
+	regform_clear(&f);
+	ck_assert_ptr_null(f.organisation);
+	ck_assert_ptr_null(f.case_id);
+}
+END_TEST
+
+/* REG_MAX_VALUE bytes are kept, one more is dropped (the next kept value
+ * of the label then counts). */
+START_TEST(test_regform_limit)
+{
+	char *at = g_strnfill(REG_MAX_VALUE, 'a');
+	char *over = g_strnfill(REG_MAX_VALUE + 1, 'b');
+	char *text;
+	struct regform f;
+
+	text = g_strdup_printf("Organisation: %s\nContact: %s\n", at, over);
+	ck_assert_int_eq(regform_parse(text, &f), 1);
+	ck_assert_str_eq(f.organisation, at);
+	ck_assert_ptr_null(f.contact);
+	regform_clear(&f);
+	g_free(text);
+	text = g_strdup_printf("会社名：%s\nOrganisation: Acme\n", over);
+	ck_assert_int_eq(regform_parse(text, &f), 1);
+	ck_assert_str_eq(f.organisation, "Acme");
+	regform_clear(&f);
+	g_free(text);
+	text = g_strdup_printf("Organisation: %s\n", over);
+	ck_assert_int_eq(regform_parse(text, &f), 0);
+	ck_assert_ptr_null(f.organisation);
+	regform_clear(&f);
+	g_free(text);
+	g_free(at);
+	g_free(over);
+}
+END_TEST
+
 Suite *
 make_form_suite(void)
 {
@@ -1245,6 +1332,11 @@ make_form_suite(void)
 	tcase_add_test(tc, test_limit_shares);
 	tcase_add_test(tc, test_limit_unknown_errors);
 	tcase_add_loop_test(tc, test_edge_inputs, 0, G_N_ELEMENTS(edge_tests));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("regform");
+	tcase_add_loop_test(tc, test_regform, 0, G_N_ELEMENTS(reg_tests));
+	tcase_add_test(tc, test_regform_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -143,4 +143,29 @@ form_parse(const char *text, size_t len, struct form **form_r,
 void
 form_free(struct form **form);
 
+/*
+ * The registration form a would-be vendor sends with its key attached
+ * (a request to register by mail). Pure, like form_parse(): "Label: value"
+ * lines, ':' or U+FF1A, English or Japanese labels, ASCII
+ * case-insensitive, no continuation lines. A value empty, over
+ * REG_MAX_VALUE bytes or not UTF-8 is dropped; of a label given twice the
+ * first kept value counts.
+ */
+#define REG_MAX_VALUE 256
+
+struct regform {
+	/* owned, each NULL when not given */
+	char *organisation, *contact, *phone, *keywords, *case_id;
+};
+
+/* Fills *f (overwritten, not freed first) from text (may be NULL).
+ * Returns 1 if an organisation was given, else 0; either way free with
+ * regform_clear(). */
+int
+regform_parse(const char *text, struct regform *f);
+
+/* Frees f's values and zeroes it. */
+void
+regform_clear(struct regform *f);
+
 #endif

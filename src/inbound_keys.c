@@ -1,0 +1,457 @@
+/*
+ * inbound_keys.c: keys that arrive by mail. A registration request, an
+ * invited organisation's key and a vendor's key change each become a
+ * proposal a coordinator confirms; nothing here pins a key.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "vulture/case.h"
+#include "vulture/form.h"
+#include "vulture/keys.h"
+#include "vulture/inbound.h"
+#include "vulture/ops.h"
+#include "vulture/vendor.h"
+#include "vulture/vtime.h"
+
+#include "inbound_p.h"
+
+/* The one application/pgp-keys attachment, or NULL. */
+const struct vdec_attachment *
+inbound_key_attachment(const struct vdec_result *r)
+{
+	const struct vdec_attachment *found = NULL;
+	guint i;
+
+	for (i = 0; i < r->attachments->len; i++) {
+		const struct vdec_attachment *a = r->attachments->pdata[i];
+
+		if (strcmp(a->content_type, "application/pgp-keys") != 0)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = a;
+	}
+	return found;
+}
+
+/* A registration request: encrypted, with a registration form and one key
+ * attached, signed by that key (unknown to us until imported: then
+ * KEY_MISSING; or already in the key ring but pinned to nobody). */
+int
+inbound_decide_registration(const struct inbound_env *env,
+    const struct vdec_result *r, struct inbound_decision **d_r,
+    char **error_r)
+{
+	const struct vdec_attachment *a = inbound_key_attachment(r);
+	struct vendor *v = NULL;
+	struct vkey_info info;
+	struct regform f;
+	char *why = NULL;
+	gsize len;
+	const void *data;
+	int rc;
+
+	*d_r = NULL;
+	if (a == NULL || (r->sig != VDEC_SIG_KEY_MISSING &&
+	    r->sig != VDEC_SIG_GOOD) || !regform_parse(r->text, &f))
+		return STORE_OK;
+	if (r->sig == VDEC_SIG_GOOD) {
+		rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, NULL,
+		    &why);
+		vendor_free(&v);
+		g_free(why);
+		why = NULL;
+		if (rc != STORE_NOTFOUND || inbound_is_coordinator(env->conf,
+		    r->signer_fpr)) {
+			regform_clear(&f);
+			return rc == STORE_OK || rc == STORE_NOTFOUND ? STORE_OK
+			    : store_error(env->st, "registration", error_r);
+		}
+	}
+	data = g_bytes_get_data(a->data, &len);
+	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
+		*d_r = QUARANTINE("bad-registration", "registration request "
+		    "from %s: the attached key is refused: %s",
+		    r->from_addr ? r->from_addr : "?", why);
+		g_free(why);
+		regform_clear(&f);
+		return STORE_OK;
+	}
+	if (r->sig == VDEC_SIG_GOOD && strcmp(info.fpr, r->signer_fpr) != 0) {
+		*d_r = QUARANTINE("bad-registration", "registration request "
+		    "signed by %s but the attached key is %s", r->signer_fpr,
+		    info.fpr);
+		vkey_info_clear(&info);
+		regform_clear(&f);
+		return STORE_OK;
+	}
+	*d_r = inbound_decision_new(INBOUND_REGISTER, "registration",
+	    g_strdup_printf("registration request from %s <%s>, key %s%s",
+	    f.organisation,
+	    r->from_addr ? r->from_addr : "?", info.fpr, r->sig ==
+	    VDEC_SIG_GOOD ? "" : " (the signature is checked once the key "
+	    "is imported)"));
+	(*d_r)->contact_fpr = g_strdup(info.fpr);
+	vkey_info_clear(&info);
+	regform_clear(&f);
+	return STORE_OK;
+}
+
+/* 1 if address is the desk's or a coordinator's own (their keys' user
+ * ids): nobody registers as them. */
+static int
+is_desk_address(const struct inbound_env *env, const char *address)
+{
+	char **c;
+	int found = g_ascii_strcasecmp(address, env->conf->address) == 0;
+
+	for (c = env->conf->coordinators; !found && c != NULL && *c != NULL;
+	    c++) {
+		char *a = outbound_key_address(env->ctx, *c);
+
+		found = a != NULL && g_ascii_strcasecmp(a, address) == 0;
+		g_free(a);
+	}
+	return found;
+}
+
+/* An invited organisation (secondary sharing) wrote in with its key: a
+ * proposal; registered at once only if that very key was vouched for by
+ * the inviting vendor or confirmed ahead by a coordinator (rule 9). */
+static int
+share_key_arrived(const struct inbound_env *env, struct inbound_decision *d,
+    const struct vdec_result *r, int64_t rel, const char *case_id,
+    const char *org, const char *vouched, int64_t now, char **error_r)
+{
+	struct store *st = env->st;
+	struct outbound o = *env->out;
+	sqlite3_stmt *s;
+	GString *res = g_string_new(NULL);
+	char *ev, *text;
+	int64_t pid;
+	int rc;
+
+	o.actor = "intake";
+	o.cause = r->message_id;
+	s = store_stmt(st, "UPDATE related_orgs SET proposed_fpr = ? WHERE id "
+	    "= ?");
+	if (s == NULL) {
+		g_string_free(res, TRUE);
+		return store_error(st, "share", error_r);
+	}
+	sqlite3_bind_text(s, 1, d->contact_fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, rel);
+	if ((rc = store_exec_stmt(st, s, "share", error_r)) != STORE_OK ||
+	    (rc = ops_key_propose(&o, 0, rel, r->from_addr, d->contact_fpr,
+	    now, &pid, error_r)) != STORE_OK) {
+		g_string_free(res, TRUE);
+		return rc;
+	}
+	d->case_id = g_strdup(case_id);
+	ev = g_strdup_printf("related=%lld organisation=%s address=%s key=%s",
+	    (long long)rel, org, r->from_addr, d->contact_fpr);
+	rc = event_add(st, case_id, now, "intake", "share-key-proposed", ev,
+	    r->message_id, error_r);
+	g_free(ev);
+	if (rc != STORE_OK) {
+		g_string_free(res, TRUE);
+		return rc;
+	}
+	if (vouched != NULL && strcmp(vouched, d->contact_fpr) == 0) {
+		d->kind = "share-registration";
+		rc = ops_share_register(&o, rel, now, res, error_r);
+		if (rc == STORE_OK)
+			d->vendor = NULL;
+		g_string_free(res, TRUE);
+		return rc;
+	}
+	d->kind = "share-key-proposed";
+	text = g_strdup_printf("%s <%s>, invited to case %s (share request "
+	    "%lld), sent the key %s. Nothing about the case goes to it until "
+	    "the key is confirmed: check the fingerprint with the "
+	    "organisation (or the vendor that invited it) out of band, then: "
+	    "case %s share confirm %lld %s -- or the inviting vendor vouches "
+	    "for it with 'Share-Key: %s' in a signed reply.%s%s", org,
+	    r->from_addr, case_id, (long long)rel, d->contact_fpr, case_id,
+	    (long long)rel, d->contact_fpr, d->contact_fpr, vouched ?
+	    " Note: the key vouched for or confirmed before was " : "",
+	    vouched ? vouched : "");
+	rc = outbound_alert(env->out, case_id, "invited organisation's key",
+	    text, now, error_r);
+	g_free(text);
+	g_string_free(res, TRUE);
+	return rc;
+}
+
+/*
+ * A registration request: the attached key (examined, imported, the
+ * request signed by it) becomes a proposal -- never pinned by itself
+ * (rule 8). A new organisation becomes a pending vendor; an existing
+ * record's address (unregistered vendor, a contact sending a new key)
+ * gets a proposal for its vendor; the coordinators are told the
+ * fingerprint to check and the command that confirms it.
+ */
+int
+inbound_apply_registration(const struct inbound_env *env,
+    struct inbound_decision *d, const struct vdec_result *r, int64_t now,
+    char **error_r)
+{
+	struct store *st = env->st;
+	struct regform f;
+	struct vendor *v = NULL;
+	struct outbound o;
+	GPtrArray *kw = NULL;
+	sqlite3_stmt *s;
+	char *handle = NULL, *text, *err = NULL, *old = NULL;
+	const char *what;
+	int64_t pid = 0;
+	int rc, fresh = 0;
+
+	regform_parse(r->text, &f);
+	if (r->from_addr == NULL || !vconf_valid_address(r->from_addr)) {
+		d->action = INBOUND_QUARANTINE;
+		d->kind = "bad-registration";
+		rc = STORE_OK;
+		goto out;
+	}
+	if (env->out == NULL) {
+		*error_r = g_strdup("registration needs the outbound setup");
+		rc = STORE_TEMP;
+		goto out;
+	}
+	o = *env->out;
+	o.actor = "intake";
+	o.cause = r->message_id;
+	if (is_desk_address(env, r->from_addr)) {
+		/* A look-alike of the desk or a coordinator. */
+		d->action = INBOUND_QUARANTINE;
+		d->kind = "registration-conflict";
+		g_free(d->reason);
+		d->reason = g_strdup_printf("a registration request from %s, "
+		    "which is the desk's or a coordinator's address, with key "
+		    "%s: refused", r->from_addr, d->contact_fpr);
+		rc = outbound_alert(env->out, NULL, "registration conflict",
+		    d->reason, now, error_r);
+		goto out;
+	}
+	kw = vendor_parse_keywords(f.keywords ? f.keywords : "", &err);
+	if (kw == NULL) {
+		g_free(err);
+		err = NULL;
+		kw = g_ptr_array_new_with_free_func(g_free);
+	}
+	/* An organisation a coordinator invited (secondary sharing). */
+	s = store_stmt(st, "SELECT id, case_id, organisation, vouched_fpr FROM "
+	    "related_orgs WHERE lower(address) = lower(?) AND state = "
+	    "'approved' ORDER BY id DESC LIMIT 1");
+	if (s == NULL) {
+		rc = store_error(st, "registration", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t rel = sqlite3_column_int64(s, 0);
+		char *rcase = store_col_text(s, 1), *org = store_col_text(s, 2);
+		char *vouched = store_col_text(s, 3);
+
+		sqlite3_reset(s);
+		rc = share_key_arrived(env, d, r, rel, rcase, org, vouched, now,
+		    error_r);
+		g_free(rcase);
+		g_free(org);
+		g_free(vouched);
+		goto out;
+	}
+	sqlite3_reset(s);
+	/* A vendor we know at this address: unregistered, or a contact
+	 * sending a new key (or someone claiming to be one). */
+	s = store_stmt(st, "SELECT v.handle, c.fingerprint FROM contacts c JOIN "
+	    "vendors v ON v.id = c.vendor_id WHERE lower(c.address) = lower(?) "
+	    "ORDER BY v.state = 'unregistered' DESC, v.id LIMIT 1");
+	if (s == NULL) {
+		rc = store_error(st, "registration", error_r);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		handle = store_col_text(s, 0);
+		old = store_col_text(s, 1);
+	}
+	sqlite3_reset(s);
+	if (handle == NULL) {
+		if ((handle = vendor_new_handle(st, f.organisation,
+		    r->from_addr)) == NULL) {
+			*error_r = g_strdup("no free vendor handle");
+			rc = STORE_ERR;
+			goto out;
+		}
+		if ((rc = vendor_add(st, handle, f.organisation, "general",
+		    "pending", "en", r->from_addr, f.contact, f.phone, kw, now,
+		    error_r)) != STORE_OK)
+			goto out;
+		fresh = 1;
+	}
+	if ((rc = vendor_get(st, handle, &v, error_r)) != STORE_OK)
+		goto out;
+	if (strcmp(v->state, "unregistered") == 0 &&
+	    (rc = vendor_set_state(st, v, "pending", now, error_r)) != STORE_OK)
+		goto out;
+	if (kw->len > 0 && v->keywords->len == 0 &&
+	    (rc = vendor_set_keywords(st, v, kw, now, error_r)) != STORE_OK)
+		goto out;
+	if ((rc = ops_key_propose(&o, v->id, 0, r->from_addr, d->contact_fpr,
+	    now, &pid, error_r)) != STORE_OK)
+		goto out;
+	d->vendor = g_strdup(handle);
+	d->vendor_id = v->id;
+	if (f.case_id != NULL)
+		d->case_id = inbound_find_id(env->conf, f.case_id);
+	if (old != NULL && strcmp(old, d->contact_fpr) == 0) {
+		/* The pinned key itself: nothing to propose. */
+		d->kind = "registration";
+		goto out;
+	}
+	what = fresh ? "registration-request" : old != NULL ? "key-proposed" :
+	    "registration-request";
+	d->kind = old != NULL ? "key-proposal" : "registration";
+	text = g_strdup_printf("vendor=%s organisation=%s contact=%s key=%s "
+	    "proposal=%lld%s%s", handle, f.organisation, r->from_addr,
+	    d->contact_fpr, (long long)pid, old ? " pinned=" : "", old ? old :
+	    "");
+	rc = event_add(st, NULL, now, handle, what, text, r->message_id,
+	    error_r);
+	g_free(text);
+	if (rc != STORE_OK)
+		goto out;
+	if (old != NULL)
+		text = g_strdup_printf("%s <%s> sent the key %s for vendor '%s' "
+		    "(%s), whose contact at that address has the key %s pinned. "
+		    "Nothing was changed: a key by mail is a proposal, and "
+		    "anyone can write that From. If %s really changed its key, "
+		    "check the new fingerprint with them out of band, then: "
+		    "vendor key %s confirm %s", f.organisation, r->from_addr,
+		    d->contact_fpr, handle, v->state, old, handle, handle,
+		    d->contact_fpr);
+	else
+		text = g_strdup_printf("%s <%s> asks to register as a vendor%s"
+		    "%s, with key %s (signed by that key). It is the pending "
+		    "vendor '%s' and learns nothing about any case until you "
+		    "confirm. Check the organisation and the fingerprint out of "
+		    "band, then: vendor key %s confirm %s, and vendor approve "
+		    "%s", f.organisation, r->from_addr, d->case_id ?
+		    " for case " : "", d->case_id ? d->case_id : "",
+		    d->contact_fpr, handle, handle, d->contact_fpr, handle);
+	rc = outbound_alert(env->out, d->case_id, old != NULL ?
+	    "key change proposed" : "registration request", text, now,
+	    error_r);
+	g_free(text);
+out:
+	if (kw != NULL)
+		g_ptr_array_unref(kw);
+	vendor_free(&v);
+	g_free(handle);
+	g_free(old);
+	regform_clear(&f);
+	return rc;
+}
+
+/*
+ * A registered vendor's contact sent a key, signed by its pinned key:
+ * examined, then kept as a proposal with the key itself, imported and
+ * pinned only when a coordinator confirms it (vendor key H confirm FPR).
+ */
+int
+inbound_apply_key_change(const struct inbound_env *env,
+    struct inbound_decision *d, const struct vdec_result *r, int64_t now,
+    char **error_r)
+{
+	const struct vdec_attachment *a = inbound_key_attachment(r);
+	struct outbound o;
+	struct vkey_info info;
+	sqlite3_stmt *s;
+	GString *news = g_string_new(NULL);
+	const void *data;
+	char *why = NULL, *text, *exp;
+	int64_t pid = 0;
+	gsize len;
+	guint i;
+	int rc, same;
+
+	if (env->out == NULL || a == NULL || d->contact == NULL) {
+		g_string_free(news, TRUE);
+		*error_r = g_strdup("key change needs the outbound setup");
+		return STORE_TEMP;
+	}
+	o = *env->out;
+	o.actor = d->vendor;
+	o.cause = r->message_id;
+	data = g_bytes_get_data(a->data, &len);
+	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
+		d->action = INBOUND_QUARANTINE;
+		d->kind = "bad-key";
+		g_free(d->reason);
+		d->reason = g_strdup_printf("the attached key is refused: %s",
+		    why);
+		g_free(why);
+		g_string_free(news, TRUE);
+		text = g_strdup_printf("vendor=%s %s", d->vendor, d->reason);
+		rc = event_add(env->st, NULL, now, d->vendor, "quarantined",
+		    text, r->message_id, error_r);
+		g_free(text);
+		return rc;
+	}
+	same = d->contact_fpr != NULL && strcmp(info.fpr, d->contact_fpr) == 0;
+	for (i = 0; info.new_subkeys != NULL && i < info.new_subkeys->len;
+	    i++)
+		g_string_append_printf(news, "%s%s", i ? "," : "",
+		    (char *)info.new_subkeys->pdata[i]);
+	exp = info.expires != 0 ? vtime_format(info.expires, env->conf->tz) :
+	    g_strdup("never");
+	if ((rc = ops_key_propose(&o, d->vendor_id, 0, d->contact, info.fpr,
+	    now, &pid, error_r)) != STORE_OK)
+		goto out;
+	s = store_stmt(env->st, "UPDATE key_proposals SET key = ?, message = "
+	    "NULL WHERE id = ?");
+	if (s == NULL) {
+		rc = store_error(env->st, "key proposal", error_r);
+		goto out;
+	}
+	sqlite3_bind_blob64(s, 1, data, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, pid);
+	if ((rc = store_exec_stmt(env->st, s, "key proposal", error_r)) !=
+	    STORE_OK)
+		goto out;
+	text = g_strdup_printf("vendor=%s contact=%s key=%s pinned=%s "
+	    "proposal=%lld expires=%s%s%s", d->vendor, d->contact, info.fpr,
+	    d->contact_fpr ? d->contact_fpr : "-", (long long)pid, exp,
+	    news->len ? " new_subkeys=" : "", news->str);
+	rc = event_add(env->st, NULL, now, d->vendor, "key-proposed", text,
+	    r->message_id, error_r);
+	g_free(text);
+	if (rc != STORE_OK)
+		goto out;
+	if (same)
+		text = g_strdup_printf("%s <%s> sent an update of its pinned key "
+		    "%s, signed by that key (%s%s; expires %s). Nothing was "
+		    "changed: if the update is expected, check it with them, "
+		    "then: vendor key %s confirm %s", d->vendor, d->contact,
+		    info.fpr, news->len ? "new subkeys " : "no new subkey",
+		    news->str, exp, d->vendor, info.fpr);
+	else
+		text = g_strdup_printf("%s <%s> proposes the new key %s (expires "
+		    "%s), in a message signed by its pinned key %s. Nothing was "
+		    "changed: check the new fingerprint with them out of band, "
+		    "then: vendor key %s confirm %s", d->vendor, d->contact,
+		    info.fpr, exp, d->contact_fpr ? d->contact_fpr : "?",
+		    d->vendor, info.fpr);
+	rc = outbound_alert(env->out, NULL, "key change proposed", text, now,
+	    error_r);
+	g_free(text);
+out:
+	g_free(exp);
+	g_string_free(news, TRUE);
+	vkey_info_clear(&info);
+	return rc;
+}
