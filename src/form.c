@@ -41,6 +41,8 @@
 
 #include <string.h>
 
+#include "form_p.h"
+
 #define FORM_KEY_MAX	64	/* bytes of a normalised label */
 
 #define UTF8_IDEO_SPACE	"\xe3\x80\x80"	/* U+3000 */
@@ -106,6 +108,16 @@ struct form_label_line {
 	enum form_field field;
 };
 
+/* A value as read, before the least quoted of each field is chosen. */
+struct form_cand {
+	enum form_field field;
+	unsigned line, level;
+	char *label;		/* owned, as written */
+	char *text;		/* owned, the line as written, bounded */
+	char *value;		/* owned, joined and trimmed, never empty */
+	gboolean over;		/* grew past FORM_MAX_VALUE */
+};
+
 struct form_parser {
 	struct form *form;
 	const char *p, *end;	/* input not yet read */
@@ -113,12 +125,18 @@ struct form_parser {
 	GString *line;		/* current line with NBSP folded to space */
 	/* The field whose value is being collected, FORM_FIELD_NONE if none. */
 	enum form_field open;
-	unsigned open_line;
-	char *open_label;
+	unsigned open_line, open_level;
+	char *open_label, *open_text;
 	GString *value;
 	gboolean value_over;	/* value grew past FORM_MAX_VALUE */
-	/* First raw value of each field, to tell a repeat from a conflict. */
-	char *first[FORM_FIELD_COUNT];
+	GPtrArray *cands;	/* of struct form_cand *, in line order */
+	unsigned cuts;		/* clients' quoting headers seen */
+	gboolean in_sig;	/* after "-- " in unquoted text */
+	/* Reading the form as we sent it: values go to sent, not cands. */
+	gboolean sending;
+	/* Values of each field in the form as sent, whitespace folded. */
+	GPtrArray *sent[FORM_FIELD_COUNT];
+	const struct form_cand *cur;	/* being stored, for its errors */
 };
 
 const char *
@@ -388,6 +406,7 @@ form_issue_free(gpointer p)
 		return;
 	g_free(issue->label);
 	g_free(issue->message);
+	g_free(issue->text);
 	g_free(issue);
 }
 
@@ -405,10 +424,26 @@ form_share_free(gpointer p)
 	g_free(share);
 }
 
+/* At most max bytes of [s, s + n) (valid UTF-8), cut at a character
+ * boundary with U+2026 appended. */
+static char *
+form_bounded(const char *s, size_t n, size_t max)
+{
+	size_t k = MIN(n, max);
+	GString *q;
+
+	while (k > 0 && k < n && ((guchar)s[k] & 0xC0) == 0x80)
+		k--;
+	q = g_string_new_len(s, (gssize)k);
+	if (k < n)
+		g_string_append(q, "\xe2\x80\xa6");	/* U+2026 */
+	return g_string_free(q, FALSE);
+}
+
 static void
 form_add_issue(GPtrArray *list, unsigned *dropped, guint max, unsigned line,
     enum form_field field, enum form_issue_kind kind, const char *label,
-    size_t label_len, const char *message)
+    size_t label_len, const char *message, const char *text, unsigned quote)
 {
 	struct form_issue *issue;
 
@@ -423,17 +458,21 @@ form_add_issue(GPtrArray *list, unsigned *dropped, guint max, unsigned line,
 	issue->kind = kind;
 	issue->label = g_strndup(label, label_len);
 	issue->message = g_strdup(message);
+	issue->text = form_bounded(text, strlen(text), FORM_MAX_TEXT);
+	issue->quote = quote;
 	g_ptr_array_add(list, issue);
 }
 
-/* An error on the field being closed. */
+/* An error on the value being stored. */
 static void
 form_field_error(struct form_parser *pp, enum form_issue_kind kind,
     const char *message)
 {
+	const struct form_cand *c = pp->cur;
+
 	form_add_issue(pp->form->errors, &pp->form->errors_dropped,
-	    FORM_MAX_ERRORS, pp->open_line, pp->open, kind, pp->open_label,
-	    strlen(pp->open_label), message);
+	    FORM_MAX_ERRORS, c->line, c->field, kind, c->label,
+	    strlen(c->label), message, c->text, c->level);
 }
 
 /* Every character printable (spaces included, tabs and controls not). */
@@ -479,69 +518,26 @@ form_set(struct form_parser *pp, char **slot, char *value)
 	pp->form->n_fields++;
 }
 
+/* yes/no and statuses as people write them: form_value.c. */
 static int
 form_request_detail(const char *s, const char *e)
 {
-	if (form_span_is_ci(s, e, "yes") || form_span_is_ci(s, e, "true") ||
-	    form_span_is(s, e, "はい") || form_span_is(s, e, "要"))
-		return 1;
-	if (form_span_is_ci(s, e, "no") || form_span_is_ci(s, e, "false") ||
-	    form_span_is(s, e, "いいえ") || form_span_is(s, e, "不要"))
-		return 0;
-	return -1;
+	char *v = form_value_fold(s, e);
+	int r = v != NULL ? form_value_yesno(v) : -1;
+
+	g_free(v);
+	return r;
 }
 
 static enum form_status
 form_status_parse(const char *s, const char *e)
 {
-	static const char aru[] = "該当製品あり", nashi[] = "該当製品なし";
-	enum form_status base = FORM_STATUS_NONE;
-	char buf[32];
-	size_t n = 0, ws;
-	gboolean sep = FALSE;
+	char *v = form_value_fold(s, e);
+	enum form_status st = v != NULL ? form_value_status(v) :
+	    FORM_STATUS_NONE;
 
-	if (form_has_prefix(s, e, aru))
-		base = FORM_STATUS_AFFECTED;
-	else if (form_has_prefix(s, e, nashi))
-		base = FORM_STATUS_NOT_AFFECTED;
-	if (base != FORM_STATUS_NONE) {
-		s = form_ltrim(s + strlen(aru), e);
-		if (s == e)
-			return base;
-		if ((n = form_colon_len(s, e)) == 0)
-			return FORM_STATUS_NONE;
-		s = form_ltrim(s + n, e);
-		if (!form_span_is(s, e, "調査中"))
-			return FORM_STATUS_NONE;
-		return base == FORM_STATUS_AFFECTED ?
-		    FORM_STATUS_AFFECTED_INVESTIGATING :
-		    FORM_STATUS_NOT_AFFECTED_INVESTIGATING;
-	}
-
-	/* "Not Affected", "not_affected" and "not-affected" are one. */
-	while (s < e) {
-		if ((ws = form_ws_len(s, e)) > 0 || *s == '_' || *s == '-') {
-			s += ws > 0 ? ws : 1;
-			sep = TRUE;
-			continue;
-		}
-		if (n + 2 >= sizeof(buf))
-			return FORM_STATUS_NONE;
-		if (sep)
-			buf[n++] = '-';
-		sep = FALSE;
-		buf[n++] = g_ascii_tolower(*s++);
-	}
-	buf[n] = '\0';
-	if (strcmp(buf, "affected") == 0)
-		return FORM_STATUS_AFFECTED;
-	if (strcmp(buf, "affected-investigating") == 0)
-		return FORM_STATUS_AFFECTED_INVESTIGATING;
-	if (strcmp(buf, "not-affected") == 0)
-		return FORM_STATUS_NOT_AFFECTED;
-	if (strcmp(buf, "not-affected-investigating") == 0)
-		return FORM_STATUS_NOT_AFFECTED_INVESTIGATING;
-	return FORM_STATUS_NONE;
+	g_free(v);
+	return st;
 }
 
 /* Reads min..max ASCII digits. */
@@ -609,12 +605,19 @@ form_fingerprint(const char *s, const char *e)
 	return g_string_free(f, FALSE);
 }
 
+/* A date as digits (form_ymd) or in words (form_value_date). */
+static gboolean
+form_any_ymd(const char **sp, const char *e, int *y, int *m, int *d)
+{
+	return form_ymd(sp, e, y, m, d) || form_value_date(sp, e, y, m, d);
+}
+
 static char *
 form_date(const char *s, const char *e)
 {
 	int y, m, d;
 
-	if (!form_ymd(&s, e, &y, &m, &d) || s != e)
+	if (!form_any_ymd(&s, e, &y, &m, &d) || s != e)
 		return NULL;
 	return g_strdup_printf("%04d-%02d-%02d", y, m, d);
 }
@@ -629,7 +632,7 @@ form_pubdate(const char *s, const char *e, int *has_time, int *has_offset)
 	int y, mo, d, h, mi, sec = 0, oh = 0, om = 0;
 	char sign = 0;
 
-	if (!form_ymd(&s, e, &y, &mo, &d))
+	if (!form_any_ymd(&s, e, &y, &mo, &d))
 		return NULL;
 	if (s == e) {
 		*has_time = *has_offset = 0;
@@ -832,11 +835,11 @@ form_store(struct form_parser *pp, const char *s, const char *e)
 {
 	struct form *form = pp->form;
 	const char *why;
-	char *v;
+	char *v, *fold;
 	int rd;
 	enum form_status st;
 
-	switch (pp->open) {
+	switch (pp->cur->field) {
 	case FORM_FIELD_CASE:
 		if (e - s > FORM_MAX_CASE_ID)
 			form_field_error(pp, FORM_ISSUE_TOO_LONG,
@@ -898,17 +901,22 @@ form_store(struct form_parser *pp, const char *s, const char *e)
 		break;
 	case FORM_FIELD_FIX_DATE:
 	case FORM_FIELD_WORKAROUND_DATE:
-		if ((v = form_date(s, e)) == NULL) {
+		fold = form_value_fold(s, e);
+		v = fold != NULL ? form_date(fold, fold + strlen(fold)) : NULL;
+		g_free(fold);
+		if (v == NULL) {
 			form_field_error(pp, FORM_ISSUE_BAD_VALUE,
 			    "expected an existing date as YYYY-MM-DD");
 			break;
 		}
-		form_set(pp, pp->open == FORM_FIELD_FIX_DATE ?
+		form_set(pp, pp->cur->field == FORM_FIELD_FIX_DATE ?
 		    &form->fix_date : &form->workaround_date, v);
 		break;
 	case FORM_FIELD_PUBDATE_REQUEST:
-		v = form_pubdate(s, e, &form->pubdate_has_time,
-		    &form->pubdate_has_offset);
+		fold = form_value_fold(s, e);
+		v = fold != NULL ? form_pubdate(fold, fold + strlen(fold),
+		    &form->pubdate_has_time, &form->pubdate_has_offset) : NULL;
+		g_free(fold);
 		if (v == NULL) {
 			form_field_error(pp, FORM_ISSUE_BAD_VALUE,
 			    "expected an existing date as YYYY-MM-DD or "
@@ -927,37 +935,184 @@ form_store(struct form_parser *pp, const char *s, const char *e)
 	}
 }
 
-/* Ends the value being collected and records it. */
+static void
+form_cand_free(gpointer p)
+{
+	struct form_cand *c = p;
+
+	g_free(c->label);
+	g_free(c->text);
+	g_free(c->value);
+	g_free(c);
+}
+
+/* A copy of [s, e) with each run of whitespace one space: the form as
+ * sent and as quoted back compare so, whatever a client did to spaces. */
+static char *
+form_ws_folded(const char *s, const char *e)
+{
+	GString *o = g_string_sized_new(e - s);
+	size_t n;
+
+	while (s < e) {
+		if ((n = form_ws_len(s, e)) > 0 || *s == '\n') {
+			while (s < e && ((n = form_ws_len(s, e)) > 0 ||
+			    *s == '\n'))
+				s += n > 0 ? n : 1;
+			g_string_append_c(o, ' ');
+		} else
+			g_string_append_c(o, *s++);
+	}
+	return g_string_free(o, FALSE);
+}
+
+/* Whether value (of field f) is in the form as we sent it. */
+static gboolean
+form_was_sent(const struct form_parser *pp, enum form_field f,
+    const char *value)
+{
+	const GPtrArray *l = pp->sent[f];
+	char *v;
+	guint i;
+	gboolean found = FALSE;
+
+	if (l == NULL)
+		return FALSE;
+	v = form_ws_folded(value, value + strlen(value));
+	for (i = 0; i < l->len && !found; i++)
+		found = strcmp(l->pdata[i], v) == 0;
+	g_free(v);
+	return found;
+}
+
+/* Whether a value counts as the vendor's: typed unquoted, or quoted but
+ * not what we sent (an unchanged blank is empty, so never a candidate). */
+static gboolean
+form_cand_counts(const struct form_parser *pp, const struct form_cand *c)
+{
+	return c->level == 0 || c->over ||
+	    !form_was_sent(pp, c->field, c->value);
+}
+
+/* Ends the value being collected and keeps it as a candidate. */
 static void
 form_parser_close(struct form_parser *pp)
 {
 	enum form_field f = pp->open;
 	const char *s = pp->value->str, *e = s + pp->value->len;
+	struct form_cand *c;
 
 	if (f == FORM_FIELD_NONE)
 		return;
 	e = form_rtrim(s, e);
-	if (s == e && !pp->value_over) {
-		/* Empty means "not given": our template sends empty values. */
-	} else if (f != FORM_FIELD_SHARE_WITH && pp->first[f] != NULL) {
-		/* The same value again is harmless (a form pasted twice). */
-		if (pp->value_over || strlen(pp->first[f]) != (size_t)(e - s) ||
-		    memcmp(pp->first[f], s, e - s) != 0)
-			form_field_error(pp, FORM_ISSUE_DUPLICATE,
-			    "given twice with different values");
-	} else {
-		if (f != FORM_FIELD_SHARE_WITH)
-			pp->first[f] = g_strndup(s, e - s);
-		if (pp->value_over)
-			form_field_error(pp, FORM_ISSUE_TOO_LONG,
-			    "longer than 16384 bytes");
-		else
-			form_store(pp, s, e);
+	if (pp->sending) {
+		if (s != e) {
+			if (pp->sent[f] == NULL)
+				pp->sent[f] = g_ptr_array_new_with_free_func(
+				    g_free);
+			g_ptr_array_add(pp->sent[f], form_ws_folded(s, e));
+		}
+	} else if ((s != e || pp->value_over) &&
+	    !(f == FORM_FIELD_CASE && pp->open_level > 0)) {
+		/* Empty means "not given": our template sends empty values.
+		 * A quoted Case line is the notice's own (rule 6 routes by
+		 * the quoted notice already). */
+		c = g_new0(struct form_cand, 1);
+		c->field = f;
+		c->line = pp->open_line;
+		c->level = pp->open_level;
+		c->label = pp->open_label;
+		pp->open_label = NULL;
+		c->text = pp->open_text;
+		pp->open_text = NULL;
+		c->value = g_strndup(s, e - s);
+		c->over = pp->value_over;
+		g_ptr_array_add(pp->cands, c);
 	}
 	pp->open = FORM_FIELD_NONE;
 	g_string_truncate(pp->value, 0);
 	pp->value_over = FALSE;
 	g_clear_pointer(&pp->open_label, g_free);
+	g_clear_pointer(&pp->open_text, g_free);
+}
+
+static void
+form_store_cand(struct form_parser *pp, const struct form_cand *c)
+{
+	pp->cur = c;
+	pp->form->quote[c->field] = c->level;
+	if (c->over)
+		form_field_error(pp, FORM_ISSUE_TOO_LONG,
+		    "longer than 16384 bytes");
+	else
+		form_store(pp, c->value, c->value + strlen(c->value));
+	pp->cur = NULL;
+}
+
+/*
+ * Chooses among the candidates: of each field the least quoted values
+ * that count are stored (Share-With: all of them; another field: the
+ * first, and a different one at the same level is an error); the others
+ * that differ from it are listed in overridden.  In line order, so that
+ * errors come as the vendor reads its reply.
+ */
+static void
+form_resolve(struct form_parser *pp)
+{
+	unsigned min[FORM_FIELD_COUNT];
+	const struct form_cand *first[FORM_FIELD_COUNT] = { NULL };
+	guint i, j;
+
+	for (i = 0; i < FORM_FIELD_COUNT; i++)
+		min[i] = G_MAXUINT;
+	for (i = 0; i < pp->cands->len; i++) {
+		const struct form_cand *c = pp->cands->pdata[i];
+
+		if (form_cand_counts(pp, c) && c->level < min[c->field])
+			min[c->field] = c->level;
+	}
+	for (i = 0; i < pp->cands->len; i++) {
+		const struct form_cand *c = pp->cands->pdata[i];
+		enum form_field f = c->field;
+
+		if (!form_cand_counts(pp, c) || c->level != min[f])
+			continue;
+		if (first[f] == NULL || f == FORM_FIELD_SHARE_WITH) {
+			if (first[f] == NULL)
+				first[f] = c;
+			form_store_cand(pp, c);
+		} else if (c->over || first[f]->over ||
+		    strcmp(first[f]->value, c->value) != 0) {
+			/* The same value again is harmless (a form pasted
+			 * twice). */
+			pp->cur = c;
+			form_field_error(pp, FORM_ISSUE_DUPLICATE,
+			    "given twice with different values");
+			pp->cur = NULL;
+		}
+	}
+	for (i = 0; i < pp->cands->len; i++) {
+		const struct form_cand *c = pp->cands->pdata[i];
+		enum form_field f = c->field;
+		gboolean same = FALSE;
+
+		if (!form_cand_counts(pp, c) || c->level == min[f])
+			continue;
+		for (j = 0; j < pp->cands->len && !same; j++) {
+			const struct form_cand *w = pp->cands->pdata[j];
+
+			same = w->field == f && w->level == min[f] &&
+			    !w->over && !c->over &&
+			    strcmp(w->value, c->value) == 0;
+		}
+		if (!same)
+			form_add_issue(pp->form->overridden,
+			    &pp->form->overridden_dropped,
+			    FORM_MAX_OVERRIDDEN, c->line, f,
+			    FORM_ISSUE_OVERRIDDEN, c->label, strlen(c->label),
+			    "a value you typed in the quoted text; the one "
+			    "outside the quote was used", c->text, c->level);
+	}
 }
 
 /* Adds a line (trimmed) to the value being collected. */
@@ -992,12 +1147,16 @@ form_parser_append(struct form_parser *pp, const char *s, const char *e)
 	g_string_append_len(pp->value, s, e - s);
 }
 
+/* Starts collecting the value of the label line [t, e) at level. */
 static void
-form_parser_open(struct form_parser *pp, const struct form_label_line *ll)
+form_parser_open(struct form_parser *pp, const struct form_label_line *ll,
+    unsigned level, const char *t, const char *e)
 {
 	pp->open = ll->field;
 	pp->open_line = pp->lineno;
+	pp->open_level = level;
 	pp->open_label = g_strndup(ll->token, ll->token_end - ll->token);
+	pp->open_text = form_bounded(t, e - t, FORM_MAX_TEXT);
 	form_parser_append(pp, ll->value, ll->value_end);
 }
 
@@ -1114,67 +1273,131 @@ static void
 form_not_continued(struct form_parser *pp, enum form_field field,
     const char *t, const char *e)
 {
-	size_t n = MIN((size_t)(e - t), (size_t)FORM_MAX_QUOTE);
-	GString *q;
+	char *q = form_bounded(t, e - t, FORM_MAX_QUOTE);
 
-	while (n > 0 && n < (size_t)(e - t) && ((guchar)t[n] & 0xC0) == 0x80)
-		n--;
-	q = g_string_new_len(t, (gssize)n);
-	if (n < (size_t)(e - t))
-		g_string_append(q, "\xe2\x80\xa6");	/* U+2026 */
 	form_add_issue(pp->form->unknown, &pp->form->unknown_dropped,
 	    FORM_MAX_UNKNOWN, pp->lineno, field, FORM_ISSUE_NOT_CONTINUED,
-	    q->str, q->len, "not indented: not part of the value above");
-	g_string_free(q, TRUE);
+	    q, strlen(q), "not indented: not part of the value above", q,
+	    pp->open_level);
+	g_free(q);
 }
 
-/* Handles one line; returns TRUE where reading stops. */
-static gboolean
+/*
+ * The quote marks at the start of a trimmed line: '>' or U+FF1E, with
+ * single spaces between them ("> > "), and one space after.  Returns
+ * how many; *body_r is the rest, its own indentation kept.
+ */
+static unsigned
+form_quote_depth(const char *t, const char *e, const char **body_r)
+{
+	unsigned depth = 0;
+
+	for (;;) {
+		if (t < e && *t == '>')
+			t++;
+		else if (form_has_prefix(t, e, UTF8_FW_GT))
+			t += 3;
+		else
+			break;
+		if (depth < G_MAXUINT)
+			depth++;
+		if (t + 1 < e && *t == ' ' && (t[1] == '>' ||
+		    form_has_prefix(t + 1, e, UTF8_FW_GT)))
+			t++;
+	}
+	if (depth > 0 && t < e && *t == ' ')
+		t++;
+	*body_r = t;
+	return depth;
+}
+
+/* Where the vendor's own text ends: the first cut or signature. */
+static void
+form_mark_cut(struct form_parser *pp)
+{
+	if (pp->form->cut_line == 0)
+		pp->form->cut_line = pp->lineno;
+}
+
+/* Handles one line. */
+static void
 form_parser_line(struct form_parser *pp, const char *s, const char *e)
 {
 	struct form_label_line ll;
-	const char *t = form_ltrim(s, e);
-	gboolean indented = t != s, have_label;
+	const char *t = form_ltrim(s, e), *b;
+	gboolean indented, have_label, after_counts = FALSE;
 	enum form_field after;
+	unsigned depth, level;
 
 	e = form_rtrim(t, e);
-	if (t == e || *t == '>' || form_has_prefix(t, e, UTF8_FW_GT)) {
+	depth = form_quote_depth(t, e, &b);
+	if (depth > 0) {
+		t = form_ltrim(b, e);
+		indented = t != b;
+	} else
+		indented = t != s;
+	level = depth + pp->cuts;
+	if (t == e || depth > FORM_MAX_QUOTE_DEPTH ||
+	    level > FORM_MAX_QUOTE_DEPTH) {
 		form_parser_close(pp);
-		return FALSE;
+		return;
 	}
-	if (indented && pp->open != FORM_FIELD_NONE) {
+	if (indented && pp->open != FORM_FIELD_NONE &&
+	    level == pp->open_level) {
 		form_parser_append(pp, t, e);
-		return FALSE;
+		return;
 	}
 	after = pp->open;
-	form_parser_close(pp);
-	if (*t == '#')
-		return FALSE;
-	/* "-- " after trimming. */
-	if (!indented && form_span_is(t, e, "--"))
-		return TRUE;
-	have_label = form_split_label(t, e, &ll);
-	if (have_label && ll.field != FORM_FIELD_NONE) {
-		form_parser_open(pp, &ll);
-		return FALSE;
+	if (after != FORM_FIELD_NONE && level == pp->open_level) {
+		/* A wrapped line of a value the vendor typed. */
+		char *v = g_strndup(pp->value->str, pp->value->len);
+
+		after_counts = level == 0 || (pp->value->len > 0 &&
+		    !form_was_sent(pp, after, g_strstrip(v)));
+		g_free(v);
 	}
-	if (form_is_reply_cut(pp, t, e, have_label ? &ll : NULL))
-		return TRUE;
-	if (form_is_free_text(after)) {
+	form_parser_close(pp);
+	have_label = form_split_label(t, e, &ll);
+	if (depth == 0 && !(have_label && ll.field != FORM_FIELD_NONE) &&
+	    form_is_reply_cut(pp, t, e, have_label ? &ll : NULL)) {
+		/* What follows is the mail answered, quoted without marks
+		 * (Outlook): one level deeper, and out of the signature. */
+		form_mark_cut(pp);
+		if (pp->cuts < FORM_MAX_QUOTE_DEPTH)
+			pp->cuts++;
+		pp->in_sig = FALSE;
+		return;
+	}
+	if (depth == 0 && pp->in_sig)
+		return;
+	if (*t == '#')
+		return;
+	/* "-- " after trimming. */
+	if (depth == 0 && !indented && form_span_is(t, e, "--")) {
+		form_mark_cut(pp);
+		pp->in_sig = TRUE;
+		return;
+	}
+	if (have_label && ll.field != FORM_FIELD_NONE) {
+		form_parser_open(pp, &ll, level, t, e);
+		return;
+	}
+	if (form_is_free_text(after) && after_counts) {
 		/* A client that wraps long lines (without format=flowed)
 		 * breaks a Comment like this: the value ends here, and the
 		 * vendor is told which line was left out. */
+		pp->open_level = level;
 		form_not_continued(pp, after, t, e);
-		return FALSE;
+		return;
 	}
-	/* A label without a value is as likely to be prose ("以下の通り:"). */
-	if (have_label && ll.value != ll.value_end &&
+	/* A label without a value is as likely to be prose ("以下の通り:");
+	 * quoted text is our mail, its "Title:" lines no concern. */
+	if (level == 0 && have_label && ll.value != ll.value_end &&
 	    form_plausible_label(ll.token, ll.token_end))
 		form_add_issue(pp->form->unknown, &pp->form->unknown_dropped,
 		    FORM_MAX_UNKNOWN, pp->lineno, FORM_FIELD_NONE,
 		    FORM_ISSUE_UNKNOWN_LABEL, ll.token,
-		    ll.token_end - ll.token, "unknown label; ignored");
-	return FALSE;
+		    ll.token_end - ll.token, "unknown label; ignored", t, 0);
 }
 
 static struct form *
@@ -1187,6 +1410,7 @@ form_new(void)
 	form->shares = g_ptr_array_new_with_free_func(form_share_free);
 	form->unknown = g_ptr_array_new_with_free_func(form_issue_free);
 	form->errors = g_ptr_array_new_with_free_func(form_issue_free);
+	form->overridden = g_ptr_array_new_with_free_func(form_issue_free);
 	return form;
 }
 
@@ -1211,10 +1435,11 @@ form_free(struct form **formp)
 	g_ptr_array_unref(form->shares);
 	g_ptr_array_unref(form->unknown);
 	g_ptr_array_unref(form->errors);
+	g_ptr_array_unref(form->overridden);
 	g_free(form);
 }
 
-/* Reads the lines up to the reply cut; returns NULL or why it refused. */
+/* Reads every line; returns NULL or why it refused. */
 static const char *
 form_parser_run(struct form_parser *pp)
 {
@@ -1226,10 +1451,20 @@ form_parser_run(struct form_parser *pp)
 		pp->p = nl != NULL ? nl + 1 : pp->end;
 		if (e > s && e[-1] == '\r')
 			e--;
-		if (++pp->lineno > FORM_MAX_LINES)
+		if (++pp->lineno > FORM_MAX_LINES) {
+			/* Past the vendor's own text a long thread is only
+			 * read so far, not refused. */
+			if (pp->form->cut_line != 0)
+				break;
 			return "too many lines";
-		if (e - s > FORM_MAX_LINE)
-			return "line too long";
+		}
+		if (e - s > FORM_MAX_LINE) {
+			/* Nor a long line of it. */
+			if (pp->form->cut_line == 0)
+				return "line too long";
+			form_parser_close(pp);
+			continue;
+		}
 
 		/* NBSP counts as a space (HTML mail reduced to text). */
 		g_string_truncate(pp->line, 0);
@@ -1245,42 +1480,81 @@ form_parser_run(struct form_parser *pp)
 		}
 		g_string_append_len(pp->line, s, e - s);
 
-		if (form_parser_line(pp, pp->line->str,
-		    pp->line->str + pp->line->len)) {
-			pp->form->cut_line = pp->lineno;
-			break;
-		}
+		form_parser_line(pp, pp->line->str,
+		    pp->line->str + pp->line->len);
 	}
 	form_parser_close(pp);
 	return NULL;
 }
 
+static void
+form_parser_init(struct form_parser *pp, const char *text, size_t len)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->p = text;
+	pp->end = text + len;
+	pp->line = g_string_new(NULL);
+	pp->value = g_string_new(NULL);
+	pp->open = FORM_FIELD_NONE;
+	pp->cands = g_ptr_array_new_with_free_func(form_cand_free);
+}
+
+static void
+form_parser_clear(struct form_parser *pp)
+{
+	size_t i;
+
+	g_string_free(pp->line, TRUE);
+	g_string_free(pp->value, TRUE);
+	g_free(pp->open_label);
+	g_free(pp->open_text);
+	g_ptr_array_unref(pp->cands);
+	for (i = 0; i < G_N_ELEMENTS(pp->sent); i++)
+		if (pp->sent[i] != NULL)
+			g_ptr_array_unref(pp->sent[i]);
+}
+
+/* The values of the form as sent, into pp->sent; ignored when refused. */
+static void
+form_read_sent(struct form_parser *pp, const char *sent, size_t len)
+{
+	struct form_parser sp;
+	size_t i;
+
+	if (sent == NULL || len == 0 || len > FORM_MAX_SENT ||
+	    memchr(sent, '\0', len) != NULL ||
+	    !g_utf8_validate(sent, (gssize)len, NULL))
+		return;
+	form_parser_init(&sp, sent, len);
+	sp.sending = TRUE;
+	sp.form = form_new();
+	if (form_parser_run(&sp) == NULL) {
+		for (i = 0; i < G_N_ELEMENTS(sp.sent); i++) {
+			pp->sent[i] = sp.sent[i];
+			sp.sent[i] = NULL;
+		}
+	}
+	form_free(&sp.form);
+	form_parser_clear(&sp);
+}
+
 int
-form_parse(const char *text, size_t len, struct form **form_r,
-    const char **error_r)
+form_parse_reply(const char *text, size_t len, const char *sent,
+    size_t sent_len, struct form **form_r, const char **error_r)
 {
 	struct form_parser pp;
 	const char *error = NULL;
-	size_t i;
 
 	*form_r = NULL;
 	if (textin_check(&text, &len, FORM_MAX_INPUT, error_r) < 0)
 		return -1;
 
-	memset(&pp, 0, sizeof(pp));
+	form_parser_init(&pp, text, len);
+	form_read_sent(&pp, sent, sent_len);
 	pp.form = form_new();
-	pp.p = text;
-	pp.end = text + len;
-	pp.line = g_string_new(NULL);
-	pp.value = g_string_new(NULL);
-	pp.open = FORM_FIELD_NONE;
-	error = form_parser_run(&pp);
-
-	g_string_free(pp.line, TRUE);
-	g_string_free(pp.value, TRUE);
-	g_free(pp.open_label);
-	for (i = 0; i < G_N_ELEMENTS(pp.first); i++)
-		g_free(pp.first[i]);
+	if ((error = form_parser_run(&pp)) == NULL)
+		form_resolve(&pp);
+	form_parser_clear(&pp);
 	if (error != NULL) {
 		form_free(&pp.form);
 		if (error_r != NULL)
@@ -1289,6 +1563,13 @@ form_parse(const char *text, size_t len, struct form **form_r,
 	}
 	*form_r = pp.form;
 	return 0;
+}
+
+int
+form_parse(const char *text, size_t len, struct form **form_r,
+    const char **error_r)
+{
+	return form_parse_reply(text, len, NULL, 0, form_r, error_r);
 }
 
 /* The registration form (form.h): a few labels, no continuations. */

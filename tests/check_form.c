@@ -225,7 +225,8 @@ static const struct {
 	{ "Status: 該当製品あり：不明", FORM_FIELD_STATUS, NULL },
 	{ "Status: 該当製品あり調査中", FORM_FIELD_STATUS, NULL },
 	{ "Status: 該当製品", FORM_FIELD_STATUS, NULL },
-	{ "Status: investigating", FORM_FIELD_STATUS, NULL },
+	{ "Status: investigating", FORM_FIELD_STATUS,
+	  "affected-investigating" },
 	{ "Status: affected; not-affected", FORM_FIELD_STATUS, NULL },
 	{ "Request-Detail: maybe", FORM_FIELD_REQUEST_DETAIL, NULL },
 	{ "Request-Detail: y", FORM_FIELD_REQUEST_DETAIL, NULL },
@@ -522,10 +523,11 @@ static const struct {
 	const char *status;	/* expected Status */
 	unsigned cut_line;
 } cut_tests[] = {
-	{ "> Status: affected", NULL, 0 },
-	{ "   > Status: affected", NULL, 0 },
-	{ ">> Status: affected", NULL, 0 },
-	{ "＞ Status: affected", NULL, 0 },
+	/* The quoted form counts (see test_quoted). */
+	{ "> Status: affected", "affected", 0 },
+	{ "   > Status: affected", "affected", 0 },
+	{ ">> Status: affected", "affected", 0 },
+	{ "＞ Status: affected", "affected", 0 },
 	{ "# Status: affected", NULL, 0 },
 	{ "> Status: not-affected\nStatus: affected", "affected", 0 },
 	{ "Status: affected\n-- \nStatus: not-affected", "affected", 2 },
@@ -593,6 +595,284 @@ START_TEST(test_cut)
 	/* Nothing after the cut is read, so no duplicate or bad value. */
 	ck_assert_uint_eq(f->errors->len, 0);
 	form_free(&f);
+}
+END_TEST
+
+/* ---- values as people write them, both languages ---- */
+
+static const struct {
+	const char *input;
+	enum form_field field;
+	const char *value;	/* NULL: refused with an error */
+} natural_tests[] = {
+	{ "Status: affected (investigating)", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	{ "Status: Affected - investigating", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	{ "Status: Affected, under investigation.", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	{ "Status: Not affected (investigating)", FORM_FIELD_STATUS,
+	  "not-affected-investigating" },
+	{ "Status: not affected", FORM_FIELD_STATUS, "not-affected" },
+	{ "Status: Not affected.", FORM_FIELD_STATUS, "not-affected" },
+	{ "Status: unaffected", FORM_FIELD_STATUS, "not-affected" },
+	{ "Status: vulnerable", FORM_FIELD_STATUS, "affected" },
+	{ "Status: under investigation", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	{ "Status: ＡＦＦＥＣＴＥＤ", FORM_FIELD_STATUS, "affected" },
+	{ "状況: 該当製品あり（調査中）", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	{ "状況: 該当製品あり(調査中)", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	{ "状況：該当製品なし（調査中）", FORM_FIELD_STATUS,
+	  "not-affected-investigating" },
+	{ "状況: 該当あり", FORM_FIELD_STATUS, "affected" },
+	{ "状況: 該当有り", FORM_FIELD_STATUS, "affected" },
+	{ "状況: 調査中", FORM_FIELD_STATUS, "affected-investigating" },
+	{ "状況: 該当しない", FORM_FIELD_STATUS, "not-affected" },
+	{ "状況: 非該当", FORM_FIELD_STATUS, "not-affected" },
+	{ "状況: 該当なし", FORM_FIELD_STATUS, "not-affected" },
+	{ "状況: 該当製品無し。", FORM_FIELD_STATUS, "not-affected" },
+	{ "ステータス: 該当あり・調査中", FORM_FIELD_STATUS,
+	  "affected-investigating" },
+	/* Still ambiguous: refused, and the vendor is asked again. */
+	{ "Status: maybe", FORM_FIELD_STATUS, NULL },
+	{ "Status: affected or not affected", FORM_FIELD_STATUS, NULL },
+	{ "Status: not", FORM_FIELD_STATUS, NULL },
+	{ "Status: investigating affected", FORM_FIELD_STATUS, NULL },
+	{ "状況: 該当", FORM_FIELD_STATUS, NULL },
+	{ "状況: 該当製品あり（不明）", FORM_FIELD_STATUS, NULL },
+	{ "状況: 該当あり 該当なし", FORM_FIELD_STATUS, NULL },
+	/* yes/no */
+	{ "Request-Detail: yes please", FORM_FIELD_REQUEST_DETAIL, "yes" },
+	{ "Request-Detail: Yes, please.", FORM_FIELD_REQUEST_DETAIL, "yes" },
+	{ "Request-Detail: no thanks", FORM_FIELD_REQUEST_DETAIL, "no" },
+	{ "詳細情報請求: はい", FORM_FIELD_REQUEST_DETAIL, "yes" },
+	{ "詳細情報請求：要", FORM_FIELD_REQUEST_DETAIL, "yes" },
+	{ "詳細情報請求: 希望します", FORM_FIELD_REQUEST_DETAIL, "yes" },
+	{ "詳細情報請求: 不要", FORM_FIELD_REQUEST_DETAIL, "no" },
+	{ "詳細情報請求: いいえ", FORM_FIELD_REQUEST_DETAIL, "no" },
+	{ "Request-Detail: yes no", FORM_FIELD_REQUEST_DETAIL, NULL },
+	{ "詳細情報請求: たぶん", FORM_FIELD_REQUEST_DETAIL, NULL },
+	/* dates */
+	{ "Fix-Date: 2027/1/5", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "Fix-Date: 2027年1月5日", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "修正予定日: 2027年 1月 5日", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "修正予定日: ２０２７年１月５日", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "修正予定日: 2027年1月5日(火)", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "修正予定日: 2027年1月5日（火）", FORM_FIELD_FIX_DATE,
+	  "2027-01-05" },
+	{ "Fix-Date: 2027.1.5", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "Fix-Date: Jan 5, 2027", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "Fix-Date: January 5, 2027", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "Fix-Date: Jan. 5th 2027", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "Fix-Date: 5 January 2027", FORM_FIELD_FIX_DATE, "2027-01-05" },
+	{ "Fix-Date: Sept 30, 2027", FORM_FIELD_FIX_DATE, "2027-09-30" },
+	{ "Workaround-Date: Feb 29, 2028", FORM_FIELD_WORKAROUND_DATE,
+	  "2028-02-29" },
+	{ "Publication-Date-Request: 2027年1月20日", FORM_FIELD_PUBDATE_REQUEST,
+	  "2027-01-20" },
+	{ "Publication-Date-Request: Jan 20, 2027 10:00",
+	  FORM_FIELD_PUBDATE_REQUEST, "2027-01-20T10:00:00" },
+	{ "Fix-Date: 2027年2月29日", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: Feb 30, 2027", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: Jan 5", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: 2027年1月", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: Janu 5, 2027", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: 1月5日", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: Jan 5, 20270", FORM_FIELD_FIX_DATE, NULL },
+	{ "Fix-Date: 2027年1月5日頃", FORM_FIELD_FIX_DATE, NULL },
+};
+
+START_TEST(test_natural)
+{
+	struct form *f = parse_ok(natural_tests[_i].input);
+
+	assert_field(f, natural_tests[_i].field, natural_tests[_i].value);
+	ck_assert_uint_eq(f->errors->len, natural_tests[_i].value ? 0 : 1);
+	if (natural_tests[_i].value == NULL) {
+		const struct form_issue *e = issue(f->errors, 0);
+
+		ck_assert_int_eq(e->kind, FORM_ISSUE_BAD_VALUE);
+		/* The line is quoted back as written. */
+		ck_assert_str_eq(e->text, natural_tests[_i].input);
+		ck_assert_ptr_nonnull(form_field_accepted(e->field, "en"));
+		ck_assert_ptr_nonnull(form_field_accepted(e->field, "ja"));
+		ck_assert_pstr_ne(form_issue_message(e, "ja"), e->message);
+	}
+	form_free(&f);
+}
+END_TEST
+
+/* ---- the quoted form ---- */
+
+/* Our blank form in both languages, as notices_render() makes it; with a
+ * default an operator's template might carry. */
+static const char sent_form[] =
+    "# Reply form: keep the labels; lines starting with # are ignored.\n"
+    "# Status: affected | affected-investigating | not-affected |\n"
+    "Case: JVNVU#12345678\n"
+    "Request-Detail: no\n"
+    "Status:\n"
+    "Comment:\n"
+    "Fix-Date:\n"
+    "# 状況: 該当製品あり | 該当製品あり：調査中 | 該当製品なし |\n"
+    "案件番号：JVNVU#12345678\n"
+    "詳細情報請求：いいえ\n"
+    "状況：\n"
+    "コメント：\n";
+
+static const struct {
+	const char *input;
+	const char *status;	/* expected Status, NULL: absent */
+	const char *comment;	/* expected Comment, NULL: absent */
+	int request_detail;
+	unsigned overridden;	/* entries in overridden */
+	unsigned errors;
+} quoted_tests[] = {
+	/* Bottom-posting: typed below the quote. */
+	{ "> Status:\n> Comment:\n\nStatus: affected\nComment: ok",
+	  "affected", "ok", -1, 0, 0 },
+	/* Top-posting, the quoted form filled. */
+	{ "Our answer is below.\n\n> Status: affected\n> Comment: fixed in 2.1",
+	  "affected", "fixed in 2.1", -1, 0, 0 },
+	{ ">> 状況: 該当製品あり\n>> コメント: 修正済み", "affected", "修正済み",
+	  -1, 0, 0 },
+	{ "> > Status: not affected", "not-affected", NULL, -1, 0, 0 },
+	{ "＞状況：該当しない", "not-affected", NULL, -1, 0, 0 },
+	/* A quoted continuation line. */
+	{ "> Comment: fixed in 2.1\n>   and in 1.9.8", NULL,
+	  "fixed in 2.1\nand in 1.9.8", -1, 0, 0 },
+	/* Outlook: the form beneath the header block, unquoted. */
+	{ "Please see below.\n\n-----Original Message-----\n"
+	  "From: Vulture desk <desk@jp.example>\nSent: Monday, January 4, 2027"
+	  "\nTo: psirt@acme.example\nSubject: [JVNVU#12345678] notice\n\n"
+	  "Case:         JVNVU#12345678\nTitle:        Overflow\n\n"
+	  "Case: JVNVU#12345678\nRequest-Detail: yes\nStatus: affected\n"
+	  "Comment: fixed\n--\nVulture desk <desk@jp.example>",
+	  "affected", "fixed", 1, 0, 0 },
+	/* Outlook top-posting with a signature above the original. */
+	{ "See the form below.\n-- \nTaro, ACME PSIRT\nTel: 03-0000-0000\n\n"
+	  "________________________________\nFrom: desk@jp.example\n"
+	  "Sent: Monday\n\nStatus: affected (investigating)\n",
+	  "affected-investigating", NULL, -1, 0, 0 },
+	/* The unchanged quoted form never counts: blanks, the default
+	 * we sent, the hint lines. */
+	{ "> # Status: affected | affected-investigating | not-affected |\n"
+	  "> Case: JVNVU#12345678\n> Request-Detail: no\n> Status:\n"
+	  "> Comment:\n>   \n> 状況：\n> 詳細情報請求：いいえ\n",
+	  NULL, NULL, -1, 0, 0 },
+	/* ... but typed unquoted, the default is the vendor's answer. */
+	{ "Request-Detail: no\n> Request-Detail: no", NULL, NULL, 0, 0, 0 },
+	{ "> Request-Detail: yes", NULL, NULL, 1, 0, 0 },
+	/* Both filled: the unquoted one wins, the other is listed. */
+	{ "Status: not affected\n\n> Status: affected\n> Comment: x",
+	  "not-affected", "x", -1, 1, 0 },
+	{ "> Status: affected\n\nStatus: not-affected", "not-affected", NULL,
+	  -1, 1, 0 },
+	{ "Status: affected\n-----Original Message-----\nStatus: not-affected",
+	  "affected", NULL, -1, 1, 0 },
+	/* Less quoted wins among quoted values too. */
+	{ "> Status: affected\n>> Status: not-affected", "affected", NULL,
+	  -1, 1, 0 },
+	/* The same value inside and outside: nothing to say. */
+	{ "Status: affected\n> Status: affected", "affected", NULL, -1, 0, 0 },
+	/* A bad quoted value that the unquoted one replaced is no error. */
+	{ "Status: affected\n> Status: perhaps", "affected", NULL, -1, 1, 0 },
+	/* A bad typed quoted value is an error like any other. */
+	{ "> Status: perhaps", NULL, NULL, -1, 0, 1 },
+	/* Two different values at the same level: an error. */
+	{ "> Status: affected\n> Status: not-affected", "affected", NULL, -1,
+	  0, 1 },
+	/* A quoted Case line is the notice's own. */
+	{ "> Case: JVNVU#99999999\n> Status: affected", "affected", NULL, -1,
+	  0, 0 },
+	/* Deeper than FORM_MAX_QUOTE_DEPTH: ignored. */
+	{ ">>>>>>>>> Status: affected", NULL, NULL, -1, 0, 0 },
+	{ ">>>>>>>> Status: affected", "affected", NULL, -1, 0, 0 },
+	/* Unquoted text after the signature stays ignored. */
+	{ "Status: affected\n-- \nStatus: not-affected\nComment: sig",
+	  "affected", NULL, -1, 0, 0 },
+};
+
+START_TEST(test_quoted)
+{
+	struct form *f = NULL;
+	const char *err = NULL, *in = quoted_tests[_i].input;
+
+	ck_assert_msg(form_parse_reply(in, strlen(in), sent_form,
+	    strlen(sent_form), &f, &err) == 0, "refused: %s", err);
+	ck_assert_pstr_eq(form_status_name(f->status),
+	    quoted_tests[_i].status);
+	ck_assert_pstr_eq(f->comment, quoted_tests[_i].comment);
+	ck_assert_int_eq(f->request_detail, quoted_tests[_i].request_detail);
+	ck_assert_uint_eq(f->overridden->len, quoted_tests[_i].overridden);
+	ck_assert_uint_eq(f->errors->len, quoted_tests[_i].errors);
+	ck_assert_ptr_null(f->case_id);
+	/* Quoted text is our mail: its "Title:" is not reported. */
+	ck_assert_uint_eq(f->unknown->len, 0);
+	form_free(&f);
+}
+END_TEST
+
+/* What the acknowledgement tells: which value won, and where. */
+START_TEST(test_quoted_detail)
+{
+	static const char in[] = "Status: not affected\n"
+	    "Comment: typed above\n\n"
+	    "> Status: affected (investigating)\n"
+	    "> Comment: typed above\n";
+	struct form *f = NULL;
+	const struct form_issue *o;
+
+	ck_assert_int_eq(form_parse_reply(in, strlen(in), sent_form,
+	    strlen(sent_form), &f, NULL), 0);
+	ck_assert_int_eq(f->status, FORM_STATUS_NOT_AFFECTED);
+	ck_assert_uint_eq(f->quote[FORM_FIELD_STATUS], 0);
+	ck_assert_uint_eq(f->overridden->len, 1);
+	o = issue(f->overridden, 0);
+	ck_assert_int_eq(o->kind, FORM_ISSUE_OVERRIDDEN);
+	ck_assert_int_eq(o->field, FORM_FIELD_STATUS);
+	ck_assert_uint_eq(o->line, 4);
+	ck_assert_uint_eq(o->quote, 1);
+	ck_assert_str_eq(o->text, "Status: affected (investigating)");
+	ck_assert_uint_eq(f->n_fields, 2);
+	form_free(&f);
+
+	/* Without the form as sent, a quoted default would count. */
+	ck_assert_int_eq(form_parse("> Request-Detail: no", 20, &f, NULL), 0);
+	ck_assert_int_eq(f->request_detail, 0);
+	ck_assert_uint_eq(f->quote[FORM_FIELD_REQUEST_DETAIL], 1);
+	form_free(&f);
+	/* A sent form that is not text is not used, never an error. */
+	ck_assert_int_eq(form_parse_reply("> Request-Detail: no", 20,
+	    "Request-Detail: no\xff", 19, &f, NULL), 0);
+	ck_assert_int_eq(f->request_detail, 0);
+	form_free(&f);
+}
+END_TEST
+
+/* The form's words in both languages. */
+START_TEST(test_words)
+{
+	int i;
+
+	for (i = FORM_FIELD_CASE; i < FORM_FIELD_COUNT; i++) {
+		ck_assert_ptr_nonnull(form_field_label(i, "ja"));
+		ck_assert_str_eq(form_field_label(i, "en"),
+		    form_field_name(i));
+	}
+	ck_assert_ptr_null(form_field_label(FORM_FIELD_NONE, "ja"));
+	ck_assert_ptr_null(form_field_label(FORM_FIELD_COUNT, "en"));
+	ck_assert_str_eq(form_field_label(FORM_FIELD_STATUS, "ja"), "状況");
+	ck_assert_int_eq(form_field_published(FORM_FIELD_STATUS), 1);
+	ck_assert_int_eq(form_field_published(FORM_FIELD_COMMENT), 1);
+	ck_assert_int_eq(form_field_published(FORM_FIELD_ADVISORY_URL), 1);
+	ck_assert_int_eq(form_field_published(FORM_FIELD_FIX_DATE), 1);
+	ck_assert_int_eq(form_field_published(FORM_FIELD_REASON), 0);
+	ck_assert_int_eq(form_field_published(FORM_FIELD_SHARE_WITH), 0);
+	ck_assert_int_eq(form_field_published(FORM_FIELD_REQUEST_DETAIL), 0);
+	ck_assert_ptr_null(form_field_accepted(FORM_FIELD_COMMENT, "en"));
 }
 END_TEST
 
@@ -1313,6 +1593,10 @@ make_form_suite(void)
 
 	tc = tcase_create("lines");
 	tcase_add_loop_test(tc, test_cut, 0, G_N_ELEMENTS(cut_tests));
+	tcase_add_loop_test(tc, test_natural, 0, G_N_ELEMENTS(natural_tests));
+	tcase_add_loop_test(tc, test_quoted, 0, G_N_ELEMENTS(quoted_tests));
+	tcase_add_test(tc, test_quoted_detail);
+	tcase_add_test(tc, test_words);
 	tcase_add_loop_test(tc, test_unknown, 0, G_N_ELEMENTS(unknown_tests));
 	tcase_add_test(tc, test_full_form);
 	tcase_add_test(tc, test_crlf_bom);
