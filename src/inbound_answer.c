@@ -304,6 +304,8 @@ inbound_answer(const struct inbound_env *env, const struct inbound_decision *d,
 			    d->form->unknown->len > 0);
 			g_variant_dict_insert(vars, "detail_queued", "b",
 			    queued);
+			inbound_ack_vars(vars, d->form, d->changes,
+			    v->language, env->conf->tz);
 			if (rc == STORE_OK)
 				rc = send_answer(env, "ack", d->case_id,
 				    d->vendor_id, d->contact, d->contact_fpr,
@@ -316,6 +318,8 @@ inbound_answer(const struct inbound_env *env, const struct inbound_decision *d,
 			g_variant_dict_insert(vars, "reason", "s",
 			    reason->str);
 			g_string_free(reason, TRUE);
+			inbound_ack_problems(vars, strcmp(d->kind, "bad-form")
+			    == 0 ? d->form : NULL, v->language);
 			rc = send_answer(env, "rejected", d->case_id,
 			    d->vendor_id, d->contact, d->contact_fpr,
 			    v->language, v->name, vars, r, now, error_r);

@@ -11,6 +11,7 @@
 #include "vulture/cmdrun.h"
 #include "vulture/ids.h"
 #include "vulture/inbound.h"
+#include "vulture/notice.h"
 #include "vulture/policy.h"
 #include "vulture/vendor.h"
 #include "vulture/vtime.h"
@@ -425,6 +426,7 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 	struct form *form = NULL;
 	struct inbound_decision *d = NULL;
 	char *case_id = NULL, *route = NULL, *err = NULL, *ref_case = NULL;
+	char *sent;
 	const char *ferr = NULL, *kind = NULL;
 	int64_t ref_vendor = 0, pub, contact_id = 0;
 	guint i;
@@ -464,8 +466,13 @@ decide_reply(const struct inbound_env *env, const struct vdec_result *r,
 		    v->handle, v->state);
 		goto done;
 	}
-	if (form_parse(r->text != NULL ? r->text : "", r->text_len, &form,
-	    &ferr) == -1) {
+	/* The form as we sent it: a quoted copy of it is not an answer. */
+	sent = env->out != NULL && env->out->notices != NULL ?
+	    notices_forms(env->out->notices, NULL) : NULL;
+	rc = form_parse_reply(r->text != NULL ? r->text : "", r->text_len,
+	    sent, sent != NULL ? strlen(sent) : 0, &form, &ferr);
+	g_free(sent);
+	if (rc == -1) {
 		d = QUARANTINE("bad-form", "the reply form was refused: %s",
 		    ferr);
 		goto done;

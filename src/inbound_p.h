@@ -14,6 +14,7 @@
 
 #include "vulture/config.h"
 #include "vulture/decode.h"
+#include "vulture/form.h"
 #include "vulture/inbound.h"
 
 /* A publication date requested without a time of day means this hour. */
@@ -66,6 +67,19 @@ int inbound_apply_registration(const struct inbound_env *env,
 int inbound_apply_key_change(const struct inbound_env *env,
     struct inbound_decision *d, const struct vdec_result *r, int64_t now,
     char **error_r);
+
+/* inbound_ack.c */
+/* Adds to vars what the acknowledgement shows of f (foreign), in lang:
+ * "published" and "kept" (aa{sv} of label, value) with "has_published"
+ * and "has_kept", "overridden" (line, label, text) and "has_overridden",
+ * and "notes" (as): what applying it added to changes (foreign, the
+ * decision's). Dates are shown as read in tz. */
+void inbound_ack_vars(GVariantDict *vars, const struct form *f,
+    const GPtrArray *changes, const char *lang, GTimeZone *tz);
+/* Adds "problems" (line, text, message, accepted) and "has_problems":
+ * the lines of f (foreign, may be NULL) to correct. */
+void inbound_ack_problems(GVariantDict *vars, const struct form *f,
+    const char *lang);
 
 /* inbound_answer.c */
 /* Queues text (foreign) to the coordinator that signed r, encrypted to

@@ -144,3 +144,31 @@ out:
 	g_free(fkey);
 	return rc;
 }
+
+char *
+notices_forms(const struct notices *n, const char *case_id)
+{
+	GString *out = g_string_new(NULL);
+	int l;
+
+	for (l = 0; l < N_LANGS; l++) {
+		char *key = g_strdup_printf("%s/_form", langs[l]);
+		const struct tmpl *ft = g_hash_table_lookup(n->t, key);
+		GVariantDict fd, fc;
+		char *err = NULL;
+
+		g_free(key);
+		if (ft == NULL)
+			continue;
+		g_variant_dict_init(&fc, NULL);
+		g_variant_dict_insert(&fc, "id", "s", case_id ? case_id : "");
+		g_variant_dict_init(&fd, NULL);
+		g_variant_dict_insert_value(&fd, "case",
+		    g_variant_dict_end(&fc));
+		if (tmpl_render(ft, g_variant_dict_end(&fd), TMPL_ESCAPE_NONE,
+		    1, out, &err) == -1)
+			g_free(err);
+		g_string_append_c(out, '\n');
+	}
+	return g_string_free(out, FALSE);
+}

@@ -112,7 +112,8 @@ expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r1.eml\""
 expect 0 'sent 2,' -- vctl outbox flush
 f=$(grep -l 'Auto-Submitted: auto-replied' "$MAIL"/new/* | head -1)
 decrypt_mail "$f" "$T/keys/acme" "$T/st4" > "$T/ack.txt"
-grep -q 'status affected-investigating' "$T/ack.txt" && ok || bad "ack content"
+grep -q '^  - Status: Affected (investigating)' "$T/ack.txt" && ok || bad "ack content: $(cat "$T/ack.txt")"
+grep -q '^  - Request-Detail: yes' "$T/ack.txt" && ok || bad "ack: detail request"
 grep -q '^In-Reply-To: <' "$f" && ok || bad "ack In-Reply-To"
 f=$(grep -L 'Auto-Submitted: auto-replied' "$MAIL"/new/* | head -1)
 decrypt_mail "$f" "$T/keys/acme" "$T/st5" > "$T/detail.out"
@@ -127,6 +128,103 @@ PY
 vctl case show "$ID" | grep -Eq 'acme +detail-sent +affected-investigating' && ok || bad "acme stage"
 expect 1 'already sent' -- vctl case disclose "$ID" acme
 expect 1 'has not asked for the detail' -- vctl case disclose "$ID" globex
+
+# The form as vendors fill it (issue 15), from PGP/MIME made by gpg. acme
+# answers Outlook-style above the summary it got: a status typed on top,
+# the form filled in the original below the header block, unquoted.
+# globex fills the form it quotes with '> ', in Japanese words. Each is
+# acknowledged with the values recorded, in its language, and which of
+# them the advisory will publish; the quoted value the unquoted one
+# replaced is named.
+rm -f "$MAIL"/new/*
+plain_body() {
+	/usr/bin/python3 - "$1" <<'PY'
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+sys.stdout.write("".join(p.get_payload(decode=True).decode("utf-8")
+    for p in m.walk() if p.get_content_type() == "text/plain"))
+PY
+}
+last_mail_to() { ls -t $(grep -l "^To: .*$1" "$MAIL"/new/*) | head -1; }
+plain_body "$T/acme1.txt" > "$T/acme1.body"
+{ printf 'Status: affected\n\n-- \nTaro, ACME PSIRT\n\n-----Original Message-----\n'
+  printf 'From: Vulture desk\nSent: Monday, December 7, 2026 10:00\nTo: psirt@acme.example\nSubject: notice\n\n'
+  sed -e 's/^Status:$/Status: not affected/' \
+      -e 's/^Comment:$/Comment: Fixed in acme-httpd 2.4.1 QUOTEDMARK/' \
+      -e 's/^Fix-Date:$/Fix-Date: Jan 5, 2027/' "$T/acme1.body"; } > "$T/r2.txt"
+grep -q '^Fix-Date: Jan 5, 2027' "$T/r2.txt" && ok || bad "the summary has no blank Fix-Date to fill"
+$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined \
+    --protected-subject "RE: [$ID] notice" --subject "RE: [$ID]" --body-file "$T/r2.txt" > "$T/r2.eml"
+expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r2.eml\""
+expect 0 'sent 1,' -- vctl outbox flush
+decrypt_mail "$(last_mail_to psirt@acme.example)" "$T/keys/acme" "$T/st6" > "$T/ack2.txt"
+/usr/bin/python3 - "$T/ack2.txt" <<'PY' && ok || bad "acme's acknowledgement of the quoted form: $(plain_body "$T/ack2.txt")"
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+b = "".join(p.get_payload(decode=True).decode() for p in m.walk() if p.get_content_type() == "text/plain")
+pub, rest = b.split("Published in the advisory", 1)[1].split("For the coordination only", 1) if "For the coordination only" in b else (b.split("Published in the advisory", 1)[1], "")
+assert "  - Status: Affected\n" in pub, b
+assert "  - Comment: Fixed in acme-httpd 2.4.1 QUOTEDMARK (typed in the quoted form)\n" in pub, b
+assert "  - Fix-Date: 2027-01-05 (typed in the quoted form)\n" in pub, b
+assert "value outside the quote\nwas used instead" in b and ": Status: not affected\n" in b, b
+assert "bytes)" not in b, b
+PY
+vctl case show "$ID" --json > "$T/case2.json"
+/usr/bin/python3 - "$T/case2.json" <<'PY' && ok || bad "acme's quoted form not recorded: $(cat "$T/case2.json")"
+import json, sys
+c = json.load(open(sys.argv[1]))
+p = [p for p in c["participants"] if p["vendor"] == "acme"][0]
+assert p["status"] == "affected", p
+assert p["comment"] == "Fixed in acme-httpd 2.4.1 QUOTEDMARK", p
+assert p["fix_date"] == "2027-01-05", p
+PY
+
+# globex quotes the Japanese summary and fills it there.
+plain_body "$T/globex1.txt" | sed -e 's/^/> /' \
+    -e 's/^> 状況：$/> 状況：該当製品なし（調査中）/' \
+    -e 's/^> コメント：$/> コメント：影響を調査中です JAMARK/' > "$T/r3q.txt"
+{ printf '引用部分のフォームに記入しました。\n\n'; cat "$T/r3q.txt"; } > "$T/r3.txt"
+grep -q '^> 状況：該当製品なし（調査中）' "$T/r3.txt" && ok || bad "the Japanese summary has no blank 状況 to fill"
+$MK --home "$T/keys/globex" --signer "$GLOBEX" --recipient "$DESK" --shape combined \
+    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/r3.txt" > "$T/r3.eml"
+expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r3.eml\""
+expect 0 'sent 1,' -- vctl outbox flush
+decrypt_mail "$(last_mail_to sec@globex.example)" "$T/keys/globex" "$T/st7" > "$T/ack3.txt"
+/usr/bin/python3 - "$T/ack3.txt" <<'PY' && ok || bad "globex's acknowledgement: $(plain_body "$T/ack3.txt")"
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+b = "".join(p.get_payload(decode=True).decode() for p in m.walk() if p.get_content_type() == "text/plain")
+assert "公表時にアドバイザリに掲載する項目" in b, b
+assert "  - 状況: 該当製品なし：調査中（引用部分に記入）\n" in b, b
+assert "  - コメント: 影響を調査中です JAMARK（引用部分に記入）\n" in b, b
+PY
+vctl case show "$ID" --json | grep -q '"status": *"not-affected-investigating"' && ok || bad "globex status"
+
+# Still ambiguous: not recorded, and the answer quotes the line with the
+# accepted values in Japanese. The quoted notice alone, untouched, is no
+# answer at all.
+{ printf '状況: たぶん該当\n\n'; plain_body "$T/globex1.txt" | sed -e 's/^/> /'; } > "$T/r4.txt"
+plain_body "$T/globex1.txt" | sed -e 's/^/> /' > "$T/r5.txt"
+for r in r4 r5; do
+	$MK --home "$T/keys/globex" --signer "$GLOBEX" --recipient "$DESK" --shape combined \
+	    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/$r.txt" > "$T/$r.eml"
+	expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/$r.eml\""
+	expect 0 'sent 1,' -- vctl outbox flush
+	decrypt_mail "$(last_mail_to sec@globex.example)" "$T/keys/globex" "$T/st8" > "$T/$r.ans"
+done
+/usr/bin/python3 - "$T/r4.ans" "$T/r5.ans" <<'PY' && ok || bad "globex's refusals: $(plain_body "$T/r4.ans"; plain_body "$T/r5.ans")"
+import email, sys
+def body(f):
+    m = email.message_from_binary_file(open(f, "rb"))
+    return "".join(p.get_payload(decode=True).decode() for p in m.walk() if p.get_content_type() == "text/plain")
+b = body(sys.argv[1])
+assert "修正が必要な行:\n  - 1 行目: 状況: たぶん該当\n" in b, b
+assert "記入できる値: 該当製品あり、該当製品あり：調査中、該当製品なし" in b, b
+b = body(sys.argv[2])
+assert "no reply-form field was filled in" in b, b
+PY
+vctl case show "$ID" --json | grep -q '"status": *"not-affected-investigating"' && ok || bad "globex status changed by a refused reply"
+rm -f "$MAIL"/new/*
 rm -f "$MAIL"/new/*
 
 # The date moves: every participant that knows the case hears of it.

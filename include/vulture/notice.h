@@ -27,4 +27,9 @@ int notices_render(const struct notices *n, const char *kind,
     const char *lang, const char *case_id, const char *desk_address,
     GVariantDict *vars, char **subject_r, char **body_r, char **error_r);
 
+/* The reply form for case_id (may be NULL) as notices_render() inserts
+ * it, in every language one after the other (form_parse_reply()'s "as
+ * sent"); newly allocated, never NULL. */
+char *notices_forms(const struct notices *n, const char *case_id);
+
 #endif
