@@ -7,6 +7,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The blank form as the desk sends it (both languages, with a default an
+ * operator's template might carry), so that the quoted-form comparison
+ * runs on every input. */
+static const char sent[] =
+    "# Status: affected | affected-investigating | not-affected |\n"
+    "Case: JVNVU#12345678\nRequest-Detail: no\nStatus:\nComment:\n"
+    "Advisory-URL:\nFix-Date:\nShare-With:\n"
+    "案件番号：JVNVU#12345678\n詳細情報請求：いいえ\n状況：\nコメント：\n";
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,12 +25,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 	int got;
 
-	if (form_parse((const char *)data, size, &form, &error) == 0) {
+	if (form_parse_reply((const char *)data, size, sent, strlen(sent),
+	    &form, &error) == 0) {
+		guint i;
+
 		/* Touch what callers read, so bad pointers show. */
 		if (form->shares->len > FORM_MAX_SHARES ||
 		    form->errors->len > FORM_MAX_ERRORS ||
-		    form->unknown->len > FORM_MAX_UNKNOWN)
+		    form->unknown->len > FORM_MAX_UNKNOWN ||
+		    form->overridden->len > FORM_MAX_OVERRIDDEN)
 			__builtin_trap();
+		for (i = 0; i < form->errors->len; i++) {
+			const struct form_issue *is = form->errors->pdata[i];
+
+			if (strlen(is->text) > FORM_MAX_TEXT + 3 ||
+			    is->quote > FORM_MAX_QUOTE_DEPTH ||
+			    form_issue_message(is, "ja") == NULL)
+				__builtin_trap();
+		}
+		for (i = 0; i < form->overridden->len; i++) {
+			const struct form_issue *is =
+			    form->overridden->pdata[i];
+
+			if (strlen(is->text) > FORM_MAX_TEXT + 3 ||
+			    is->quote == 0 || form_field_label(is->field,
+			    "ja") == NULL)
+				__builtin_trap();
+		}
 		form_free(&form);
 		if (form != NULL)
 			__builtin_trap();

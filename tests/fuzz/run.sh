@@ -61,7 +61,7 @@ CFLAGS="-std=c11 -g -O1 $SAN -DHAVE_CONFIG_H -I$W -I$top/include -I$top/src $PKG
 # The sources of src/ each target links.
 srcs() {
 	case $1 in
-	form) echo form textin ;;
+	form) echo form form_value textin ;;
 	cmd) echo cmd textin ;;
 	tmpl) echo tmpl ;;
 	config) echo config policy ids tlscheck log ;;
