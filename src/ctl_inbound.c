@@ -13,6 +13,7 @@
 #include "vulture/inbound.h"
 #include "vulture/json.h"
 #include "vulture/log.h"
+#include "vulture/notice.h"
 #include "vulture/vtime.h"
 #include "vulture/wake.h"
 
@@ -254,6 +255,20 @@ form_json(struct jw *w, const struct form *f)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	/* Quoted values a less quoted one of the same field replaced. */
+	jw_key(w, "overridden");
+	jw_arr_begin(w);
+	for (i = 0; i < f->overridden->len; i++) {
+		const struct form_issue *is = f->overridden->pdata[i];
+
+		jw_obj_begin(w);
+		jw_kint(w, "line", is->line);
+		jw_kstr(w, "field", form_field_name(is->field));
+		jw_kint(w, "quote", is->quote);
+		jw_kstr(w, "text", is->text);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 	jw_obj_end(w);
 }
 
@@ -415,6 +430,13 @@ inspect_text(GString *o, const struct vdec_result *r,
 			g_string_append_printf(o, "  line %u: %s\n", is->line,
 			    is->message);
 		}
+		for (i = 0; i < f->overridden->len; i++) {
+			const struct form_issue *is = f->overridden->pdata[i];
+
+			g_string_append_printf(o, "  line %u: quoted, not "
+			    "used (a less quoted %s wins): '%s'\n", is->line,
+			    form_field_name(is->field), is->text);
+		}
 	}
 	g_string_append_printf(o, "decision:    %s (%s): %s\n",
 	    inbound_action_name(d->action), d->kind, d->reason);
@@ -430,10 +452,24 @@ print_decision(struct ctl *c, GMimeStream *raw)
 	    NULL };
 	struct inbound_decision *d = NULL;
 	struct vdec_result *r = NULL;
+	struct outbound out;
+	GPtrArray *nerr = g_ptr_array_new_with_free_func(g_free);
 	GString *o = g_string_new(NULL);
 	char *err = NULL;
 	int rc;
 
+	/* The reply form as the desk sends it, so that a quoted form reads
+	 * as deliver reads it (only the templates: nothing is sent). */
+	if (c->notices == NULL && notices_load(c->conf->templates_dir,
+	    &c->notices, nerr) == -1)
+		c->notices = NULL;
+	g_ptr_array_unref(nerr);
+	memset(&out, 0, sizeof(out));
+	out.conf = c->conf;
+	out.st = c->st;
+	out.notices = c->notices;
+	if (c->notices != NULL)
+		env.out = &out;
 	rc = inbound_decide_stream(&env, raw, vtime_now(), &r, &d, &err);
 	if (rc != STORE_OK) {
 		g_string_free(o, TRUE);

@@ -424,6 +424,8 @@ form_share_free(gpointer p)
 	g_free(share);
 }
 
+static char *form_free_text(const char *s, const char *e);
+
 /* At most max bytes of [s, s + n) (valid UTF-8), cut at a character
  * boundary with U+2026 appended. */
 static char *
@@ -446,6 +448,7 @@ form_add_issue(GPtrArray *list, unsigned *dropped, guint max, unsigned line,
     size_t label_len, const char *message, const char *text, unsigned quote)
 {
 	struct form_issue *issue;
+	char *b;
 
 	/* Bounded so that a hostile reply cannot make the answer huge. */
 	if (list->len >= max) {
@@ -458,7 +461,10 @@ form_add_issue(GPtrArray *list, unsigned *dropped, guint max, unsigned line,
 	issue->kind = kind;
 	issue->label = g_strndup(label, label_len);
 	issue->message = g_strdup(message);
-	issue->text = form_bounded(text, strlen(text), FORM_MAX_TEXT);
+	/* Shown to the vendor and the operator: no control characters. */
+	b = form_bounded(text, strlen(text), FORM_MAX_TEXT);
+	issue->text = form_free_text(b, b + strlen(b));
+	g_free(b);
 	issue->quote = quote;
 	g_ptr_array_add(list, issue);
 }

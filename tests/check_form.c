@@ -844,6 +844,13 @@ START_TEST(test_quoted_detail)
 	ck_assert_int_eq(f->request_detail, 0);
 	ck_assert_uint_eq(f->quote[FORM_FIELD_REQUEST_DETAIL], 1);
 	form_free(&f);
+	/* The line quoted back carries no control characters. */
+	ck_assert_int_eq(form_parse("> Status: \x1b[2Jx", 15, &f, NULL), 0);
+	ck_assert_uint_eq(f->errors->len, 1);
+	ck_assert_str_eq(issue(f->errors, 0)->text,
+	    "Status: \xef\xbf\xbd[2Jx");
+	ck_assert_uint_eq(issue(f->errors, 0)->quote, 1);
+	form_free(&f);
 	/* A sent form that is not text is not used, never an error. */
 	ck_assert_int_eq(form_parse_reply("> Request-Detail: no", 20,
 	    "Request-Detail: no\xff", 19, &f, NULL), 0);

@@ -109,7 +109,13 @@ state acme publication_date_request | grep -q '^2027-01-20T11:00:00+09:00' && ok
 # The acknowledgement says how the date was read (the desk's time zone).
 row=$(sqlite3 "$T/vulture.db" "SELECT id FROM outbox WHERE kind = 'ack' ORDER BY id DESC LIMIT 1")
 vctl outbox show "$row" > "$T/ack3.eml"
-decrypt_mail "$T/ack3.eml" "$T/keys/acme" "$T/ack3.st" | grep -q 'publication date request 2027-01-20 (read as 2027-01-20T11:00:00+09:00)' && ok || bad "r3 ack does not show the date as read"
+decrypt_mail "$T/ack3.eml" "$T/keys/acme" "$T/ack3.st" > "$T/ack3.txt"
+/usr/bin/python3 - "$T/ack3.txt" <<'PY' && ok || bad "r3 ack does not show the date as read: $(cat "$T/ack3.txt")"
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+b = "".join(p.get_payload(decode=True).decode() for p in m.walk() if p.get_content_type() == "text/plain")
+assert "\n  - Publication-Date-Request: 2027-01-20 (read as 2027-01-20T11:00:00+09:00)\n" in b, b
+PY
 
 # 4. Exchange-mangled, answering our notice to globex (In-Reply-To: only
 # a hint), the case named in the signed form.

@@ -169,6 +169,8 @@ assert "  - Fix-Date: 2027-01-05 (typed in the quoted form)\n" in pub, b
 assert "value outside the quote\nwas used instead" in b and ": Status: not affected\n" in b, b
 assert "bytes)" not in b, b
 PY
+# inspect reads it as deliver did, and names the quoted value set aside.
+expect 0 "line [0-9]+: quoted, not used \(a less quoted Status wins\): 'Status: not affected'" -- vctl inspect "$T/r2.eml"
 vctl case show "$ID" --json > "$T/case2.json"
 /usr/bin/python3 - "$T/case2.json" <<'PY' && ok || bad "acme's quoted form not recorded: $(cat "$T/case2.json")"
 import json, sys
@@ -178,6 +180,80 @@ assert p["status"] == "affected", p
 assert p["comment"] == "Fixed in acme-httpd 2.4.1 QUOTEDMARK", p
 assert p["fix_date"] == "2027-01-05", p
 PY
+
+# A real client: acme answers the same notice with NeoMutt (driven through
+# tmux), which quotes it format=flowed style (">Status:"); the "editor"
+# fills the quoted form. Skipped, visibly, where NeoMutt cannot run.
+neomutt_reply() {
+	command -v neomutt >/dev/null && command -v tmux >/dev/null || return 1
+	NM=$T/nm
+	mkdir -p "$NM"
+	gpg --homedir "$T/keys/acme" --batch --pinentry-mode loopback --passphrase '' \
+	    -u "$ACME" --quick-lsign-key "$DESK" >/dev/null 2>&1
+	{ printf 'From vultures@cert.example Mon Dec  7 10:00:00 2026\n'
+	  printf 'From: Vulture desk <vultures@cert.example>\nTo: ACME PSIRT <psirt@acme.example>\n'
+	  printf 'Subject: [%s] Vulnerability notice\nMessage-ID: <n1@cert.example>\n' "$ID"
+	  printf 'Date: Mon, 07 Dec 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n'
+	  cat "$T/acme1.body"; printf '\n'; } > "$NM/mbox"
+	printf '#!/bin/sh\nsed -i -E -e "s/^(> ?)Status:$/\\\\1Status: not affected/" -e "s/^(> ?)Comment:$/\\\\1Comment: NEOMUTTMARK no longer shipped/" "$1"\n' > "$NM/edit"
+	printf '#!/bin/sh\ncat >"%s/out.tmp" && mv "%s/out.tmp" "%s/out.eml"\n' "$NM" "$NM" "$NM" > "$NM/sendmail"
+	chmod +x "$NM/edit" "$NM/sendmail"
+	cat > "$NM/rc" <<RC
+set crypt_use_gpgme=yes
+set crypt_autosign=yes
+set crypt_autoencrypt=yes
+set crypt_protected_headers_write=yes
+set pgp_sign_as=$ACME
+set pgp_self_encrypt=no
+set sendmail="$NM/sendmail"
+set editor="$NM/edit"
+set record=""
+set postpone=no
+set charset=utf-8
+set send_charset=utf-8
+set from="ACME PSIRT <psirt@acme.example>"
+set use_from=yes
+set folder=$NM
+set include=yes
+set fast_reply=yes
+set abort_unmodified=no
+set text_flowed=yes
+set move=no
+RC
+	sock=vob$$
+	tmux -L "$sock" new-session -d -s nm -x 160 -y 40 \
+	    "env HOME=$NM LANG=C.UTF-8 GNUPGHOME=$T/keys/acme neomutt -n -F $NM/rc -f $NM/mbox"
+	# Reply to the notice, then send from the compose menu; 15 s at most.
+	i=0; step=0
+	while [ $i -lt 150 ] && [ ! -s "$NM/out.eml" ]; do
+		scr=$(tmux -L "$sock" capture-pane -p -t nm 2>/dev/null) || break
+		case $step:$scr in
+		0:*"Vulnerability notice"*) tmux -L "$sock" send-keys -t nm r; step=1 ;;
+		1:*":Send"*) tmux -L "$sock" send-keys -t nm y; step=2 ;;
+		esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tmux -L "$sock" kill-server 2>/dev/null || :
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
+	[ -s "$NM/out.eml" ]
+}
+if neomutt_reply; then
+	expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$NM/out.eml\""
+	expect 0 'sent 1,' -- vctl outbox flush
+	decrypt_mail "$(last_mail_to psirt@acme.example)" "$T/keys/acme" "$T/st9" > "$T/ack9.txt"
+	/usr/bin/python3 - "$T/ack9.txt" <<'PY' && ok || bad "acme's acknowledgement of its NeoMutt reply: $(plain_body "$T/ack9.txt")"
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+b = "".join(p.get_payload(decode=True).decode() for p in m.walk() if p.get_content_type() == "text/plain")
+pub = b.split("Published in the advisory", 1)[1]
+assert "  - Status: Not affected (typed in the quoted form)\n" in pub, b
+assert "  - Comment: NEOMUTTMARK no longer shipped (typed in the quoted form)\n" in pub, b
+PY
+	vctl case show "$ID" --json | grep -q '"comment": *"NEOMUTTMARK no longer shipped"' && ok || bad "acme's NeoMutt reply not recorded"
+else
+	skip "NeoMutt could not make a reply"
+fi
 
 # globex quotes the Japanese summary and fills it there.
 plain_body "$T/globex1.txt" | sed -e 's/^/> /' \
