@@ -1067,7 +1067,8 @@ form_resolve(struct form_parser *pp)
 {
 	unsigned min[FORM_FIELD_COUNT];
 	const struct form_cand *first[FORM_FIELD_COUNT] = { NULL };
-	guint i, j;
+	const struct form_cand *shares[FORM_MAX_SHARES];
+	guint i, j, n;
 
 	for (i = 0; i < FORM_FIELD_COUNT; i++)
 		min[i] = G_MAXUINT;
@@ -1097,6 +1098,14 @@ form_resolve(struct form_parser *pp)
 			pp->cur = NULL;
 		}
 	}
+	/* The Share-With entries kept, to tell a quoted copy of one. */
+	for (i = 0, n = 0; i < pp->cands->len && n < FORM_MAX_SHARES; i++) {
+		const struct form_cand *c = pp->cands->pdata[i];
+
+		if (c->field == FORM_FIELD_SHARE_WITH &&
+		    c->level == min[c->field] && form_cand_counts(pp, c))
+			shares[n++] = c;
+	}
 	for (i = 0; i < pp->cands->len; i++) {
 		const struct form_cand *c = pp->cands->pdata[i];
 		enum form_field f = c->field;
@@ -1104,13 +1113,12 @@ form_resolve(struct form_parser *pp)
 
 		if (!form_cand_counts(pp, c) || c->level == min[f])
 			continue;
-		for (j = 0; j < pp->cands->len && !same; j++) {
-			const struct form_cand *w = pp->cands->pdata[j];
-
-			same = w->field == f && w->level == min[f] &&
-			    !w->over && !c->over &&
-			    strcmp(w->value, c->value) == 0;
-		}
+		if (f != FORM_FIELD_SHARE_WITH)
+			same = !c->over && !first[f]->over &&
+			    strcmp(first[f]->value, c->value) == 0;
+		for (j = 0; f == FORM_FIELD_SHARE_WITH && j < n && !same; j++)
+			same = !c->over && !shares[j]->over &&
+			    strcmp(shares[j]->value, c->value) == 0;
 		if (!same)
 			form_add_issue(pp->form->overridden,
 			    &pp->form->overridden_dropped,

@@ -784,6 +784,10 @@ static const struct {
 	/* Two different values at the same level: an error. */
 	{ "> Status: affected\n> Status: not-affected", "affected", NULL, -1,
 	  0, 1 },
+	/* Share-With: a quoted copy of a kept entry is nothing to say. */
+	{ "Share-With: A KK; Taro; t@a.example\n"
+	  "> Share-With: A KK; Taro; t@a.example\n"
+	  "> Share-With: B KK; Jiro; j@b.example", NULL, NULL, -1, 1, 0 },
 	/* A quoted Case line is the notice's own. */
 	{ "> Case: JVNVU#99999999\n> Status: affected", "affected", NULL, -1,
 	  0, 0 },
