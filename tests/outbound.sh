@@ -146,6 +146,16 @@ sys.stdout.write("".join(p.get_payload(decode=True).decode("utf-8")
 PY
 }
 last_mail_to() { ls -t $(grep -l "^To: .*$1" "$MAIL"/new/*) | head -1; }
+# vendor fpr address name subject: $T/name.txt signed and encrypted by
+# the vendor, delivered; the answer's text in $T/name.body.
+answered() {
+	$MK --home "$T/keys/$1" --signer "$2" --recipient "$DESK" --shape combined \
+	    --protected-subject "$5" --subject "$5" --body-file "$T/$4.txt" > "$T/$4.eml"
+	expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/$4.eml\""
+	expect 0 'sent 1,' -- vctl outbox flush
+	decrypt_mail "$(last_mail_to "$3")" "$T/keys/$1" "$T/$4.st" > "$T/$4.ans"
+	plain_body "$T/$4.ans" > "$T/$4.body"
+}
 plain_body "$T/acme1.txt" > "$T/acme1.body"
 { printf 'Status: affected\n\n-- \nTaro, ACME PSIRT\n\n-----Original Message-----\n'
   printf 'From: Vulture desk\nSent: Monday, December 7, 2026 10:00\nTo: psirt@acme.example\nSubject: notice\n\n'
@@ -153,13 +163,8 @@ plain_body "$T/acme1.txt" > "$T/acme1.body"
       -e 's/^Comment:$/Comment: Fixed in acme-httpd 2.4.1 QUOTEDMARK/' \
       -e 's/^Fix-Date:$/Fix-Date: Jan 5, 2027/' "$T/acme1.body"; } > "$T/r2.txt"
 grep -q '^Fix-Date: Jan 5, 2027' "$T/r2.txt" && ok || bad "the summary has no blank Fix-Date to fill"
-$MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined \
-    --protected-subject "RE: [$ID] notice" --subject "RE: [$ID]" --body-file "$T/r2.txt" > "$T/r2.eml"
-expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r2.eml\""
-expect 0 'sent 1,' -- vctl outbox flush
-decrypt_mail "$(last_mail_to psirt@acme.example)" "$T/keys/acme" "$T/st6" > "$T/ack2.txt"
-plain_body "$T/ack2.txt" > "$T/ack2.body"
-/usr/bin/python3 - "$T/ack2.body" <<'PY' && ok || bad "acme's acknowledgement of the quoted form: $(plain_body "$T/ack2.txt")"
+answered acme "$ACME" psirt@acme.example r2 "RE: [$ID] notice"
+/usr/bin/python3 - "$T/r2.body" <<'PY' && ok || bad "acme's acknowledgement of the quoted form: $(cat "$T/r2.body")"
 import sys
 b = open(sys.argv[1], encoding="utf-8").read()
 pub, rest = b.split("Published in the advisory", 1)[1].split("For the coordination only", 1) if "For the coordination only" in b else (b.split("Published in the advisory", 1)[1], "")
@@ -243,7 +248,7 @@ if neomutt_reply; then
 	expect 0 'sent 1,' -- vctl outbox flush
 	decrypt_mail "$(last_mail_to psirt@acme.example)" "$T/keys/acme" "$T/st9" > "$T/ack9.txt"
 	plain_body "$T/ack9.txt" > "$T/ack9.body"
-/usr/bin/python3 - "$T/ack9.body" <<'PY' && ok || bad "acme's acknowledgement of its NeoMutt reply: $(plain_body "$T/ack9.txt")"
+	/usr/bin/python3 - "$T/ack9.body" <<'PY' && ok || bad "acme's acknowledgement of its NeoMutt reply: $(cat "$T/ack9.body")"
 import sys
 b = open(sys.argv[1], encoding="utf-8").read()
 pub = b.split("Published in the advisory", 1)[1]
@@ -261,13 +266,8 @@ plain_body "$T/globex1.txt" | sed -e 's/^/> /' \
     -e 's/^> コメント：$/> コメント：影響を調査中です JAMARK/' > "$T/r3q.txt"
 { printf '引用部分のフォームに記入しました。\n\n'; cat "$T/r3q.txt"; } > "$T/r3.txt"
 grep -q '^> 状況：該当製品なし（調査中）' "$T/r3.txt" && ok || bad "the Japanese summary has no blank 状況 to fill"
-$MK --home "$T/keys/globex" --signer "$GLOBEX" --recipient "$DESK" --shape combined \
-    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/r3.txt" > "$T/r3.eml"
-expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/r3.eml\""
-expect 0 'sent 1,' -- vctl outbox flush
-decrypt_mail "$(last_mail_to sec@globex.example)" "$T/keys/globex" "$T/st7" > "$T/ack3.txt"
-plain_body "$T/ack3.txt" > "$T/ack3.body"
-/usr/bin/python3 - "$T/ack3.body" <<'PY' && ok || bad "globex's acknowledgement: $(plain_body "$T/ack3.txt")"
+answered globex "$GLOBEX" sec@globex.example r3 "Re: [$ID]"
+/usr/bin/python3 - "$T/r3.body" <<'PY' && ok || bad "globex's acknowledgement: $(cat "$T/r3.body")"
 import sys
 b = open(sys.argv[1], encoding="utf-8").read()
 assert "公表時にアドバイザリに掲載する項目" in b, b
@@ -281,15 +281,9 @@ vctl case show "$ID" --json | grep -q '"status": *"not-affected-investigating"' 
 # answer at all.
 { printf '状況: たぶん該当\n\n'; plain_body "$T/globex1.txt" | sed -e 's/^/> /'; } > "$T/r4.txt"
 plain_body "$T/globex1.txt" | sed -e 's/^/> /' > "$T/r5.txt"
-for r in r4 r5; do
-	$MK --home "$T/keys/globex" --signer "$GLOBEX" --recipient "$DESK" --shape combined \
-	    --protected-subject "Re: [$ID]" --subject "Re: [$ID]" --body-file "$T/$r.txt" > "$T/$r.eml"
-	expect 0 '' -- sh -c "\"$VCTL_BIN\" deliver < \"$T/$r.eml\""
-	expect 0 'sent 1,' -- vctl outbox flush
-	decrypt_mail "$(last_mail_to sec@globex.example)" "$T/keys/globex" "$T/st8" > "$T/$r.ans"
-done
-plain_body "$T/r4.ans" > "$T/r4.body"; plain_body "$T/r5.ans" > "$T/r5.body"
-/usr/bin/python3 - "$T/r4.body" "$T/r5.body" <<'PY' && ok || bad "globex's refusals: $(plain_body "$T/r4.ans"; plain_body "$T/r5.ans")"
+answered globex "$GLOBEX" sec@globex.example r4 "Re: [$ID]"
+answered globex "$GLOBEX" sec@globex.example r5 "Re: [$ID]"
+/usr/bin/python3 - "$T/r4.body" "$T/r5.body" <<'PY' && ok || bad "globex's refusals: $(cat "$T/r4.body" "$T/r5.body")"
 import sys
 def body(f):
     return open(f, encoding="utf-8").read()
