@@ -1722,3 +1722,36 @@ out:
 	g_ptr_array_add(ids, NULL);
 	return (char **)g_ptr_array_free(ids, FALSE);
 }
+
+int
+vkeys_export(gpgme_ctx_t ctx, const char *fpr, int armor, GBytes **out_r,
+    char **error_r)
+{
+	gpgme_data_t out = NULL;
+	gpgme_error_t err;
+	char *buf;
+	size_t blen = 0;
+	int was = gpgme_get_armor(ctx);
+
+	gpgme_set_armor(ctx, armor);
+	if ((err = gpgme_data_new(&out)) == 0)
+		err = gpgme_op_export(ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, out);
+	gpgme_set_armor(ctx, was);
+	if (err != 0) {
+		if (out != NULL)
+			gpgme_data_release(out);
+		*error_r = g_strdup_printf("export %s: %s", fpr,
+		    gpgme_strerror(err));
+		return -1;
+	}
+	buf = gpgme_data_release_and_get_mem(out, &blen);
+	if (buf == NULL || blen == 0) {
+		if (buf != NULL)
+			gpgme_free(buf);
+		*error_r = g_strdup_printf("export %s: no such key", fpr);
+		return -1;
+	}
+	*out_r = g_bytes_new(buf, blen);
+	gpgme_free(buf);
+	return 0;
+}

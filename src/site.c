@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "vulture/case.h"
+#include "vulture/keys.h"
+#include "vulture/log.h"
 #include "vulture/publish_tree.h"
 #include "vulture/site.h"
 
@@ -203,9 +205,61 @@ site_case_free_ptr(gpointer p)
 	site_case_free(&sc);
 }
 
+/* The desk's public key for the key pages and the Web Key Directory.
+ * A desk without a usable key still gets its advisories published:
+ * the key pages are left out and the reason logged. */
+struct site_desk {
+	struct pub_desk d;
+	char fpr[41];
+	GBytes *armor, *binary;		/* owned */
+	char *armor_str;		/* owned */
+};
+
+static int
+site_desk_load(const struct vconf *conf, struct site_desk *sd)
+{
+	struct vkeys *k = NULL;
+	char *err = NULL;
+	gsize len;
+	const char *p;
+
+	memset(sd, 0, sizeof(*sd));
+	if (vkeys_open(conf->gnupghome, &k, &err) < 0 ||
+	    vkeys_find_desk(k, conf->address, conf->desk_fingerprint,
+	    sd->fpr, &err) < 0 ||
+	    vkeys_export(vkeys_ctx(k), sd->fpr, 1, &sd->armor, &err) < 0 ||
+	    vkeys_export(vkeys_ctx(k), sd->fpr, 0, &sd->binary, &err) < 0) {
+		log_warnx("site: the desk key is not published: %s", err);
+		g_free(err);
+		vkeys_close(&k);
+		return -1;
+	}
+	vkeys_close(&k);
+	p = g_bytes_get_data(sd->armor, &len);
+	sd->armor_str = g_strndup(p, len);
+	sd->d.address = conf->address;
+	sd->d.fpr = sd->fpr;
+	sd->d.armor = sd->armor_str;
+	sd->d.binary = sd->binary;
+	return 0;
+}
+
+static void
+site_desk_clear(struct site_desk *sd)
+{
+	if (sd->armor != NULL)
+		g_bytes_unref(sd->armor);
+	if (sd->binary != NULL)
+		g_bytes_unref(sd->binary);
+	g_free(sd->armor_str);
+	memset(sd, 0, sizeof(*sd));
+}
+
 int
 site_write(struct store *st, const struct vconf *conf, char **error_r)
 {
+	struct site_desk sd;
+	int have_desk = site_desk_load(conf, &sd) == 0;
 	GPtrArray *loaded = g_ptr_array_new_with_free_func(site_case_free_ptr);
 	GPtrArray *pcs = g_ptr_array_new();
 	sqlite3_stmt *s;
@@ -240,10 +294,11 @@ site_write(struct store *st, const struct vconf *conf, char **error_r)
 		goto out;
 	}
 	if (pub_write_tree(conf->publish_dir,
-	    (const struct pub_case *const *)pcs->pdata, pcs->len, error_r) ==
-	    -1)
+	    (const struct pub_case *const *)pcs->pdata, pcs->len,
+	    have_desk ? &sd.d : NULL, error_r) == -1)
 		rc = STORE_ERR;
 out:
+	site_desk_clear(&sd);
 	g_ptr_array_unref(pcs);
 	g_ptr_array_unref(loaded);
 	g_ptr_array_unref(ids);

@@ -29,6 +29,7 @@ static const char usage_text[] =
 "\n"
 "  init [--generate-key]\n"
 "  check-config\n"
+"  desk key\n"
 "  vendor add HANDLE NAME general|individual|early ADDRESS [keywords LIST]\n"
 "             [--lang en|ja] [--contact-name NAME] [--phone PHONE]\n"
 "             [--unregistered]\n"
@@ -426,6 +427,23 @@ make_dir(const char *path, mode_t mode)
 	return 0;
 }
 
+/* The site carries the desk's key page and Web Key Directory from the
+ * start, not only once a first advisory is published: written after the
+ * command (site_flush in main). */
+static int
+init_site(struct ctl *c)
+{
+	char *err = NULL;
+	int rc;
+
+	if (c->conf->publish_dir == NULL || c->conf->publish_dir[0] == '\0')
+		return 0;
+	if ((rc = site_mark_dirty(c->st, NULL, vtime_now(), &err)) !=
+	    STORE_OK)
+		return ctl_store_fail(rc, err);
+	return 0;
+}
+
 static int
 cmd_init(struct ctl *c, int argc, char **argv)
 {
@@ -463,7 +481,7 @@ cmd_init(struct ctl *c, int argc, char **argv)
 	if (vkeys_find_desk(c->keys, c->conf->address,
 	    c->conf->desk_fingerprint, fpr, &err) == 0) {
 		printf("desk key %s\n", fpr);
-		return 0;
+		return init_site(c);
 	}
 	if (!generate) {
 		rc = ctl_fail("%s", err);
@@ -481,7 +499,54 @@ cmd_init(struct ctl *c, int argc, char **argv)
 		return rc;
 	}
 	printf("desk key %s (generated)\n", fpr);
-	return 0;
+	return init_site(c);
+}
+
+/* vulturectl desk key: the desk's public key, armored, as vendors are
+ * to import it (--json: address, fingerprint and key). */
+static int
+cmd_desk(struct ctl *c, int argc, char **argv)
+{
+	char fpr[41];
+	char *err = NULL;
+	GBytes *key = NULL;
+	gsize len;
+	const char *p;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[1], "key") != 0)
+		return usage(argc < 2 ? "desk: what? (key)" :
+		    "desk: unknown argument '%s'", argv[argc < 2 ? 0 : 1]);
+	if ((rc = ctl_load(c, 0, 1)) != 0)
+		return rc;
+	if (vkeys_find_desk(c->keys, c->conf->address,
+	    c->conf->desk_fingerprint, fpr, &err) < 0 ||
+	    vkeys_export(vkeys_ctx(c->keys), fpr, 1, &key, &err) < 0) {
+		rc = ctl_fail("desk key: %s", err);
+		g_free(err);
+		return rc;
+	}
+	p = g_bytes_get_data(key, &len);
+	if (c->json) {
+		GString *o = g_string_new(NULL);
+		char *armor = g_strndup(p, len);
+		struct jw w;
+
+		jw_init(&w, o, 1);
+		jw_obj_begin(&w);
+		jw_kstr(&w, "address", c->conf->address);
+		jw_kstr(&w, "fingerprint", fpr);
+		jw_kstr(&w, "key", armor);
+		jw_obj_end(&w);
+		g_string_append_c(o, '\n');
+		fwrite(o->str, 1, o->len, stdout);
+		g_string_free(o, TRUE);
+		g_free(armor);
+	} else
+		fwrite(p, 1, len, stdout);
+	g_bytes_unref(key);
+	return fflush(stdout) == 0 ? 0 : ctl_fail("desk key: %s",
+	    g_strerror(errno));
 }
 
 static const struct {
@@ -490,6 +555,7 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init },
 	{ "check-config", cmd_check_config },
+	{ "desk", cmd_desk },
 	{ "vendor", ctl_vendor },
 	{ "case", ctl_case },
 	{ "deliver", ctl_inbound },

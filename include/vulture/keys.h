@@ -158,4 +158,10 @@ int vkeys_find_desk(struct vkeys *k, const char *address,
 int vkeys_generate_desk(struct vkeys *k, const char *address,
     char fpr_r[41], char **error_r);
 
+/* The public key fpr (a primary fingerprint) as gpg exports it, minimal
+ * (no third-party signatures): armored when armor, else binary, as
+ * newly allocated bytes in *out_r. Returns 0, or -1 with *error_r. */
+int vkeys_export(gpgme_ctx_t ctx, const char *fpr, int armor,
+    GBytes **out_r, char **error_r);
+
 #endif

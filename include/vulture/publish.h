@@ -119,6 +119,16 @@ char *pub_case_slug(const char *id);
 typedef int (*pub_emit_fn)(void *ctx, const char *path, const char *alias,
     GString *out, char **error_r);
 
+/* The desk's public key as the site publishes it (all foreign): a page in
+ * both languages (key.html), the armored key (desk.asc) and the Web Key
+ * Directory files (wkd.h) for address. */
+struct pub_desk {
+	const char *address;
+	const char *fpr;		/* primary fingerprint, hex */
+	const char *armor;		/* the key, ASCII-armored */
+	GBytes *binary;			/* the key, binary (for WKD) */
+};
+
 /* Whether cases[] make a site: every case renders, no two share a slug,
  * and a case with a CSAF document has a publisher name and namespace.
  * 0, or -1 with *error_r. */
@@ -126,9 +136,10 @@ int pub_site_check(const struct pub_case *const *cases, size_t n,
     char **error_r);
 
 /* Renders the site of cases[] (borrowed) through emit (ctx is passed to
- * it).  Nothing is emitted unless pub_site_check() passes.  0, or -1 with
- * *error_r. */
+ * it), with the desk's key pages when desk is not NULL.  Nothing is
+ * emitted unless pub_site_check() passes.  0, or -1 with *error_r. */
 int pub_site_render(const struct pub_case *const *cases, size_t n,
-    pub_emit_fn emit, void *ctx, char **error_r);
+    const struct pub_desk *desk, pub_emit_fn emit, void *ctx,
+    char **error_r);
 
 #endif /* VULTURE_PUBLISH_H */
