@@ -885,7 +885,7 @@ vconf_load(const char *path, struct vconf **conf_r, GPtrArray *errors,
 	}
 
 	g_key_file_free(kf);
-	g_hash_table_destroy(loc.lines);
+	c->key_lines = loc.lines;
 	if (loc.nerr > 0) {
 		vconf_free(&c);
 		return -1;
@@ -903,6 +903,8 @@ vconf_free(struct vconf **conf)
 		return;
 	c = *conf;
 	g_free(c->path);
+	if (c->key_lines != NULL)
+		g_hash_table_destroy(c->key_lines);
 	g_free(c->address);
 	g_free(c->database);
 	g_free(c->gnupghome);
@@ -951,4 +953,21 @@ vconf_keys_dump(void)
 		g_string_append_printf(s, "%s.%s\n", keys[i].group,
 		    keys[i].key);
 	return g_string_free(s, FALSE);
+}
+
+char *
+vconf_where(const struct vconf *c, const char *group, const char *key)
+{
+	char *id = g_strdup_printf("%s\n%s", group, key);
+	gpointer line = c->key_lines != NULL ?
+	    g_hash_table_lookup(c->key_lines, id) : NULL;
+	char *w;
+
+	g_free(id);
+	if (line != NULL)
+		w = g_strdup_printf("%s:%u: %s", c->path,
+		    GPOINTER_TO_UINT(line), key);
+	else
+		w = g_strdup_printf("%s: %s.%s", c->path, group, key);
+	return w;
 }

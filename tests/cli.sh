@@ -24,6 +24,23 @@ expect 64 'check-config takes no arguments' -- vctl check-config deliver
 
 # --- configuration -----------------------------------------------------
 expect 0 ': ok$' -- vctl check-config
+# A templates directory that is not there: one line, with the key's place;
+# init does not build on what check-config rejects.
+TEMPLATES="$T/nonexist" write_conf
+expect 78 "vultured.conf:5: templates_dir: $T/nonexist: no such directory" -- vctl check-config
+n=$(vctl check-config | wc -l)
+[ "$n" = 2 ] && ok || bad "a missing templates_dir took $n lines"
+expect 78 'init: the configuration has errors' -- vctl init --generate-key
+[ -e "$T/gnupg" ] || [ -e "$T/vulture.db" ] && bad "init built on a rejected configuration" || ok
+write_conf
+# Once the GnuPG home exists, the desk key must be in it.
+mkdir -m 700 "$T/gnupg"
+expect 78 'vultured.conf:2: address: desk key: ' -- vctl check-config
+write_conf "desk_fingerprint = 0123456789ABCDEF0123456789ABCDEF01234567"
+expect 78 'vultured.conf:8: desk_fingerprint: desk key: ' -- vctl check-config
+gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null
+rm -rf "$T/gnupg"
+write_conf
 # A broken template is a configuration error, with its file and line.
 mkdir -p "$T/tmpl" && cp -r "$top_srcdir/conf/templates/en" "$top_srcdir/conf/templates/ja" "$T/tmpl/"
 printf 'Subject: x\n\n{{#open}} never closed\n' > "$T/tmpl/ja/ack.tmpl"

@@ -54,6 +54,7 @@ struct vconf_smtp {
 
 struct vconf {
 	char *path;			/* owned: the file it came from */
+	GHashTable *key_lines;		/* owned: "group\nkey" -> line */
 	char *address;			/* owned */
 	char *database;			/* owned */
 	char *gnupghome;		/* owned */
@@ -119,6 +120,11 @@ int vconf_parse_size(const char *s, uint64_t *bytes_r);
 /* Normalises a fingerprint (drops spaces, upper-cases) into out[41]. */
 int vconf_parse_fingerprint(const char *s, char out[41]);
 int vconf_valid_address(const char *s);
+
+/* Where a key's value came from, for messages about it: "FILE:LINE: KEY"
+ * when the file sets it, else "FILE: GROUP.KEY" (the default). Newly
+ * allocated. */
+char *vconf_where(const struct vconf *c, const char *group, const char *key);
 
 /* Every key of the settings table as "group.key" lines (newly
  * allocated): tests compare it with the sample configuration. */
