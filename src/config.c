@@ -16,6 +16,9 @@
 #include "vulture/policy.h"
 #include "vulture/tlscheck.h"
 
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
@@ -62,9 +65,11 @@ struct key_def {
  * documents the same keys; tests/check_config.c checks that they agree. */
 static const struct key_def keys[] = {
 	{ "general", "address", K_ADDRESS, NULL, O(address), 0, 0 },
-	{ "general", "database", K_PATH, "/var/lib/vulture/vulture.db",
+	{ "general", "database", K_PATH,
+	    LOCALSTATEDIR "/lib/vulture/vulture.db",
 	    O(database), 0, 0 },
-	{ "general", "gnupghome", K_PATH, "/var/lib/vulture/gnupg",
+	{ "general", "gnupghome", K_PATH,
+	    LOCALSTATEDIR "/lib/vulture/gnupg",
 	    O(gnupghome), 0, 0 },
 	{ "general", "desk_fingerprint", K_FPR, "", O(desk_fingerprint), 0,
 	    0 },
@@ -85,7 +90,8 @@ static const struct key_def keys[] = {
 	{ "general", "auto_publish", K_BOOL, "false", O(auto_publish), 0, 0 },
 	{ "general", "templates_dir", K_PATH,
 	    SYSCONFDIR "/vulture/templates", O(templates_dir), 0, 0 },
-	{ "general", "publish_dir", K_PATH, "/var/lib/vulture/publish",
+	{ "general", "publish_dir", K_PATH,
+	    LOCALSTATEDIR "/lib/vulture/publish",
 	    O(publish_dir), 0, 0 },
 	{ "general", "announce_address", K_ADDRESS, "announce@cert.example",
 	    O(announce_address), 0, 0 },

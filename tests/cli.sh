@@ -49,6 +49,16 @@ expect 78 'ja/ack.tmpl:3: .*' -- vctl check-config
 rm -f "$T/tmpl/en/leak.tmpl"
 expect 78 'en/leak.tmpl' -- vctl check-config
 write_conf
+# The unit as installed is sandboxed: exposure 2.0 or less.
+U="${top_builddir:-.}/vultured.service"
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$U" ]; then
+	score=$(systemd-analyze security --offline=true "$U" 2>/dev/null |
+	    sed -n 's/.*exposure level for .*: \([0-9.]*\) .*/\1/p')
+	awk -v s="$score" 'BEGIN { exit !(s != "" && s + 0 <= 2.0) }' && ok ||
+	    bad "systemd-analyze security rates the unit '$score'"
+else
+	skip "systemd-analyze or the built unit is missing"
+fi
 expect 75 'No such file' -- vctl -c "$T/none.conf" check-config
 printf '[general]\naddress = nobody\nbogus = 1\n[imap]\ntls = ssl\n' > "$T/bad.conf"
 expect 78 "bad.conf:2: address: 'nobody' is not a mail address" -- vctl -c "$T/bad.conf" check-config
