@@ -30,6 +30,7 @@ static const char usage_text[] =
 "  init [--generate-key]\n"
 "  check-config\n"
 "  desk key\n"
+"  backup DIR | restore DIR\n"
 "  vendor add HANDLE NAME general|individual|early ADDRESS [keywords LIST]\n"
 "             [--lang en|ja] [--contact-name NAME] [--phone PHONE]\n"
 "             [--unregistered]\n"
@@ -598,6 +599,8 @@ static const struct {
 	{ "init", cmd_init },
 	{ "check-config", cmd_check_config },
 	{ "desk", cmd_desk },
+	{ "backup", ctl_admin },
+	{ "restore", ctl_admin },
 	{ "vendor", ctl_vendor },
 	{ "case", ctl_case },
 	{ "deliver", ctl_inbound },
