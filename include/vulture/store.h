@@ -61,4 +61,13 @@ sqlite3 *store_db(struct store *st);	/* foreign */
 /* Convenience column readers: newly allocated copy or NULL. */
 char *store_col_text(sqlite3_stmt *s, int col);
 
+/* A consistent copy of the open database at dest (created, mode 0600;
+ * it must not exist), taken in one read transaction: writers go on
+ * meanwhile (WAL), and the copy holds every commit up to its start. */
+int store_backup(struct store *st, const char *dest, char **error_r);
+/* Checks a database file without changing it: readable, integrity_check
+ * "ok", and a schema this program can open (*version_r: its
+ * user_version). STORE_ERR with the reason otherwise. */
+int store_check_file(const char *path, int *version_r, char **error_r);
+
 #endif
