@@ -1304,10 +1304,28 @@ static const char *const outlook_seps[] = {
 	"-----ursprüngliche nachricht-----", "-----message d'origine-----",
 	"-----元のメッセージ-----", NULL
 };
+/* Attribution lines end so, and name a date or an address: "what our
+ * engineer wrote:" is the sender's own cover note. */
 static const char *const attribution_ends[] = {
 	"wrote:", "wrote :", "schrieb:", "a écrit :", "a écrit:",
-	"のメッセージ:", "書きました:", "書きました：", "のメッセージ：", NULL
+	"のメッセージ:", "書きました:", "書きました：", "のメッセージ：",
+	">:", NULL
 };
+
+static int
+names_date_or_address(const char *p, const char *e)
+{
+	const char	*q;
+
+	if ((e - p >= 3 && (g_ascii_strncasecmp(p, "On ", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "Am ", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "Le ", 3) == 0)))
+		return 1;
+	for (q = p; q < e; q++)
+		if (*q == '@' || g_ascii_isdigit(*q))
+			return 1;
+	return 0;
+}
 
 static int
 has_suffix_ci(const char *p, const char *e, const char *s)
@@ -1358,7 +1376,8 @@ vdec_armor_quoted(const char *buf, size_t start)
 			return 1;
 		from = 0;
 		for (s = attribution_ends; *s; s++)
-			if (has_suffix_ci(p, e, *s))
+			if (has_suffix_ci(p, e, *s) &&
+			    names_date_or_address(p, e))
 				attribution = 1;
 	}
 	return attribution;

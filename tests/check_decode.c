@@ -853,6 +853,9 @@ static const struct {
 	{ "差出人: Desk\n送信日時: 2026年12月1日\n", 1 },
 	{ "On Tue, Dec 1, 2026 Desk <d@x> wrote:\n\n", 1 },
 	{ "2026年12月1日(火) 9:00 Desk <d@x>:のメッセージ:\n", 1 },
+	{ "2026年12月1日(火) 9:00 Vulture Desk <d@x>:\n\n", 1 },
+	/* The sender's own words before the block. */
+	{ "Here is what our engineer wrote:\n\n", 0 },
 	/* A marked quote ends the quoted part: below it is the reply. */
 	{ "On Tue, Desk wrote:\n> Please answer.\n>\n\n", 0 },
 	/* A From: line alone (the form, a forwarded header) is not. */
