@@ -1436,8 +1436,8 @@ do_inline(struct run *vr, GString *out, GString *clear)
 			r->shape = VDEC_INLINE_ENCRYPTED;
 			r->encrypted = 1;
 			r->decrypt_error = g_strdup(PASSPHRASE_ERROR);
-			struct_line(vr, 1, "(inline PGP message, encrypted with "
-			    "a passphrase)");
+			struct_line(vr, 1, "(inline PGP message, encrypted "
+			    "with a passphrase)");
 			ret = 1;
 			goto out;
 		}

@@ -1185,7 +1185,8 @@ pgp_packets(const unsigned char *p, size_t len)
 				    (size_t)p[off + 3] << 16 |
 				    (size_t)p[off + 4] << 8 | p[off + 5] : 0;
 			} else {
-				hl = 2;		/* partial: a data packet */
+				/* A partial length: a data packet. */
+				hl = 2;
 				bl = 0;
 				known = 0;
 			}

@@ -79,7 +79,8 @@ enum vdec_armor vdec_find_armor(const char *buf, size_t len,
 /* What the start of an OpenPGP message is (binary, or armored at the
  * start of buf after blanks). */
 enum vdec_pgp {
-	VDEC_PGP_NONE,		/* not OpenPGP as far as the start shows */
+	VDEC_PGP_NONE,		/* not OpenPGP, as far as the start
+				   shows */
 	VDEC_PGP_PUBKEY,	/* encrypted, to at least one public key */
 	VDEC_PGP_PASSPHRASE,	/* encrypted to passphrases only (gpg
 				   --symmetric) */

@@ -1142,7 +1142,8 @@ struct client_case {
 	unsigned	 n_att;
 };
 
-#define FORM	"Case: JVNVU#12345678\nStatus: affected\nComment: 修正版を準備中です。"
+#define FORM	"Case: JVNVU#12345678\nStatus: affected\n" \
+	"Comment: 修正版を準備中です。"
 #define COVER	"Please find our encrypted reply attached."
 #define FOOTER	"psirt mailing list"
 #define NOKEY	"no secret key for any recipient"

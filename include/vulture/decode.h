@@ -169,8 +169,8 @@ struct vdec_result {
 						   to clear_text */
 
 	GPtrArray	*attachments;	/* owned; struct vdec_attachment * */
-	int		 smime;		/* S/MIME signed or encrypted: not
-					   read, not verified */
+	int		 smime;		/* S/MIME signed or encrypted:
+					   not read, not verified */
 	GString		*structure;	/* owned; the MIME tree, two spaces
 					   per level, decrypted parts under
 					   their container; printable */
