@@ -846,7 +846,8 @@ inbound_decide_stream(const struct inbound_env *env, GMimeStream *raw,
 			leak = NULL;
 		} else
 			*d_r = QUARANTINE("not-encrypted", "the message is not "
-			    "encrypted to the desk key");
+			    "encrypted to the desk key%s", r->smime ?
+			    " (S/MIME is not supported: use OpenPGP)" : "");
 		goto out;
 	}
 	/* What is in clear beside the ciphertext is checked for leaks even
