@@ -796,20 +796,6 @@ intake_main(void *arg)
 	return NULL;
 }
 
-static int64_t
-next_due(struct store *st)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT min(next_attempt) FROM outbox "
-	    "WHERE state IN ('queued', 'sending')");
-	int64_t t = 0;
-
-	if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
-		t = sqlite3_column_int64(s, 0);
-	if (s != NULL)
-		sqlite3_reset(s);
-	return t;
-}
-
 static void *
 sender_main(void *arg)
 {
@@ -832,7 +818,7 @@ sender_main(void *arg)
 			g_free(err);
 			err = NULL;
 		}
-		due = next_due(w.st);
+		due = outbox_next_due(w.st);
 		if (due > 0)
 			wait = due <= now ? 1 : due - now < SENDER_POLL ?
 			    (int)(due - now) : SENDER_POLL;
