@@ -15,4 +15,5 @@ Suite *make_cmd_suite(void);
 Suite *make_publish_suite(void);
 Suite *make_escape_suite(void);
 Suite *make_outbox_suite(void);
+Suite *make_intake_suite(void);
 #endif
