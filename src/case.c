@@ -584,3 +584,42 @@ vcase_format(GString *o, const struct vcase *k, GPtrArray *events,
 	g_free(pub);
 }
 
+/* ---- For the outbound path. */
+
+int
+vcase_count_attempt(struct store *st, const char *case_id, int64_t vendor_id,
+    int64_t now, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE participants SET attempts = "
+	    "attempts + 1, first_attempt = COALESCE(first_attempt, ?1), "
+	    "last_attempt = ?1 WHERE case_id = ?2 AND vendor_id = ?3");
+
+	if (s == NULL)
+		return store_error(st, "attempts", error_r);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, vendor_id);
+	return store_exec_stmt(st, s, "attempts", error_r);
+}
+
+int
+vcase_attachments_each(struct store *st, const char *case_id,
+    vcase_attachment_fn fn, void *arg, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT filename, content_type, "
+	    "data FROM case_attachments WHERE case_id = ? ORDER BY id");
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "attachments", error_r);
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_blob(s, 2),
+		    (size_t)sqlite3_column_bytes(s, 2));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, "attachments", error_r);
+	return STORE_OK;
+}

@@ -300,3 +300,80 @@ fail:
 	spill_free(&sp);
 	return rc;
 }
+
+/* ---- For the intake. */
+
+int
+inbound_pending_rows(struct store *st, GArray **rows_r, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id FROM messages WHERE "
+	    "state = 'new' ORDER BY id");
+	int rc;
+
+	*rows_r = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (s == NULL)
+		return store_error(st, "pending", error_r);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		g_array_append_val(*rows_r, id);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : store_error(st, "pending",
+	    error_r);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+inbound_quarantined(struct store *st, int64_t row)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT state FROM messages WHERE "
+	    "id = ?");
+	int quarantined = 0;
+
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, row);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			quarantined = strcmp((const char *)
+			    sqlite3_column_text(s, 0), "quarantined") == 0;
+		sqlite3_reset(s);
+	}
+	return quarantined;
+}
+
+int
+inbound_imap_state(struct store *st, const char *mailbox, uint32_t *uv_r,
+    uint32_t *last_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT uidvalidity, last_uid FROM "
+	    "imap_state WHERE mailbox = ?");
+	int found;
+
+	*uv_r = *last_r = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, mailbox, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	if (found) {
+		*uv_r = (uint32_t)sqlite3_column_int64(s, 0);
+		*last_r = (uint32_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+int
+inbound_set_imap_state(struct store *st, const char *mailbox, uint32_t uv,
+    uint32_t last, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO imap_state (mailbox, "
+	    "uidvalidity, last_uid) VALUES (?1, ?2, ?3) ON CONFLICT(mailbox) "
+	    "DO UPDATE SET uidvalidity = ?2, last_uid = ?3");
+
+	if (s == NULL)
+		return store_error(st, "imap state", error_r);
+	sqlite3_bind_text(s, 1, mailbox, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, uv);
+	sqlite3_bind_int64(s, 3, last);
+	return store_exec_stmt(st, s, "imap state", error_r);
+}

@@ -42,6 +42,8 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, make_cmd_suite());
 	srunner_add_suite(sr, make_escape_suite());
 	srunner_add_suite(sr, make_publish_suite());
+	srunner_add_suite(sr, make_outbox_suite());
+	srunner_add_suite(sr, make_intake_suite());
 	srunner_add_suite(sr, make_tlscheck_suite());
 	srunner_add_suite(sr, make_smtp_suite());
 	srunner_add_suite(sr, make_imap_suite());

@@ -14,4 +14,6 @@ Suite *make_decode_suite(void);
 Suite *make_cmd_suite(void);
 Suite *make_publish_suite(void);
 Suite *make_escape_suite(void);
+Suite *make_outbox_suite(void);
+Suite *make_intake_suite(void);
 #endif

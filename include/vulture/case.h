@@ -106,4 +106,19 @@ int event_list(struct store *st, const char *case_id, GPtrArray **list_r,
 void vcase_format(GString *o, const struct vcase *k, GPtrArray *events,
     GTimeZone *tz);
 
+/* ---- For the outbound path (outbound.c). */
+
+/* Counts a contact attempt (a summary, follow-up or registration request
+ * queued) on the participant: attempts, first and last attempt. A vendor
+ * taking no part in the case changes nothing. */
+int vcase_count_attempt(struct store *st, const char *case_id,
+    int64_t vendor_id, int64_t now, char **error_r);
+
+/* Calls fn for each attachment of the case, oldest first, with its bytes
+ * (all foreign: valid during the call only). */
+typedef void (*vcase_attachment_fn)(void *arg, const char *filename,
+    const char *content_type, const void *data, size_t len);
+int vcase_attachments_each(struct store *st, const char *case_id,
+    vcase_attachment_fn fn, void *arg, char **error_r);
+
 #endif

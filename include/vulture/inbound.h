@@ -126,4 +126,22 @@ int inbound_process_pending(const struct inbound_env *env, int64_t now,
 /* Puts a quarantined row back to "new" (quarantine retry). */
 int inbound_requeue(struct store *st, int64_t row, char **error_r);
 
+/* ---- For the intake (intake.h): which rows wait, where each goes on the
+ * server, and how far the mailbox was read. */
+
+/* The ids of every "new" row, oldest first, into *rows_r (of int64_t,
+ * g_array_unref; always set: on an error, the rows read before it). */
+int inbound_pending_rows(struct store *st, GArray **rows_r, char **error_r);
+/* 1 when row is quarantined, else 0 (also when it cannot be read: it
+ * then goes to the Processed mailbox, as a processed one). */
+int inbound_quarantined(struct store *st, int64_t row);
+/* The UIDVALIDITY and the last UID stored of mailbox: 1 found, 0 never
+ * read (both 0), -1 on a store error. */
+int inbound_imap_state(struct store *st, const char *mailbox,
+    uint32_t *uv_r, uint32_t *last_r);
+/* Records them. STORE_OK or a store error (*error_r; error_r may be
+ * NULL). */
+int inbound_set_imap_state(struct store *st, const char *mailbox,
+    uint32_t uv, uint32_t last, char **error_r);
+
 #endif

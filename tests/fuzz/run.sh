@@ -68,7 +68,7 @@ srcs() {
 	# The decoder and the in-process implementation of its crypto
 	# interface (vcrypto.h, decode_pgp): no compose, no gpg helper.
 	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log textin ;;
-	gpgproc) echo gpgproc compose decode decode_mime decode_pgp vcrypto spill keys log textin ;;
+	gpgproc) echo gpgproc compose compose_mime compose_pgp decode decode_mime decode_pgp vcrypto spill keys log textin ;;
 	esac
 }
 
