@@ -21,14 +21,12 @@
 #include "config.h"
 
 #include "vulture/cmd.h"
+#include "vulture/ident.h"
+#include "vulture/lex.h"
 #include "vulture/textin.h"
 
 #include <stdarg.h>
 #include <string.h>
-
-#define UTF8_NBSP	"\xc2\xa0"	/* U+00A0 */
-#define UTF8_IDEO_SPACE	"\xe3\x80\x80"	/* U+3000 */
-#define UTF8_FW_COLON	"\xef\xbc\x9a"	/* U+FF1A */
 
 #define CMD_SHOW_MAX	48	/* bytes of a value quoted in a message */
 #define CMD_WORD_MAX	64	/* bytes of a here-document terminator */
@@ -68,10 +66,6 @@ enum cmd_list_kind {
 	CMD_LIST_SECTORS,
 };
 
-static const char *const cmd_sectors[] = {
-	"telecom", "finance", "aviation", "railway", "electricity", "gas",
-	"medical", "water", "logistics", NULL
-};
 static const char *const cmd_statuses[] = {
 	"affected", "affected-investigating", "not-affected",
 	"not-affected-investigating", "unknown", NULL
@@ -140,56 +134,9 @@ cmd_verb_name(enum cmd_verb verb)
 /* ---- spans and characters ---- */
 
 static gboolean
-cmd_has_prefix(const char *s, const char *e, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return (size_t)(e - s) >= n && memcmp(s, prefix, n) == 0;
-}
-
-static gboolean
 cmd_span_is(const char *s, const char *e, const char *str)
 {
 	return (size_t)(e - s) == strlen(str) && memcmp(s, str, e - s) == 0;
-}
-
-/* Bytes of the whitespace character at s, 0 if none. */
-static size_t
-cmd_ws_len(const char *s, const char *e)
-{
-	if (s < e && (*s == ' ' || *s == '\t'))
-		return 1;
-	if (cmd_has_prefix(s, e, UTF8_NBSP))
-		return 2;
-	if (cmd_has_prefix(s, e, UTF8_IDEO_SPACE))
-		return 3;
-	return 0;
-}
-
-static const char *
-cmd_ltrim(const char *s, const char *e)
-{
-	size_t n;
-
-	while ((n = cmd_ws_len(s, e)) > 0)
-		s += n;
-	return s;
-}
-
-/* The input is valid UTF-8: C2 and E3 never continue a character. */
-static const char *
-cmd_rtrim(const char *s, const char *e)
-{
-	for (;;) {
-		if (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		else if (e - s >= 2 && memcmp(e - 2, UTF8_NBSP, 2) == 0)
-			e -= 2;
-		else if (e - s >= 3 && memcmp(e - 3, UTF8_IDEO_SPACE, 3) == 0)
-			e -= 3;
-		else
-			return e;
-	}
 }
 
 /* The first character people's text may not carry (textin.h: C0, DEL,
@@ -380,126 +327,6 @@ cmd_block_free(struct cmd_block **blockp)
 /* ---- value checks ---- */
 
 static gboolean
-cmd_valid_handle(const char *h)
-{
-	size_t n;
-
-	if (!g_ascii_islower(h[0]))
-		return FALSE;
-	for (n = 1; h[n] != '\0'; n++)
-		if (!g_ascii_islower(h[n]) && !g_ascii_isdigit(h[n]) &&
-		    h[n] != '.' && h[n] != '_' && h[n] != '-')
-			return FALSE;
-	return n <= CMD_MAX_HANDLE;
-}
-
-/* As vendor_valid_keyword(): '_' too, like handles. */
-static gboolean
-cmd_valid_keyword(const char *k)
-{
-	size_t n;
-
-	for (n = 0; k[n] != '\0'; n++)
-		if (!g_ascii_isalnum(k[n]) && strchr("._+/-", k[n]) == NULL)
-			return FALSE;
-	return n > 0 && n <= CMD_MAX_ITEM;
-}
-
-static gboolean
-cmd_atext(char c)
-{
-	return g_ascii_isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
-}
-
-/* local@domain.tld: RFC 5322 dot-atoms, no quotes, brackets or spaces. */
-static gboolean
-cmd_valid_address(const char *a)
-{
-	const char *at = strchr(a, '@'), *p, *label;
-	size_t len = strlen(a), labels = 0;
-
-	if (at == NULL || at == a || len > CMD_MAX_ADDRESS ||
-	    strchr(at + 1, '@') != NULL)
-		return FALSE;
-	for (p = a; p < at; p++) {
-		if (*p == '.') {
-			if (p == a || p[-1] == '.' || p + 1 == at)
-				return FALSE;
-		} else if (!cmd_atext(*p))
-			return FALSE;
-	}
-	for (label = p = at + 1;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (p == label || p - label > 63 || *label == '-' ||
-			    p[-1] == '-')
-				return FALSE;
-			labels++;
-			if (*p == '\0')
-				break;
-			label = p + 1;
-		} else if (!g_ascii_isalnum(*p) && *p != '-')
-			return FALSE;
-	}
-	return labels >= 2;
-}
-
-static gboolean
-cmd_digits(const char *s, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (!g_ascii_isdigit(s[i]))
-			return FALSE;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return TRUE;
-}
-
-/*
- * YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM], an existing date
- * from 1970: what vtime_parse() reads.  Each check stops at the NUL.
- */
-static gboolean
-cmd_valid_when(const char *s)
-{
-	int y, mo, d, h, mi, sec = 0, oh, om;
-	const char *p;
-
-	if (!cmd_digits(s, 4, &y) || s[4] != '-' ||
-	    !cmd_digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    !cmd_digits(s + 8, 2, &d))
-		return FALSE;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-	    d > textin_days_in_month(y, mo))
-		return FALSE;
-	p = s + 10;
-	if (*p == '\0')
-		return TRUE;
-	if (*p++ != 'T' || !cmd_digits(p, 2, &h) || p[2] != ':' ||
-	    !cmd_digits(p + 3, 2, &mi))
-		return FALSE;
-	p += 5;
-	if (*p == ':') {
-		if (!cmd_digits(p + 1, 2, &sec))
-			return FALSE;
-		p += 3;
-	}
-	if (h > 23 || mi > 59 || sec > 59)
-		return FALSE;
-	if (*p == 'Z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		if (!cmd_digits(p + 1, 2, &oh) || p[3] != ':' ||
-		    !cmd_digits(p + 4, 2, &om) || oh > 14 || om > 59)
-			return FALSE;
-		p += 6;
-	}
-	return *p == '\0';
-}
-
-static gboolean
 cmd_is_case_id(const struct cmd_parser *pp, const struct cmd_tok *t)
 {
 	size_t i;
@@ -600,7 +427,7 @@ cmd_take_handle(struct cmd_ctx *c, const struct cmd_tok *t, char **dst)
 
 	if (!cmd_not_heredoc(c, t, "HANDLE"))
 		return;
-	if (cmd_valid_handle(t->s)) {
+	if (ident_handle_ok(t->s)) {
 		cmd_set(dst, t->s);
 		return;
 	}
@@ -613,11 +440,12 @@ cmd_take_handle(struct cmd_ctx *c, const struct cmd_tok *t, char **dst)
 static void
 cmd_take_when(struct cmd_ctx *c, const struct cmd_tok *t, char **dst)
 {
+	struct lex_date when;
 	char *v;
 
 	if (!cmd_not_heredoc(c, t, "WHEN"))
 		return;
-	if (cmd_valid_when(t->s)) {
+	if (lex_date(t->s, t->s + t->len, LEX_DATE_TIME, &when) == 0) {
 		cmd_set(dst, t->s);
 		return;
 	}
@@ -666,7 +494,7 @@ cmd_take_text(struct cmd_ctx *c, const struct cmd_tok *t, const char *name,
 	char where[CMD_WHERE_MAX];
 	size_t n;
 
-	while ((n = cmd_ws_len(p, e)) > 0 || (p < e && *p == '\n'))
+	while ((n = lex_ws_len(p, e)) > 0 || (p < e && *p == '\n'))
 		p += n > 0 ? n : 1;
 	if (p == e)
 		cmd_error(c, "empty %s", name);
@@ -747,7 +575,7 @@ cmd_take_list(struct cmd_ctx *c, const struct cmd_tok *t,
 	GPtrArray *list;
 	GString *bad;
 	gchar **items;
-	unsigned nbad = 0, nitems, i, j;
+	unsigned nbad = 0, nitems, i;
 	gboolean empty = FALSE;
 
 	if (!cmd_not_heredoc(c, t, "LIST"))
@@ -777,20 +605,16 @@ cmd_take_list(struct cmd_ctx *c, const struct cmd_tok *t,
 		}
 		switch (kind) {
 		case CMD_LIST_KEYWORDS:
-			ok = cmd_valid_keyword(item);
+			ok = ident_keyword_ok(item);
 			keep = item;
 			break;
 		case CMD_LIST_HANDLES:
-			ok = cmd_valid_handle(item);
+			ok = ident_handle_ok(item);
 			keep = item;
 			break;
 		case CMD_LIST_SECTORS:
-			for (j = 0; cmd_sectors[j] != NULL; j++)
-				if (g_ascii_strcasecmp(item,
-				    cmd_sectors[j]) == 0)
-					break;
-			ok = cmd_sectors[j] != NULL;
-			keep = cmd_sectors[j];
+			keep = ident_sector_find(item);
+			ok = keep != NULL;
 			break;
 		}
 		if (!ok) {
@@ -805,9 +629,8 @@ cmd_take_list(struct cmd_ctx *c, const struct cmd_tok *t,
 	if (empty)
 		cmd_error(c, "empty item in LIST (write a,b,c)");
 	if (nbad > 0 && kind == CMD_LIST_SECTORS)
-		cmd_error(c, "unknown sector%s %s (telecom, finance, "
-		    "aviation, railway, electricity, gas, medical, water, "
-		    "logistics)", nbad > 1 ? "s" : "", bad->str);
+		cmd_error(c, "unknown sector%s %s (" IDENT_SECTORS ")",
+		    nbad > 1 ? "s" : "", bad->str);
 	else if (nbad > 0)
 		cmd_error(c, "bad %s%s %s", what[kind], nbad > 1 ? "s" : "",
 		    bad->str);
@@ -846,7 +669,7 @@ cmd_vendor_add(struct cmd_ctx *c)
 	if ((t = cmd_arg(c, "ADDRESS")) == NULL)
 		return;
 	if (!cmd_not_heredoc(c, t, "ADDRESS")) {
-	} else if (cmd_valid_address(t->s)) {
+	} else if (ident_address_ok(t->s)) {
 		cmd_set(&cmd->address, t->s);
 	} else {
 		v = cmd_show(t->s);
@@ -867,31 +690,22 @@ cmd_vendor_add(struct cmd_ctx *c)
 	}
 }
 
-/* 40 hex digits, spaces allowed in groups as gpg prints them. */
+/* A fingerprint as people write one (ident_fpr_parse()). */
 static void
 cmd_take_fpr(struct cmd_ctx *c, const struct cmd_tok *t, char **dst)
 {
-	GString *f = g_string_new(NULL);
-	const char *p;
-	char *v;
+	char fpr[IDENT_FPR_LEN + 1], *v;
+	const char *why;
 
-	if (cmd_not_heredoc(c, t, "FINGERPRINT")) {
-		for (p = t->s; *p != '\0'; p++) {
-			if (g_ascii_isxdigit(*p))
-				g_string_append_c(f, g_ascii_toupper(*p));
-			else if (*p != ' ')
-				break;
-		}
-		if (*p == '\0' && f->len == 40) {
-			cmd_set(dst, f->str);
-			g_string_free(f, TRUE);
-			return;
-		}
-		v = cmd_show(t->s);
-		cmd_error(c, "bad fingerprint '%s' (40 hex digits)", v);
-		g_free(v);
+	if (!cmd_not_heredoc(c, t, "FINGERPRINT"))
+		return;
+	if (ident_fpr_parse(t->s, t->len, fpr, &why) == 0) {
+		cmd_set(dst, fpr);
+		return;
 	}
-	g_string_free(f, TRUE);
+	v = cmd_show(t->s);
+	cmd_error(c, "bad fingerprint '%s' (%s)", v, why);
+	g_free(v);
 }
 
 static void
@@ -1360,7 +1174,7 @@ cmd_desk(struct cmd_ctx *c)
 		cmd_error(c, "given twice (line %u)", pp->block->desk_line);
 		return;
 	}
-	if (c->n != 2 || c->t[1].heredoc || !cmd_valid_address(c->t[1].s)) {
+	if (c->n != 2 || c->t[1].heredoc || !ident_address_ok(c->t[1].s)) {
 		v = c->n > 1 ? cmd_show(c->t[1].s) : NULL;
 		cmd_error(c, "expected one ADDRESS%s%s%s", v ? ", not '" : "",
 		    v ? v : "", v ? "'" : "");
@@ -1418,7 +1232,7 @@ cmd_heredoc_marker(const char *s, const char *e, char **word_r)
 	const char *p;
 
 	*word_r = NULL;
-	if (!cmd_has_prefix(s, e, "<<"))
+	if (!lex_has_prefix(s, e, "<<"))
 		return 0;
 	s += 2;
 	if (s < e && *s == '\'') {
@@ -1448,7 +1262,7 @@ cmd_raw_marker(const char *s, const char *e)
 	const char *w = e;
 	char *word;
 
-	while (w > s && cmd_ws_len(w - 1, e) == 0)
+	while (w > s && lex_ws_len(w - 1, e) == 0)
 		w--;
 	if (cmd_heredoc_marker(w, e, &word) <= 0)
 		return NULL;
@@ -1473,7 +1287,7 @@ cmd_tokenize(struct cmd_ctx *c, const char *s, const char *e,
 
 	*word_r = NULL;
 	for (;;) {
-		p = cmd_ltrim(p, e);
+		p = lex_ltrim(p, e);
 		if (p == e || *p == '#')
 			break;
 		if (n == CMD_MAX_TOKENS) {
@@ -1503,14 +1317,14 @@ cmd_tokenize(struct cmd_ctx *c, const char *s, const char *e,
 					g_string_append_c(v, *p);
 			}
 			p++;
-			if (p < e && cmd_ws_len(p, e) == 0) {
+			if (p < e && lex_ws_len(p, e) == 0) {
 				cmd_error(c, "a space must follow a closing "
 				    "quote");
 				g_string_free(v, TRUE);
 				goto fail;
 			}
 		} else {
-			for (; p < e && cmd_ws_len(p, e) == 0; p++) {
+			for (; p < e && lex_ws_len(p, e) == 0; p++) {
 				if (*p == '"') {
 					cmd_error(c, "'\"' inside a word; "
 					    "quote the whole argument");
@@ -1581,8 +1395,8 @@ cmd_read_heredoc(struct cmd_ctx *c, const char *word, gboolean skipping,
 
 	*nlines_r = 0;
 	while (cmd_next_line(pp, &s, &e)) {
-		t = cmd_ltrim(s, e);
-		te = cmd_rtrim(t, e);
+		t = lex_ltrim(s, e);
+		te = lex_rtrim(t, e);
 		if (cmd_span_is(t, te, word)) {
 			if (over && !skipping)
 				cmd_error(c, "here-document longer than %d "
@@ -1661,17 +1475,16 @@ cmd_is_attribution(const struct cmd_parser *pp, const char *s, const char *e)
 {
 	const char *p = s, *ls, *le, *next = pp->p;
 
-	if (!(e > s && e[-1] == ':') &&
-	    !(e - s >= 3 && memcmp(e - 3, UTF8_FW_COLON, 3) == 0))
+	if (lex_strip_colon(s, e) == NULL)
 		return FALSE;
-	while (p < e && cmd_ws_len(p, e) == 0)
+	while (p < e && lex_ws_len(p, e) == 0)
 		p++;
 	if ((p - s == 6 && g_ascii_strncasecmp(s, "vendor", 6) == 0) ||
 	    (p - s == 4 && g_ascii_strncasecmp(s, "case", 4) == 0))
 		return FALSE;
 	while (cmd_line_at(&next, pp->end, &ls, &le)) {
-		ls = cmd_ltrim(ls, le);
-		if (ls != cmd_rtrim(ls, le))
+		ls = lex_ltrim(ls, le);
+		if (ls != lex_rtrim(ls, le))
 			return *ls == '>';
 	}
 	return FALSE;
@@ -1745,8 +1558,8 @@ cmd_parser_run(struct cmd_parser *pp)
 	const char *s, *e, *t, *te;
 
 	while (cmd_next_line(pp, &s, &e)) {
-		t = cmd_ltrim(s, e);
-		te = cmd_rtrim(t, e);
+		t = lex_ltrim(s, e);
+		te = lex_rtrim(t, e);
 		if (e - s > CMD_MAX_LINE) {
 			struct cmd_ctx c;
 			char *word;

@@ -13,6 +13,7 @@
 #include <gmime/gmime.h>
 
 #include "vulture/compose.h"
+#include "vulture/ident.h"
 #include "vulture/keys.h"
 #include "vulture/vcrypto.h"
 
@@ -112,27 +113,6 @@ valid_text(const char *s, size_t max)
 	return 1;
 }
 
-/* An ASCII addr-spec without quoting or comments: what vulture stores. */
-static int
-valid_addr(const char *s)
-{
-	const char *p, *at = NULL;
-
-	if (s == NULL || *s == '\0' || strlen(s) > COMPOSE_MAX_ADDR)
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    strchr("<>()[],;:\\\"", *p) != NULL)
-			return 0;
-		if (*p == '@') {
-			if (at != NULL)
-				return 0;
-			at = p;
-		}
-	}
-	return at != NULL && at != s && at[1] != '\0';
-}
-
 /* A msg-id without the angle brackets. */
 static int valid_msgid(const char *);
 
@@ -153,37 +133,6 @@ valid_msgid(const char *s)
 	for (p = s; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
 		    *p == '<' || *p == '>')
-			return 0;
-	return 1;
-}
-
-static int
-valid_case_id(const char *s)
-{
-	const char *p;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 64)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!g_ascii_isalnum(*p) && strchr("#._-", *p) == NULL)
-			return 0;
-	return 1;
-}
-
-/* A full fingerprint: v4 (40 hex) or v5 (64 hex). */
-static int
-valid_fpr(const char *s)
-{
-	size_t len;
-	const char *p;
-
-	if (s == NULL)
-		return 0;
-	len = strlen(s);
-	if (len != 40 && len != 64)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!g_ascii_isxdigit(*p))
 			return 0;
 	return 1;
 }
@@ -316,7 +265,7 @@ compose_check_recipient(gpgme_ctx_t ctx, const char *fpr, char **error_r)
 	const char *why = NULL;
 	int rc = -1;
 
-	if (!valid_fpr(fpr)) {
+	if (!ident_fpr_ok(fpr)) {
 		*error_r = g_strdup("recipient key: not a full fingerprint");
 		return -1;
 	}
@@ -347,9 +296,9 @@ check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 {
 	size_t i, total;
 
-	if (!valid_addr(m->from_addr))
+	if (!ident_address_ok(m->from_addr))
 		*error_r = g_strdup("from address is not a plain addr-spec");
-	else if (!valid_addr(m->to_addr))
+	else if (!ident_address_ok(m->to_addr))
 		*error_r = g_strdup("to address is not a plain addr-spec");
 	else if (m->from_name != NULL &&
 	    !valid_text(m->from_name, COMPOSE_MAX_HEADER_TEXT))
@@ -362,7 +311,7 @@ check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 	else if (!valid_text(m->subject, COMPOSE_MAX_HEADER_TEXT))
 		*error_r = g_strdup("subject: missing, invalid UTF-8, control "
 		    "characters or too long");
-	else if (m->case_id != NULL && !valid_case_id(m->case_id))
+	else if (m->case_id != NULL && !ident_case_id_ok(m->case_id))
 		*error_r = g_strdup("case id: only letters, digits and #._-");
 	else if (m->in_reply_to != NULL && !valid_msgid(m->in_reply_to))
 		*error_r = g_strdup("in-reply-to is not a message id");
@@ -371,7 +320,7 @@ check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 	else if (m->body == NULL ||
 	    !g_utf8_validate(m->body, -1, NULL))
 		*error_r = g_strdup("body: missing or invalid UTF-8");
-	else if (!valid_fpr(m->desk_fpr))
+	else if (!ident_fpr_ok(m->desk_fpr))
 		*error_r = g_strdup("desk key: not a full fingerprint");
 	else if (m->timezone != NULL && !valid_text(m->timezone, 64))
 		*error_r = g_strdup("timezone: not a zone name");
@@ -441,7 +390,7 @@ check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 			    "keys", COMPOSE_MAX_RECIPIENTS);
 			return -1;
 		}
-		if (!valid_fpr(m->recipient_fprs[i])) {
+		if (!ident_fpr_ok(m->recipient_fprs[i])) {
 			*error_r = g_strdup_printf("recipient key %zu: not a "
 			    "full fingerprint", i + 1);
 			return -1;
