@@ -715,10 +715,11 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		return;
 	}
 	case K_IDFMT: {
-		const char *err;
+		char *err = NULL;
 
-		if (ids_check_format(v, &err) == -1) {
+		if (ids_check_format(v, &err) == VR_PERM) {
 			report(loc, k, "'%s': %s", v, err);
+			g_free(err);
 			return;
 		}
 		*sp = g_strdup(v);

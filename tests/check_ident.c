@@ -10,6 +10,9 @@
 #include "check_suites.h"
 #include "vulture/config.h"
 #include "vulture/ident.h"
+#include "vulture/result.h"
+#include "vulture/spill.h"
+#include "vulture/store.h"
 #include "vulture/vendor.h"
 
 #define S32 "abcdefghijklmnopqrstuvwxyz012345"
@@ -241,6 +244,26 @@ START_TEST(test_fpr_parse_span)
 }
 END_TEST
 
+/* One meaning per value across modules (result.h). */
+START_TEST(test_result)
+{
+	ck_assert_int_eq(STORE_OK, VR_OK);
+	ck_assert_int_eq(STORE_ERR, VR_PERM);
+	ck_assert_int_eq(STORE_TEMP, VR_TEMP);
+	ck_assert_int_eq(STORE_NOTFOUND, VR_NOTFOUND);
+	ck_assert_int_eq(SPILL_OK, VR_OK);
+	ck_assert_int_eq(SPILL_OVER, VR_PERM);	/* was -2, STORE_TEMP's */
+	ck_assert_int_eq(SPILL_ERROR, VR_TEMP);	/* disk full passes */
+	ck_assert_int_eq(VR_PERM, -1);
+	ck_assert_int_eq(VR_TEMP, -2);
+	ck_assert_str_eq(vresult_name(VR_OK), "ok");
+	ck_assert_str_eq(vresult_name(STORE_TEMP), "temporary");
+	ck_assert_str_eq(vresult_name(STORE_ERR), "permanent");
+	ck_assert_str_eq(vresult_name(STORE_NOTFOUND), "not-found");
+	ck_assert_str_eq(vresult_name(7), "?");
+}
+END_TEST
+
 Suite *
 make_ident_suite(void)
 {
@@ -256,6 +279,7 @@ make_ident_suite(void)
 	tcase_add_loop_test(tc, test_fpr, 0, G_N_ELEMENTS(fprs));
 	tcase_add_loop_test(tc, test_fpr_parse, 0, G_N_ELEMENTS(parses));
 	tcase_add_test(tc, test_fpr_parse_span);
+	tcase_add_test(tc, test_result);
 	suite_add_tcase(s, tc);
 	return s;
 }
