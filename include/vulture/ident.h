@@ -3,7 +3,8 @@
  * sectors: every module that takes one from a person, a mail or the
  * store asks here, so that what one module accepts another never refuses
  * (a handle used to be 32 bytes in one place and 64 in another; three
- * address checks accepted different things). Pure functions, no I/O. Each returns 1 when s is one, else 0; NULL is never one.
+ * address checks accepted different things). Pure functions, no I/O.
+ * Each returns 1 when s is one, else 0; NULL is never one.
  * ids.h keeps the case id *formats* (JVNVU#%08u); this is the syntax any
  * id of any format has. */
 #ifndef VULTURE_IDENT_H

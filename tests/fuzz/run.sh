@@ -62,7 +62,7 @@ CFLAGS="-std=c11 -g -O1 $SAN -DHAVE_CONFIG_H -I$W -I$top/include -I$top/src $PKG
 srcs() {
 	case $1 in
 	form) echo form textin ident lex ;;
-	cmd) echo cmd textin ident lex ;;
+	cmd) echo cmd cmd_lex cmd_args cmd_verbs cmd_argv textin ident lex ;;
 	tmpl) echo tmpl ;;
 	config) echo config policy ids ident tlscheck log ;;
 	# The decoder and the in-process implementation of its crypto
