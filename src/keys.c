@@ -422,8 +422,7 @@ judge_key(gpgme_key_t key, struct vkey_info *info, char **error_r)
 	int enc = 0, sign = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
-	    strlen(key->subkeys->fpr) != 40) {
+	if (key->subkeys == NULL || !ident_fpr_ok(key->subkeys->fpr)) {
 		*error_r = g_strdup("not an OpenPGP v4 key with a fingerprint");
 		return -1;
 	}
@@ -564,7 +563,7 @@ fpr_is(const char *fpr, const char *id)
 {
 	size_t n = strlen(fpr), m = strlen(id);
 
-	return n == 40 && (m == 40 || m == 16) &&
+	return ident_fpr_ok(fpr) && ident_fpr_or_keyid_ok(id) &&
 	    g_ascii_strcasecmp(fpr + (n - m), id) == 0;
 }
 
