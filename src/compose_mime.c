@@ -11,6 +11,7 @@
 #include <gmime/gmime.h>
 
 #include "compose_p.h"
+#include "vulture/ident.h"
 
 /* Zeroes plaintext before it is freed. */
 void
@@ -64,27 +65,6 @@ valid_text(const char *s, size_t max)
 	return 1;
 }
 
-/* An ASCII addr-spec without quoting or comments: what vulture stores. */
-static int
-valid_addr(const char *s)
-{
-	const char *p, *at = NULL;
-
-	if (s == NULL || *s == '\0' || strlen(s) > COMPOSE_MAX_ADDR)
-		return 0;
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    strchr("<>()[],;:\\\"", *p) != NULL)
-			return 0;
-		if (*p == '@') {
-			if (at != NULL)
-				return 0;
-			at = p;
-		}
-	}
-	return at != NULL && at != s && at[1] != '\0';
-}
-
 /* A msg-id without the angle brackets. */
 static int
 valid_msgid(const char *s)
@@ -108,37 +88,6 @@ compose_valid_msgid(const char *s)
 }
 
 static int
-valid_case_id(const char *s)
-{
-	const char *p;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 64)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!g_ascii_isalnum(*p) && strchr("#._-", *p) == NULL)
-			return 0;
-	return 1;
-}
-
-/* A full fingerprint: v4 (40 hex) or v5 (64 hex). */
-int
-compose_valid_fpr(const char *s)
-{
-	size_t len;
-	const char *p;
-
-	if (s == NULL)
-		return 0;
-	len = strlen(s);
-	if (len != 40 && len != 64)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!g_ascii_isxdigit(*p))
-			return 0;
-	return 1;
-}
-
-static int
 valid_filename(const char *s)
 {
 	if (!valid_text(s, 255) || *s == '\0' || strcmp(s, ".") == 0 ||
@@ -154,9 +103,9 @@ compose_check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 {
 	size_t i, total;
 
-	if (!valid_addr(m->from_addr))
+	if (!ident_address_ok(m->from_addr))
 		*error_r = g_strdup("from address is not a plain addr-spec");
-	else if (!valid_addr(m->to_addr))
+	else if (!ident_address_ok(m->to_addr))
 		*error_r = g_strdup("to address is not a plain addr-spec");
 	else if (m->from_name != NULL &&
 	    !valid_text(m->from_name, COMPOSE_MAX_HEADER_TEXT))
@@ -169,7 +118,7 @@ compose_check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 	else if (!valid_text(m->subject, COMPOSE_MAX_HEADER_TEXT))
 		*error_r = g_strdup("subject: missing, invalid UTF-8, control "
 		    "characters or too long");
-	else if (m->case_id != NULL && !valid_case_id(m->case_id))
+	else if (m->case_id != NULL && !ident_case_id_ok(m->case_id))
 		*error_r = g_strdup("case id: only letters, digits and #._-");
 	else if (m->in_reply_to != NULL && !valid_msgid(m->in_reply_to))
 		*error_r = g_strdup("in-reply-to is not a message id");
@@ -178,7 +127,7 @@ compose_check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 	else if (m->body == NULL ||
 	    !g_utf8_validate(m->body, -1, NULL))
 		*error_r = g_strdup("body: missing or invalid UTF-8");
-	else if (!compose_valid_fpr(m->desk_fpr))
+	else if (!ident_fpr_ok(m->desk_fpr))
 		*error_r = g_strdup("desk key: not a full fingerprint");
 	else if (m->timezone != NULL && !valid_text(m->timezone, 64))
 		*error_r = g_strdup("timezone: not a zone name");
@@ -248,7 +197,7 @@ compose_check_msg(const struct compose_msg *m, int encrypted, char **error_r)
 			    "keys", COMPOSE_MAX_RECIPIENTS);
 			return -1;
 		}
-		if (!compose_valid_fpr(m->recipient_fprs[i])) {
+		if (!ident_fpr_ok(m->recipient_fprs[i])) {
 			*error_r = g_strdup_printf("recipient key %zu: not a "
 			    "full fingerprint", i + 1);
 			return -1;

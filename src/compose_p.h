@@ -37,8 +37,6 @@ void compose_init(void);
 /* Zeroes plaintext before it is freed; sets *bap to NULL. */
 void compose_wipe(GByteArray **bap);
 void compose_hdrs_clear(struct hdrs *hs);
-/* 1 when s is a full fingerprint: v4 (40 hex) or v5 (64 hex). */
-int compose_valid_fpr(const char *s);
 /* Checks every field of m a message needs (encrypted: recipients and
  * attachments too). 0, or -1 with *error_r. */
 int compose_check_msg(const struct compose_msg *m, int encrypted,

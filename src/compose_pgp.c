@@ -12,6 +12,7 @@
 #include <gpgme.h>
 
 #include "compose_p.h"
+#include "vulture/ident.h"
 #include "vulture/keys.h"
 #include "vulture/vcrypto.h"
 
@@ -96,7 +97,7 @@ compose_check_recipient(gpgme_ctx_t ctx, const char *fpr, char **error_r)
 	const char *why = NULL;
 	int rc = -1;
 
-	if (!compose_valid_fpr(fpr)) {
+	if (!ident_fpr_ok(fpr)) {
 		*error_r = g_strdup("recipient key: not a full fingerprint");
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "vulture/config.h"
+#include "vulture/ident.h"
 #include "vulture/ids.h"
 #include "vulture/policy.h"
 #include "vulture/tlscheck.h"
@@ -410,44 +411,7 @@ vconf_parse_size(const char *s, uint64_t *bytes_r)
 int
 vconf_parse_fingerprint(const char *s, char out[41])
 {
-	size_t n = 0;
-
-	if (s == NULL)
-		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' || *s == '\t')
-			continue;
-		if (!g_ascii_isxdigit(*s) || n == 40)
-			return -1;
-		out[n++] = g_ascii_toupper(*s);
-	}
-	if (n != 40)
-		return -1;
-	out[40] = '\0';
-	return 0;
-}
-
-int
-vconf_valid_address(const char *s)
-{
-	const char *at;
-	const char *p;
-
-	if (s == NULL || strlen(s) > 254)
-		return 0;
-	at = strrchr(s, '@');
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '.') ==
-	    NULL)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
-		    *p == ',' || *p == ';' || *p == '"' || *p == '(' ||
-		    *p == ')' || *p == '[' || *p == ']' || *p == '\\' ||
-		    (unsigned char)*p >= 0x7f)
-			return 0;
-	return 1;
+	return ident_fpr_parse(s, s != NULL ? strlen(s) : 0, out, NULL);
 }
 
 char *
@@ -560,7 +524,7 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		*sp = g_strdup(v);
 		return;		/* checked below, only where it is used */
 	case K_ADDRESS:
-		if (!vconf_valid_address(v)) {
+		if (!ident_address_ok(v)) {
 			report(loc, k, "'%s' is not a mail address "
 			    "(local@domain)", v);
 			return;
@@ -757,10 +721,11 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		return;
 	}
 	case K_IDFMT: {
-		const char *err;
+		char *err = NULL;
 
-		if (ids_check_format(v, &err) == -1) {
+		if (ids_check_format(v, &err) == VR_PERM) {
 			report(loc, k, "'%s': %s", v, err);
+			g_free(err);
 			return;
 		}
 		*sp = g_strdup(v);

@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vulture/ident.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
 
@@ -421,8 +422,7 @@ judge_key(gpgme_key_t key, struct vkey_info *info, char **error_r)
 	int enc = 0, sign = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
-	    strlen(key->subkeys->fpr) != 40) {
+	if (key->subkeys == NULL || !ident_fpr_ok(key->subkeys->fpr)) {
 		*error_r = g_strdup("not an OpenPGP v4 key with a fingerprint");
 		return -1;
 	}
@@ -548,17 +548,6 @@ vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
 	return rc;
 }
 
-static int
-is_fpr40(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 40; i++)
-		if (!g_ascii_isxdigit(s[i]))
-			return 0;
-	return s[40] == '\0';
-}
-
 static const char *
 primary_fpr(gpgme_key_t key)
 {
@@ -574,7 +563,7 @@ fpr_is(const char *fpr, const char *id)
 {
 	size_t n = strlen(fpr), m = strlen(id);
 
-	return n == 40 && (m == 40 || m == 16) &&
+	return ident_fpr_ok(fpr) && ident_fpr_or_keyid_ok(id) &&
 	    g_ascii_strcasecmp(fpr + (n - m), id) == 0;
 }
 
@@ -641,7 +630,7 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 	gpgme_error_t err;
 
 	*key_r = NULL;
-	if (pattern != NULL && is_fpr40(pattern))
+	if (pattern != NULL && ident_fpr_ok(pattern))
 		return get_by_fpr(ctx, pattern, secret, 0, key_r);
 	if ((err = gpgme_op_keylist_start(ctx, pattern, secret)) != 0)
 		return err;
@@ -666,13 +655,8 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 gpgme_error_t
 vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr, gpgme_key_t *key_r)
 {
-	size_t i, n = fpr != NULL ? strlen(fpr) : 0;
-
 	*key_r = NULL;
-	for (i = 0; i < n; i++)
-		if (!g_ascii_isxdigit(fpr[i]))
-			break;
-	if ((n != 40 && n != 16) || i != n)
+	if (!ident_fpr_or_keyid_ok(fpr))
 		return gpg_error(GPG_ERR_INV_VALUE);
 	return get_by_fpr(ctx, fpr, 0, 1, key_r);
 }
@@ -1004,7 +988,7 @@ check_collisions(gpgme_ctx_t desk, gpgme_key_t key, struct vkey_info *info,
 		n++;
 	patterns = g_new0(const char *, n + 1);
 	for (i = 0, sk = key->subkeys; sk != NULL; sk = sk->next) {
-		if (sk->fpr == NULL || !is_fpr40(sk->fpr)) {
+		if (sk->fpr == NULL || !ident_fpr_ok(sk->fpr)) {
 			*error_r = g_strdup_printf("key %s: a subkey without "
 			    "a v4 fingerprint", primary_fpr(key));
 			g_free(patterns);

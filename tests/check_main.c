@@ -30,6 +30,8 @@ main(int argc, char **argv)
 	tu_track_init();
 	sr = srunner_create(make_ids_suite());
 
+	srunner_add_suite(sr, make_ident_suite());
+	srunner_add_suite(sr, make_lex_suite());
 	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_policy_suite());
 	srunner_add_suite(sr, make_pstate_suite());

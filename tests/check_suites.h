@@ -6,6 +6,8 @@ Suite *make_config_suite(void);
 Suite *make_policy_suite(void);
 Suite *make_pstate_suite(void);
 Suite *make_ids_suite(void);
+Suite *make_ident_suite(void);
+Suite *make_lex_suite(void);
 Suite *make_keys_suite(void);
 Suite *make_form_suite(void);
 Suite *make_tmpl_suite(void);

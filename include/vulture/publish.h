@@ -22,12 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PUB_MAX_ID	64	/* bytes in a case id */
-#define PUB_MAX_HANDLE	64	/* bytes in a vendor handle */
+#include "vulture/ident.h"
+
+#define PUB_MAX_ID	IDENT_MAX_CASE_ID	/* ident_case_id_ok() */
+#define PUB_MAX_HANDLE	IDENT_MAX_HANDLE	/* ident_handle_ok() */
 
 /* All strings are foreign (borrowed); NULL and "" mean "not given". */
 struct pub_vendor {
-	const char *handle;	/* [A-Za-z0-9][A-Za-z0-9._-]*: a file name */
+	const char *handle;	/* ident_handle_ok(): a file name */
 	const char *name;
 	/* unknown (also NULL or "") | affected | affected-investigating |
 	 * not-affected | not-affected-investigating */

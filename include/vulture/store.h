@@ -8,11 +8,13 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-/* Return codes of every store_* and record function. */
-#define STORE_OK	0
-#define STORE_ERR	(-1)	/* permanent: bad input, constraint, bug */
-#define STORE_TEMP	(-2)	/* retry later: busy, locked, disk full, I/O */
-#define STORE_NOTFOUND	(-3)
+#include "vulture/result.h"
+
+/* Return codes of every store_* and record function: result.h's. */
+#define STORE_OK	VR_OK
+#define STORE_ERR	VR_PERM		/* bad input, constraint, bug */
+#define STORE_TEMP	VR_TEMP		/* busy, locked, disk full, I/O */
+#define STORE_NOTFOUND	VR_NOTFOUND
 
 #define STORE_BUSY_TIMEOUT_MS 10000
 

@@ -8,12 +8,13 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "vulture/ident.h"
 #include "vulture/store.h"
 
-#define VENDOR_MAX_HANDLE 32
+#define VENDOR_MAX_HANDLE IDENT_MAX_HANDLE
 #define VENDOR_MAX_NAME 256
 #define VENDOR_MAX_KEYWORDS 64
-#define VENDOR_MAX_KEYWORD 64
+#define VENDOR_MAX_KEYWORD IDENT_MAX_KEYWORD
 
 struct contact {
 	int64_t id;
@@ -39,12 +40,12 @@ struct vendor {
 void vendor_free(struct vendor **v);
 void contact_free(struct contact *c);
 
-/* Validation of user-supplied values; 1 if valid. */
+/* Validation of user-supplied values; 1 if valid. Thin wrappers of
+ * ident.h's ident_handle_ok(), ident_keyword_ok(), ident_sector_ok(). */
 int vendor_valid_handle(const char *h);
 int vendor_valid_keyword(const char *k);
 /* Critical-infrastructure sectors of early recipients. */
-#define VENDOR_SECTORS "telecom, finance, aviation, railway, electricity, " \
-	"gas, medical, water, logistics"
+#define VENDOR_SECTORS IDENT_SECTORS
 int vendor_valid_sector(const char *s);
 /* Splits "a,b, c" into normalised (lower-case) keywords; NULL with
  * *error_r on a bad or too many keyword(s). */

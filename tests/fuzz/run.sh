@@ -61,14 +61,14 @@ CFLAGS="-std=c11 -g -O1 $SAN -DHAVE_CONFIG_H -I$W -I$top/include -I$top/src $PKG
 # The sources of src/ each target links.
 srcs() {
 	case $1 in
-	form) echo form textin ;;
-	cmd) echo cmd textin ;;
+	form) echo form textin ident lex ;;
+	cmd) echo cmd cmd_lex cmd_args cmd_verbs cmd_argv textin ident lex ;;
 	tmpl) echo tmpl ;;
-	config) echo config policy ids tlscheck log ;;
+	config) echo config policy ids ident tlscheck log ;;
 	# The decoder and the in-process implementation of its crypto
 	# interface (vcrypto.h, decode_pgp): no compose, no gpg helper.
-	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log textin ;;
-	gpgproc) echo gpgproc compose compose_mime compose_pgp decode decode_mime decode_pgp vcrypto spill keys log textin ;;
+	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log textin ident ;;
+	gpgproc) echo gpgproc compose compose_mime compose_pgp decode decode_mime decode_pgp vcrypto spill keys log textin ident ;;
 	esac
 }
 
