@@ -416,7 +416,7 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 		return rc;
 	}
 	if ((rc = vendor_list(c->st, &list, &err)) != STORE_OK ||
-	    (rc = ops_key_proposals(c->st, 0, &props, &err)) != STORE_OK) {
+	    (rc = vendor_proposals(c->st, 0, &props, &err)) != STORE_OK) {
 		g_string_free(o, TRUE);
 		if (list != NULL)
 			g_ptr_array_unref(list);
@@ -502,7 +502,7 @@ vendor_show_cmd(struct ctl *c, int argc, char **argv)
 		char *err = NULL;
 
 		vendor_text(o, v, c->conf->tz);
-		if (ops_key_proposals(c->st, v->id, &props, &err) == STORE_OK)
+		if (vendor_proposals(c->st, v->id, &props, &err) == STORE_OK)
 			proposals_text(o, props, c->conf->tz);
 		g_free(err);
 		g_ptr_array_unref(props);

@@ -127,7 +127,6 @@ share_key_arrived(const struct inbound_env *env, struct inbound_decision *d,
 {
 	struct store *st = env->st;
 	struct outbound o = *env->out;
-	sqlite3_stmt *s;
 	GString *res = g_string_new(NULL);
 	char *ev, *text;
 	int64_t pid;
@@ -135,17 +134,10 @@ share_key_arrived(const struct inbound_env *env, struct inbound_decision *d,
 
 	o.actor = "intake";
 	o.cause = r->message_id;
-	s = store_stmt(st, "UPDATE related_orgs SET proposed_fpr = ? WHERE id "
-	    "= ?");
-	if (s == NULL) {
-		g_string_free(res, TRUE);
-		return store_error(st, "share", error_r);
-	}
-	sqlite3_bind_text(s, 1, d->contact_fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, rel);
-	if ((rc = store_exec_stmt(st, s, "share", error_r)) != STORE_OK ||
-	    (rc = ops_key_propose(&o, 0, rel, r->from_addr, d->contact_fpr,
-	    now, &pid, error_r)) != STORE_OK) {
+	if ((rc = vendor_related_set_proposed(st, rel, d->contact_fpr,
+	    error_r)) != STORE_OK ||
+	    (rc = vendor_proposal_add(st, 0, rel, r->from_addr,
+	    d->contact_fpr, now, &pid, error_r)) != STORE_OK) {
 		g_string_free(res, TRUE);
 		return rc;
 	}
@@ -201,9 +193,8 @@ inbound_apply_registration(const struct inbound_env *env,
 	struct store *st = env->st;
 	struct regform f;
 	struct vendor *v = NULL;
-	struct outbound o;
 	GPtrArray *kw = NULL;
-	sqlite3_stmt *s;
+	struct vendor_related *inv = NULL;
 	char *handle = NULL, *text, *err = NULL, *old = NULL;
 	const char *what;
 	int64_t pid = 0;
@@ -221,9 +212,6 @@ inbound_apply_registration(const struct inbound_env *env,
 		rc = STORE_TEMP;
 		goto out;
 	}
-	o = *env->out;
-	o.actor = "intake";
-	o.cause = r->message_id;
 	if (is_desk_address(env, r->from_addr)) {
 		/* A look-alike of the desk or a coordinator. */
 		d->action = INBOUND_QUARANTINE;
@@ -243,43 +231,30 @@ inbound_apply_registration(const struct inbound_env *env,
 		kw = g_ptr_array_new_with_free_func(g_free);
 	}
 	/* An organisation a coordinator invited (secondary sharing). */
-	s = store_stmt(st, "SELECT id, case_id, organisation, vouched_fpr FROM "
-	    "related_orgs WHERE lower(address) = lower(?) AND state = "
-	    "'approved' ORDER BY id DESC LIMIT 1");
-	if (s == NULL) {
-		rc = store_error(st, "registration", error_r);
+	rc = vendor_related_by_address(st, r->from_addr, "approved", &inv,
+	    &err);
+	if (rc == STORE_OK) {
+		rc = share_key_arrived(env, d, r, inv->id, inv->case_id,
+		    inv->organisation, inv->vouched_fpr, now, error_r);
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t rel = sqlite3_column_int64(s, 0);
-		char *rcase = store_col_text(s, 1), *org = store_col_text(s, 2);
-		char *vouched = store_col_text(s, 3);
-
-		sqlite3_reset(s);
-		rc = share_key_arrived(env, d, r, rel, rcase, org, vouched, now,
-		    error_r);
-		g_free(rcase);
-		g_free(org);
-		g_free(vouched);
+	if (rc != STORE_NOTFOUND) {
+		*error_r = err;
+		err = NULL;
 		goto out;
 	}
-	sqlite3_reset(s);
+	g_free(err);
+	err = NULL;
 	/* A vendor we know at this address: unregistered, or a contact
 	 * sending a new key (or someone claiming to be one). */
-	s = store_stmt(st, "SELECT v.handle, c.fingerprint FROM contacts c JOIN "
-	    "vendors v ON v.id = c.vendor_id WHERE lower(c.address) = lower(?) "
-	    "ORDER BY v.state = 'unregistered' DESC, v.id LIMIT 1");
-	if (s == NULL) {
-		rc = store_error(st, "registration", error_r);
+	rc = vendor_by_address(st, r->from_addr, &handle, &old, &err);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		*error_r = err;
+		err = NULL;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		handle = store_col_text(s, 0);
-		old = store_col_text(s, 1);
-	}
-	sqlite3_reset(s);
+	g_free(err);
+	err = NULL;
 	if (handle == NULL) {
 		if ((handle = vendor_new_handle(st, f.organisation,
 		    r->from_addr)) == NULL) {
@@ -301,8 +276,8 @@ inbound_apply_registration(const struct inbound_env *env,
 	if (kw->len > 0 && v->keywords->len == 0 &&
 	    (rc = vendor_set_keywords(st, v, kw, now, error_r)) != STORE_OK)
 		goto out;
-	if ((rc = ops_key_propose(&o, v->id, 0, r->from_addr, d->contact_fpr,
-	    now, &pid, error_r)) != STORE_OK)
+	if ((rc = vendor_proposal_add(st, v->id, 0, r->from_addr,
+	    d->contact_fpr, now, &pid, error_r)) != STORE_OK)
 		goto out;
 	d->vendor = g_strdup(handle);
 	d->vendor_id = v->id;
@@ -350,6 +325,7 @@ inbound_apply_registration(const struct inbound_env *env,
 out:
 	if (kw != NULL)
 		g_ptr_array_unref(kw);
+	vendor_related_free(&inv);
 	vendor_free(&v);
 	g_free(handle);
 	g_free(old);
@@ -368,9 +344,7 @@ inbound_apply_key_change(const struct inbound_env *env,
     char **error_r)
 {
 	const struct vdec_attachment *a = inbound_key_attachment(r);
-	struct outbound o;
 	struct vkey_info info;
-	sqlite3_stmt *s;
 	GString *news = g_string_new(NULL);
 	const void *data;
 	char *why = NULL, *text, *exp;
@@ -384,9 +358,6 @@ inbound_apply_key_change(const struct inbound_env *env,
 		*error_r = g_strdup("key change needs the outbound setup");
 		return STORE_TEMP;
 	}
-	o = *env->out;
-	o.actor = d->vendor;
-	o.cause = r->message_id;
 	data = g_bytes_get_data(a->data, &len);
 	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
 		d->action = INBOUND_QUARANTINE;
@@ -409,18 +380,9 @@ inbound_apply_key_change(const struct inbound_env *env,
 		    (char *)info.new_subkeys->pdata[i]);
 	exp = info.expires != 0 ? vtime_format(info.expires, env->conf->tz) :
 	    g_strdup("never");
-	if ((rc = ops_key_propose(&o, d->vendor_id, 0, d->contact, info.fpr,
-	    now, &pid, error_r)) != STORE_OK)
-		goto out;
-	s = store_stmt(env->st, "UPDATE key_proposals SET key = ?, message = "
-	    "NULL WHERE id = ?");
-	if (s == NULL) {
-		rc = store_error(env->st, "key proposal", error_r);
-		goto out;
-	}
-	sqlite3_bind_blob64(s, 1, data, len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, pid);
-	if ((rc = store_exec_stmt(env->st, s, "key proposal", error_r)) !=
+	if ((rc = vendor_proposal_add(env->st, d->vendor_id, 0, d->contact,
+	    info.fpr, now, &pid, error_r)) != STORE_OK ||
+	    (rc = vendor_proposal_set_key(env->st, pid, data, len, error_r)) !=
 	    STORE_OK)
 		goto out;
 	text = g_strdup_printf("vendor=%s contact=%s key=%s pinned=%s "

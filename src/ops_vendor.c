@@ -231,18 +231,11 @@ static int
 release_held(const struct outbound *o, const char *handle, GString *out,
     char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(o->st, "UPDATE messages SET state = 'new', "
-	    "kind = NULL, reason = NULL, processed_at = NULL WHERE state = "
-	    "'quarantined' AND kind = 'pending-vendor' AND vendor = ?");
 	int rc, n;
 
-	if (s == NULL)
-		return store_error(o->st, "held replies", error_r);
-	sqlite3_bind_text(s, 1, handle, -1, SQLITE_TRANSIENT);
-	if ((rc = store_exec_stmt(o->st, s, "held replies", error_r)) !=
-	    STORE_OK)
+	if ((rc = vendor_release_held(o->st, handle, &n, error_r)) != STORE_OK)
 		return rc;
-	if ((n = sqlite3_changes(store_db(o->st))) > 0)
+	if (n > 0)
 		g_string_append_printf(out, "%d held message%s of %s will be "
 		    "processed now\n", n, n == 1 ? "" : "s", handle);
 	return STORE_OK;
