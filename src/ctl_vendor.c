@@ -440,6 +440,7 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 		jw_arr_begin(&w);
 		for (i = 0; i < props->len; i++) {
 			const struct key_proposal *p = props->pdata[i];
+			char *t;
 
 			jw_obj_begin(&w);
 			jw_key(&w, "id");
@@ -452,6 +453,9 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 			jw_str(&w, p->fpr);
 			jw_key(&w, "share");
 			jw_str(&w, p->share);
+			t = vtime_format(p->created, c->conf->tz);
+			jw_kstr(&w, "created", t);
+			g_free(t);
 			jw_obj_end(&w);
 		}
 		jw_arr_end(&w);
