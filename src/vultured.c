@@ -201,7 +201,7 @@ decoder_main(void *arg)
 {
 	struct decoder *dc = arg;
 	struct inbound_env env = { dc->w.conf, dc->w.st,
-	    vkeys_ctx(dc->w.keys), &dc->w.out, NULL };
+	    vkeys_ctx(dc->w.keys), &dc->w.out, NULL, NULL };
 
 	wenv_use_helper(&dc->w, decoder_gpg);
 	env.crypto = dc->w.out.crypto;
@@ -314,7 +314,7 @@ static void
 process_rows(struct wenv *w, const int64_t *rows, guint n, int *waits)
 {
 	struct inbound_env env = { w->conf, w->st, vkeys_ctx(w->keys),
-	    &w->out, w->out.crypto };
+	    &w->out, w->out.crypto, NULL };
 	struct decoder *dc = decoder.running && w->st != decoder.w.st ?
 	    &decoder : NULL;
 	struct inbound_prepared *p = NULL;
