@@ -204,12 +204,12 @@ vendor_related_set_state(struct store *st, int64_t id, const char *state,
 	return related_change(st, s, id, error_r);
 }
 
-int
-vendor_related_set_proposed(struct store *st, int64_t id, const char *fpr,
-    char **error_r)
+/* sql sets one fingerprint column of row id. */
+static int
+related_set_fpr(struct store *st, const char *sql, int64_t id,
+    const char *fpr, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE related_orgs SET proposed_fpr "
-	    "= ? WHERE id = ?");
+	sqlite3_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return store_error(st, "share", error_r);
@@ -219,17 +219,19 @@ vendor_related_set_proposed(struct store *st, int64_t id, const char *fpr,
 }
 
 int
+vendor_related_set_proposed(struct store *st, int64_t id, const char *fpr,
+    char **error_r)
+{
+	return related_set_fpr(st, "UPDATE related_orgs SET proposed_fpr = ? "
+	    "WHERE id = ?", id, fpr, error_r);
+}
+
+int
 vendor_related_set_vouched(struct store *st, int64_t id, const char *fpr,
     char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE related_orgs SET vouched_fpr "
-	    "= ? WHERE id = ?");
-
-	if (s == NULL)
-		return store_error(st, "share", error_r);
-	sqlite3_bind_text(s, 1, fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, id);
-	return related_change(st, s, id, error_r);
+	return related_set_fpr(st, "UPDATE related_orgs SET vouched_fpr = ? "
+	    "WHERE id = ?", id, fpr, error_r);
 }
 
 int
