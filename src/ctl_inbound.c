@@ -427,7 +427,7 @@ static int
 print_decision(struct ctl *c, GMimeStream *raw)
 {
 	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys), NULL,
-	    NULL };
+	    NULL, NULL };
 	struct inbound_decision *d = NULL;
 	struct vdec_result *r = NULL;
 	GString *o = g_string_new(NULL);

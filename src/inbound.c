@@ -49,6 +49,7 @@ inbound_decision_free(struct inbound_decision **dp)
 	cmd_block_free(&d->block);
 	if (d->changes != NULL)
 		g_ptr_array_unref(d->changes);
+	inbound_key_free(&d->key);
 	g_free(d);
 	*dp = NULL;
 }
@@ -378,13 +379,10 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 		/* Import the attached key, then decide again: the signature
 		 * must now verify by that very key (proof of possession). A
 		 * public key in the ring trusts nobody: only pinning does. */
-		const struct vdec_attachment *a = inbound_key_attachment(p->r);
 		struct vkey_info info;
-		gsize klen;
-		const void *kd = g_bytes_get_data(a->data, &klen);
 		char *why = NULL;
 
-		if (vkeys_import(env->ctx, kd, klen, &info, &why) == -1) {
+		if (inbound_import_key(env, p->d, p->r, &info, &why) == -1) {
 			/* Examined and refused before it touched the
 			 * keyring (a planted subkey, a weak key...). */
 			inbound_decision_free(&p->d);
@@ -393,11 +391,19 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 			    p->r->from_addr ? p->r->from_addr : "?", why);
 			g_free(why);
 		} else {
+			/* Decided again with the examination just imported:
+			 * the key is not examined a second time. */
+			struct inbound_env again = *env;
+			struct inbound_key *key = p->d->key;
+
+			p->d->key = NULL;
+			again.key = key;
 			vkey_info_clear(&info);
 			vdec_result_free(&p->r);
 			inbound_decision_free(&p->d);
-			rc = inbound_decide_stream(env, raw, now, &p->r, &p->d,
-			    error_r);
+			rc = inbound_decide_stream(&again, raw, now, &p->r,
+			    &p->d, error_r);
+			inbound_key_free(&key);
 			if (rc == STORE_OK && p->d->action ==
 			    INBOUND_REGISTER && p->r->sig != VDEC_SIG_GOOD) {
 				inbound_decision_free(&p->d);
@@ -407,6 +413,11 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 			}
 		}
 	}
+	/* A key change's key is examined here too, not in the transaction
+	 * that records the proposal. */
+	if (rc == STORE_OK && p->d->action == INBOUND_REGISTER &&
+	    strcmp(p->d->kind, "key-change") == 0)
+		inbound_examine_key_change(env, p->r, p->d);
 	g_object_unref(raw);
 	spill_free(&sp);
 	if (rc != STORE_OK) {

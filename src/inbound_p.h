@@ -15,6 +15,7 @@
 #include "vulture/config.h"
 #include "vulture/decode.h"
 #include "vulture/inbound.h"
+#include "vulture/keys.h"
 
 /* A publication date requested without a time of day means this hour. */
 #define INBOUND_DEFAULT_HOUR 11
@@ -62,7 +63,24 @@ int inbound_decide_registration(const struct inbound_env *env,
 int inbound_apply_registration(const struct inbound_env *env,
     struct inbound_decision *d, const struct vdec_result *r, int64_t now,
     char **error_r);
-/* Apply d (INBOUND_REGISTER, kind "key-change") likewise. */
+/* The attached key of d, as examined (outside the write transaction). */
+struct inbound_key {
+	struct vkey_examined ex;	/* ex.clean NULL when refused */
+	char *why;			/* owned: why it was refused, or NULL */
+};
+void inbound_key_free(struct inbound_key **k);
+/* Imports the key of registration d into the desk's keyring, from its
+ * examination in d->key (or examined now when there is none): 0, or -1
+ * with *why_r. info as vkeys_import. */
+int inbound_import_key(const struct inbound_env *env,
+    const struct inbound_decision *d, const struct vdec_result *r,
+    struct vkey_info *info, char **why_r);
+/* Examines the key of a key change d (before the transaction): d->key
+ * gets the examination or the refusal. */
+void inbound_examine_key_change(const struct inbound_env *env,
+    const struct vdec_result *r, struct inbound_decision *d);
+/* Apply d (INBOUND_REGISTER, kind "key-change") likewise; d->key must
+ * hold its examination (no gpg runs in the transaction). */
 int inbound_apply_key_change(const struct inbound_env *env,
     struct inbound_decision *d, const struct vdec_result *r, int64_t now,
     char **error_r);

@@ -1117,6 +1117,14 @@ home_of(gpgme_ctx_t ctx)
 	    g_get_tmp_dir();
 }
 
+static unsigned examinations;
+
+unsigned
+vkeys_examinations(void)
+{
+	return examinations;
+}
+
 /* vkeys_examine; *clean_r (owned, may be NULL) gets the key as the scratch
  * keyring exports it (binary), which is what vkeys_import imports. */
 static int
@@ -1136,6 +1144,7 @@ examine(gpgme_ctx_t desk, const char *parent, const void *data, size_t len,
 	memset(info, 0, sizeof(*info));
 	if (clean_r != NULL)
 		*clean_r = NULL;
+	examinations++;
 	/* The count and the secret-key test first, in the desk's context
 	 * (a listing imports nothing): a secret key never reaches the
 	 * scratch home, where gpg would want an agent. */
@@ -1225,6 +1234,8 @@ examine(gpgme_ctx_t desk, const char *parent, const void *data, size_t len,
 		goto done;
 	if (clean_r != NULL)
 		*clean_r = g_bytes_new(buf, blen);
+	log_info("key examined fpr=%s update=%d", info->fpr,
+	    info->updates_existing);
 	rc = 0;
 done:
 	if (buf != NULL)
@@ -1252,22 +1263,40 @@ vkeys_examine(gpgme_ctx_t ctx, const char *scratch_parent, const void *data,
 	return examine(ctx, scratch_parent, data, len, info, NULL, error_r);
 }
 
+void
+vkey_examined_clear(struct vkey_examined *ex)
+{
+	if (ex == NULL)
+		return;
+	vkey_info_clear(&ex->info);
+	if (ex->clean != NULL)
+		g_bytes_unref(ex->clean);
+	ex->clean = NULL;
+}
+
 int
-vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
-    struct vkey_info *info, char **error_r)
+vkeys_examine_keep(gpgme_ctx_t ctx, const char *scratch_parent,
+    const void *data, size_t len, struct vkey_examined *ex, char **error_r)
+{
+	return examine(ctx, scratch_parent, data, len, &ex->info, &ex->clean,
+	    error_r);
+}
+
+/* Imports clean (what examine exported); info holds what examine found
+ * and gets the judgement of the keyring's copy. */
+static int
+import_clean(gpgme_ctx_t ctx, GBytes *clean, struct vkey_info *info,
+    char **error_r)
 {
 	gpgme_data_t d = NULL;
 	gpgme_import_result_t res;
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
-	GBytes *clean = NULL;
 	GPtrArray *new_subkeys;
 	gsize clen;
 	const void *cd;
 	int updates;
 
-	if (examine(ctx, NULL, data, len, info, &clean, error_r) == -1)
-		return -1;
 	cd = g_bytes_get_data(clean, &clen);
 	if ((err = gpgme_data_new_from_mem(&d, cd, clen, 0)) != 0 ||
 	    (err = gpgme_op_import(ctx, d)) != 0) {
@@ -1304,15 +1333,45 @@ vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
 	    updates, new_subkeys != NULL ? new_subkeys->len : 0);
 	gpgme_key_unref(key);
 	gpgme_data_release(d);
-	g_bytes_unref(clean);
 	return 0;
 fail:
 	if (key != NULL)
 		gpgme_key_unref(key);
 	gpgme_data_release(d);
-	g_bytes_unref(clean);
 	vkey_info_clear(info);
 	return -1;
+}
+
+int
+vkeys_import_examined(gpgme_ctx_t ctx, const struct vkey_examined *ex,
+    struct vkey_info *info, char **error_r)
+{
+	guint i;
+
+	memset(info, 0, sizeof(*info));
+	memcpy(info->fpr, ex->info.fpr, sizeof(info->fpr));
+	info->updates_existing = ex->info.updates_existing;
+	if (ex->info.new_subkeys != NULL) {
+		info->new_subkeys = g_ptr_array_new_with_free_func(g_free);
+		for (i = 0; i < ex->info.new_subkeys->len; i++)
+			g_ptr_array_add(info->new_subkeys,
+			    g_strdup(ex->info.new_subkeys->pdata[i]));
+	}
+	return import_clean(ctx, ex->clean, info, error_r);
+}
+
+int
+vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
+    struct vkey_info *info, char **error_r)
+{
+	GBytes *clean = NULL;
+	int rc;
+
+	if (examine(ctx, NULL, data, len, info, &clean, error_r) == -1)
+		return -1;
+	rc = import_clean(ctx, clean, info, error_r);
+	g_bytes_unref(clean);
+	return rc;
 }
 
 struct carriers {

@@ -28,16 +28,22 @@ keep(struct site_case *sc, char *s)
 static int
 load_advisory(struct store *st, struct site_case *sc, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT field, text FROM "
-	    "advisory_texts WHERE case_id = ?");
+	GPtrArray *texts = NULL;
+	guint i;
 	int rc;
 
-	if (s == NULL)
-		return store_error(st, "advisory", error_r);
-	sqlite3_bind_text(s, 1, sc->c->id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(s, 0);
-		const char *t = keep(sc, store_col_text(s, 1));
+	if ((rc = vcase_advisory_list(st, sc->c->id, &texts, error_r)) !=
+	    STORE_OK) {
+		g_ptr_array_unref(texts);
+		return rc;
+	}
+	for (i = 0; i < texts->len; i++) {
+		struct advisory_text *a = texts->pdata[i];
+		const char *f = a->field;
+		const char *t = keep(sc, a->text);
+
+		/* The string now belongs to sc. */
+		a->text = NULL;
 
 		if (strcmp(f, "overview") == 0)
 			sc->pc.overview = t;
@@ -56,9 +62,8 @@ load_advisory(struct store *st, struct site_case *sc, char **error_r)
 		else if (strcmp(f, "references") == 0)
 			sc->pc.references = t;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_error(st, "advisory",
-	    error_r);
+	g_ptr_array_unref(texts);
+	return STORE_OK;
 }
 
 /* The update history: publication, then every change after it. */
@@ -262,20 +267,12 @@ site_write(struct store *st, const struct vconf *conf, char **error_r)
 	int have_desk = site_desk_load(conf, &sd) == 0;
 	GPtrArray *loaded = g_ptr_array_new_with_free_func(site_case_free_ptr);
 	GPtrArray *pcs = g_ptr_array_new();
-	sqlite3_stmt *s;
-	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *ids = NULL;
 	guint i;
-	int rc = STORE_OK;
+	int rc;
 
-	s = store_stmt(st, "SELECT id FROM cases WHERE state = 'published' "
-	    "ORDER BY published_at DESC, id");
-	if (s == NULL) {
-		rc = store_error(st, "site", error_r);
+	if ((rc = vcase_ids(st, "published", &ids, error_r)) != STORE_OK)
 		goto out;
-	}
-	while (sqlite3_step(s) == SQLITE_ROW)
-		g_ptr_array_add(ids, store_col_text(s, 0));
-	sqlite3_reset(s);
 	for (i = 0; i < ids->len; i++) {
 		struct site_case *sc = NULL;
 
@@ -309,35 +306,20 @@ int
 site_mark_dirty(struct store *st, const char *case_id, int64_t now,
     char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO site_dirty (marked, "
-	    "case_id) VALUES (?, ?)");
-
-	if (s == NULL)
-		return store_error(st, "site mark", error_r);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	return store_exec_stmt(st, s, "site mark", error_r);
+	return vcase_site_mark(st, case_id, now, error_r);
 }
 
 int
 site_flush(struct store *st, const struct vconf *conf, int *wrote_r,
     char **error_r)
 {
-	sqlite3_stmt *s;
 	int64_t gen = 0;
-	int rc, step;
+	int rc;
 
 	if (wrote_r != NULL)
 		*wrote_r = 0;
-	s = store_stmt(st, "SELECT max(id) FROM site_dirty");
-	if (s == NULL)
-		return store_error(st, "site flush", error_r);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		gen = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return store_error(st, "site flush", error_r);
+	if ((rc = vcase_site_marks(st, &gen, error_r)) != STORE_OK)
+		return rc;
 	if (gen == 0)
 		return STORE_OK;
 	/* Rendered from what is committed now, which includes every change
@@ -346,13 +328,7 @@ site_flush(struct store *st, const struct vconf *conf, int *wrote_r,
 		return rc;
 	if ((rc = store_begin(st, error_r)) != STORE_OK)
 		return rc;
-	s = store_stmt(st, "DELETE FROM site_dirty WHERE id <= ?");
-	if (s == NULL) {
-		store_rollback(st);
-		return store_error(st, "site flush", error_r);
-	}
-	sqlite3_bind_int64(s, 1, gen);
-	if ((rc = store_exec_stmt(st, s, "site flush", error_r)) != STORE_OK) {
+	if ((rc = vcase_site_unmark(st, gen, error_r)) != STORE_OK) {
 		store_rollback(st);
 		return rc;
 	}

@@ -132,7 +132,7 @@ static struct inbound_env
 wenv_inbound(struct wenv *w)
 {
 	struct inbound_env env = { w->conf, w->st, vkeys_ctx(w->keys),
-	    &w->out, w->out.crypto };
+	    &w->out, w->out.crypto, NULL };
 
 	return env;
 }

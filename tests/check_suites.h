@@ -2,6 +2,7 @@
 #define CHECK_SUITES_H
 #include <check.h>
 Suite *make_store_suite(void);
+Suite *make_casestore_suite(void);
 Suite *make_config_suite(void);
 Suite *make_policy_suite(void);
 Suite *make_pstate_suite(void);

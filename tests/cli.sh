@@ -149,7 +149,10 @@ expect 1 'No such file' -- vctl vendor key acme "$T/keys/missing.asc"
 expect 1 "no vendor 'nobody'" -- vctl vendor key nobody "$T/keys/acme.asc"
 expect 64 'vendor key: HANDLE FILE' -- vctl vendor key acme
 expect 1 "nobody@acme.example is not a contact of acme" -- vctl vendor key acme "$T/keys/acme.asc" --contact nobody@acme.example
-expect 0 "key $ACME_FPR pinned for acme <psirt@acme.example>" -- vctl vendor key acme "$T/keys/acme.asc"
+expect 0 "key $ACME_FPR pinned for acme <psirt@acme.example>" -- vctl -v vendor key acme "$T/keys/acme.asc"
+# The import takes what was examined: one examination, not two.
+n=$(printf '%s\n' "$out" | grep -c "key examined fpr=$ACME_FPR")
+[ "$n" = 1 ] && ok || bad "vendor key examined the key $n times: $out"
 # The same key cannot be pinned to a second vendor (here from stdin).
 expect 1 "already pinned to acme" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/acme.asc\""
 expect 0 "key $GLOBEX_FPR pinned for globex" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/globex.asc\""

@@ -121,4 +121,52 @@ typedef void (*vcase_attachment_fn)(void *arg, const char *filename,
 int vcase_attachments_each(struct store *st, const char *case_id,
     vcase_attachment_fn fn, void *arg, char **error_r);
 
+/*
+ * case_store.c: the other columns of a case's rows. Same return codes;
+ * STORE_NOTFOUND (with *error_r) when the row asked for is not there.
+ */
+
+/* A participant's comment, unchanged when comment is NULL. */
+int vcase_set_comment(struct store *st, const char *case_id,
+    int64_t vendor_id, const char *comment, char **error_r);
+/* The first attempt to reach a participant is now, unless one was made. */
+int vcase_first_attempt(struct store *st, const char *case_id,
+    int64_t vendor_id, int64_t now, char **error_r);
+/* The case is published at now. */
+int vcase_set_published(struct store *st, const char *case_id, int64_t now,
+    char **error_r);
+/* Ids of the cases in state ("open", "published"...), last published
+ * first, then by id; of char *, *ids_r newly allocated even on error. */
+int vcase_ids(struct store *st, const char *state, GPtrArray **ids_r,
+    char **error_r);
+
+/* One text of a case's advisory (overview, affected, description...). */
+struct advisory_text {
+	char *field;	/* owned */
+	char *text;	/* owned */
+};
+void advisory_text_free(struct advisory_text *a);
+/* Sets (or replaces) field; the caller checks the field name. */
+int vcase_advisory_set(struct store *st, const char *case_id,
+    const char *field, const char *text, char **error_r);
+/* *text_r newly allocated. */
+int vcase_advisory_get(struct store *st, const char *case_id,
+    const char *field, char **text_r, char **error_r);
+/* Every text of the case, of struct advisory_text *; *list_r newly
+ * allocated even on error. */
+int vcase_advisory_list(struct store *st, const char *case_id,
+    GPtrArray **list_r, char **error_r);
+
+/* *found_r 1 if the case's event log has kind with exactly detail. */
+int event_exists(struct store *st, const char *case_id, const char *kind,
+    const char *detail, int *found_r, char **error_r);
+
+/* The durable "site dirty" mark (site.h): set in the transaction that
+ * changes a published case (case_id may be NULL); *gen_r the newest mark
+ * (0: none); unmark clears the marks up to gen. */
+int vcase_site_mark(struct store *st, const char *case_id, int64_t now,
+    char **error_r);
+int vcase_site_marks(struct store *st, int64_t *gen_r, char **error_r);
+int vcase_site_unmark(struct store *st, int64_t gen, char **error_r);
+
 #endif

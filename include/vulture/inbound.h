@@ -32,6 +32,8 @@ enum inbound_action {
 	INBOUND_REGISTER,	/* a would-be vendor's registration request */
 };
 
+struct inbound_key;	/* an attached key as examined (inbound_keys.c) */
+
 struct inbound_decision {
 	enum inbound_action action;
 	const char *kind;	/* static: "applied", "unsigned", "leak"... */
@@ -45,6 +47,10 @@ struct inbound_decision {
 	struct form *form;	/* owned, may be NULL */
 	struct cmd_block *block;	/* owned: INBOUND_COMMAND's commands */
 	GPtrArray *changes;	/* owned, of char *: what applying changes */
+	/* owned, may be NULL: the attached key of a registration or key
+	 * change, examined before the write transaction, imported or kept
+	 * from that one examination. */
+	struct inbound_key *key;
 };
 
 struct inbound_env {
@@ -59,6 +65,10 @@ struct inbound_env {
 	 * (vcrypto.h: the thread's gpg helper); NULL: in-process on ctx
 	 * (vdec_gpgme_ops). */
 	const struct vcrypto *crypto;
+	/* foreign, may be NULL: set by inbound_prepare only to decide a
+	 * registration again once its key is imported, which reuses this
+	 * examination instead of examining the key once more. */
+	const struct inbound_key *key;
 };
 
 const char *inbound_action_name(enum inbound_action a);
