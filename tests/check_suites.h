@@ -14,4 +14,5 @@ Suite *make_decode_suite(void);
 Suite *make_cmd_suite(void);
 Suite *make_publish_suite(void);
 Suite *make_escape_suite(void);
+Suite *make_route_suite(void);
 #endif
