@@ -295,7 +295,9 @@ inbound_answer(const struct inbound_env *env, const struct inbound_decision *d,
 		vendor_free(&v);
 		return rc;
 	}
-	if (r == NULL || r->from_addr == NULL)
+	/* Nothing in clear goes back to a mailing list: its From may be the
+	 * list itself. */
+	if (r == NULL || r->from_addr == NULL || route_list_mail(r))
 		return STORE_OK;
 	if (signature_problem(d->kind) || strcmp(d->kind, "not-encrypted") ==
 	    0) {

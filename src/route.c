@@ -195,7 +195,11 @@ route_list_mail(const struct vdec_result *r)
 	    g_ascii_strcasecmp(r->precedence, "list") == 0);
 }
 
-/* Mail no person wrote to us: nothing is answered. */
+/*
+ * Mail no person wrote to us: nothing is answered. A mailing list's
+ * headers alone do not count (route_list_mail): a vendor writing through
+ * its list is read like any other mail.
+ */
 static int
 is_auto_reply(const struct vdec_result *r, const char *desk, char **why)
 {
@@ -211,8 +215,7 @@ is_auto_reply(const struct vdec_result *r, const char *desk, char **why)
 	}
 	if (r->precedence != NULL &&
 	    (g_ascii_strcasecmp(r->precedence, "bulk") == 0 ||
-	    g_ascii_strcasecmp(r->precedence, "junk") == 0 ||
-	    g_ascii_strcasecmp(r->precedence, "list") == 0)) {
+	    g_ascii_strcasecmp(r->precedence, "junk") == 0)) {
 		*why = g_strdup_printf("Precedence: %s", r->precedence);
 		return 1;
 	}
@@ -228,10 +231,6 @@ is_auto_reply(const struct vdec_result *r, const char *desk, char **why)
 	}
 	if (r->loop != NULL && strstr(r->loop, desk) != NULL) {
 		*why = g_strdup("our own loop header");
-		return 1;
-	}
-	if (r->list_id != NULL) {
-		*why = g_strdup_printf("List-Id: %s", r->list_id);
 		return 1;
 	}
 	return 0;
@@ -901,6 +900,15 @@ route(const struct vdec_result *r, const char *undecodable_why,
 	if (!r->encrypted) {
 		if ((d = clear_leak(r, f)) != NULL)
 			return d;
+		/* A list's own traffic in clear is not for us to answer;
+		 * a vendor writing through its list encrypts (below). */
+		if (route_list_mail(r))
+			return inbound_decision_new(INBOUND_IGNORE,
+			    "auto-reply", r->list_id == NULL || (r->precedence
+			    != NULL && g_ascii_strcasecmp(r->precedence,
+			    "list") == 0) ? g_strdup_printf(
+			    "Precedence: %s", r->precedence) :
+			    g_strdup_printf("List-Id: %s", r->list_id));
 		return quarantine("not-encrypted", "the message is not "
 		    "encrypted to the desk key");
 	}
