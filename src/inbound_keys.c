@@ -21,19 +21,7 @@
 const struct vdec_attachment *
 inbound_key_attachment(const struct vdec_result *r)
 {
-	const struct vdec_attachment *found = NULL;
-	guint i;
-
-	for (i = 0; i < r->attachments->len; i++) {
-		const struct vdec_attachment *a = r->attachments->pdata[i];
-
-		if (strcmp(a->content_type, "application/pgp-keys") != 0)
-			continue;
-		if (found != NULL)
-			return NULL;
-		found = a;
-	}
-	return found;
+	return route_key_attachment(r);
 }
 
 void
@@ -47,10 +35,8 @@ inbound_key_free(struct inbound_key **kp)
 	*kp = NULL;
 }
 
-/* The attached key of r examined: a new struct inbound_key, with the
- * refusal in why. */
-static struct inbound_key *
-examine_attached(const struct inbound_env *env,
+struct inbound_key *
+inbound_examine_attached(const struct inbound_env *env,
     const struct vdec_attachment *a)
 {
 	struct inbound_key *k = g_new0(struct inbound_key, 1);
@@ -92,76 +78,8 @@ inbound_examine_key_change(const struct inbound_env *env,
 
 	if (a == NULL || d->key != NULL)
 		return;
-	d->key = examine_attached(env, a);
-}
-
-/* A registration request: encrypted, with a registration form and one key
- * attached, signed by that key (unknown to us until imported: then
- * KEY_MISSING; or already in the key ring but pinned to nobody). */
-int
-inbound_decide_registration(const struct inbound_env *env,
-    const struct vdec_result *r, struct inbound_decision **d_r,
-    char **error_r)
-{
-	const struct vdec_attachment *a = inbound_key_attachment(r);
-	struct inbound_key *key = NULL;
-	struct vendor *v = NULL;
-	struct regform f;
-	const char *fpr;
-	char *why = NULL;
-	int rc;
-
-	*d_r = NULL;
-	if (a == NULL || (r->sig != VDEC_SIG_KEY_MISSING &&
-	    r->sig != VDEC_SIG_GOOD) || !regform_parse(r->text, &f))
-		return STORE_OK;
-	if (r->sig == VDEC_SIG_GOOD) {
-		rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, NULL,
-		    &why);
-		vendor_free(&v);
-		g_free(why);
-		why = NULL;
-		if (rc != STORE_NOTFOUND || inbound_is_coordinator(env->conf,
-		    r->signer_fpr)) {
-			regform_clear(&f);
-			return rc == STORE_OK || rc == STORE_NOTFOUND ? STORE_OK
-			    : store_error(env->st, "registration", error_r);
-		}
-	}
-	if (env->key != NULL)
-		/* Decided again after the import (inbound_prepare): this
-		 * very key was examined in the first decision. */
-		fpr = env->key->ex.info.fpr;
-	else {
-		key = examine_attached(env, a);
-		if (key->why != NULL) {
-			*d_r = QUARANTINE("bad-registration", "registration "
-			    "request from %s: the attached key is refused: %s",
-			    r->from_addr ? r->from_addr : "?", key->why);
-			inbound_key_free(&key);
-			regform_clear(&f);
-			return STORE_OK;
-		}
-		fpr = key->ex.info.fpr;
-	}
-	if (r->sig == VDEC_SIG_GOOD && strcmp(fpr, r->signer_fpr) != 0) {
-		*d_r = QUARANTINE("bad-registration", "registration request "
-		    "signed by %s but the attached key is %s", r->signer_fpr,
-		    fpr);
-		inbound_key_free(&key);
-		regform_clear(&f);
-		return STORE_OK;
-	}
-	*d_r = inbound_decision_new(INBOUND_REGISTER, "registration",
-	    g_strdup_printf("registration request from %s <%s>, key %s%s",
-	    f.organisation,
-	    r->from_addr ? r->from_addr : "?", fpr, r->sig ==
-	    VDEC_SIG_GOOD ? "" : " (the signature is checked once the key "
-	    "is imported)"));
-	(*d_r)->contact_fpr = g_strdup(fpr);
-	(*d_r)->key = key;
-	regform_clear(&f);
-	return STORE_OK;
+	d->key = inbound_examine_attached(env, a);
+	d->key_free = inbound_key_free;
 }
 
 /* 1 if address is the desk's or a coordinator's own (their keys' user

@@ -7,6 +7,7 @@
 
 #include "vulture/case.h"
 #include "vulture/intake.h"
+#include "vulture/msgstore.h"
 #include "vulture/log.h"
 #include "vulture/site.h"
 #include "vulture/spill.h"
@@ -223,12 +224,12 @@ intake_process_pending(const struct intake *ik)
 	char *err = NULL;
 	int waits = 0;
 
-	if (inbound_pending_rows(ik->in.st, &rows, &err) != STORE_OK) {
+	if (msgstore_pending(ik->in.st, &rows, &err) != STORE_OK) {
 		log_warnx("intake: pending messages wait: %s", err);
 		g_free(err);
-		waits = 1;
+		return 1;
 	}
-	waits |= intake_process_rows(ik, (const int64_t *)(void *)rows->data,
+	waits = intake_process_rows(ik, (const int64_t *)(void *)rows->data,
 	    rows->len);
 	g_array_unref(rows);
 	return waits;

@@ -648,9 +648,11 @@ START_TEST(test_registration_examined_once)
 	r.text = (char *)"Organisation: Initech\nContact: Bob\n";
 	r.from_addr = (char *)"psirt@initech.example";
 	r.sig = VDEC_SIG_KEY_MISSING;
+	r.encrypted = 1;
+	r.decrypted = 1;
 
 	before = vkeys_examinations();
-	want_rc(inbound_decide_registration(&env, &r, &d, &err), STORE_OK,
+	want_rc(inbound_decide_result(&env, &r, NULL, 2000000000, &d, &err), STORE_OK,
 	    &err);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->action, INBOUND_REGISTER);
@@ -668,7 +670,7 @@ START_TEST(test_registration_examined_once)
 	g_strlcpy(r.signer_fpr, vendor_fpr, sizeof(r.signer_fpr));
 	again = env;
 	again.key = d->key;
-	want_rc(inbound_decide_registration(&again, &r, &d2, &err), STORE_OK,
+	want_rc(inbound_decide_result(&again, &r, NULL, 2000000000, &d2, &err), STORE_OK,
 	    &err);
 	ck_assert_ptr_nonnull(d2);
 	ck_assert_int_eq(d2->action, INBOUND_REGISTER);
@@ -676,7 +678,7 @@ START_TEST(test_registration_examined_once)
 	ck_assert_uint_eq(vkeys_examinations(), before + 1);
 	inbound_decision_free(&d2);
 	/* Decided afresh (no examination handed over), it is examined. */
-	want_rc(inbound_decide_registration(&env, &r, &d2, &err), STORE_OK,
+	want_rc(inbound_decide_result(&env, &r, NULL, 2000000000, &d2, &err), STORE_OK,
 	    &err);
 	ck_assert_uint_eq(vkeys_examinations(), before + 2);
 	inbound_decision_free(&d2);

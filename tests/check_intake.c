@@ -14,6 +14,7 @@
 #include "vulture/decode.h"
 #include "vulture/intake.h"
 #include "vulture/keys.h"
+#include "vulture/msgstore.h"
 #include "vulture/store.h"
 
 static char *dir;
@@ -109,7 +110,7 @@ pending(void)
 	char *err = NULL;
 	unsigned n;
 
-	ck_assert_int_eq(inbound_pending_rows(st, &rows, &err), STORE_OK);
+	ck_assert_int_eq(msgstore_pending(st, &rows, &err), STORE_OK);
 	n = rows->len;
 	g_array_unref(rows);
 	return n;
@@ -125,7 +126,7 @@ START_TEST(test_pending_in_order)
 	unsigned i;
 
 	store_msgs(rows, 5);
-	ck_assert_int_eq(inbound_pending_rows(st, &p, &err), STORE_OK);
+	ck_assert_int_eq(msgstore_pending(st, &p, &err), STORE_OK);
 	ck_assert_uint_eq(p->len, 5);
 	for (i = 0; i < 5; i++)
 		ck_assert_int_eq(g_array_index(p, int64_t, i), rows[i]);

@@ -35,6 +35,7 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_policy_suite());
 	srunner_add_suite(sr, make_pstate_suite());
+	srunner_add_suite(sr, make_route_suite());
 	srunner_add_suite(sr, make_store_suite());
 	srunner_add_suite(sr, make_casestore_suite());
 	srunner_add_suite(sr, make_keys_suite());

@@ -19,4 +19,5 @@ Suite *make_publish_suite(void);
 Suite *make_escape_suite(void);
 Suite *make_outbox_suite(void);
 Suite *make_intake_suite(void);
+Suite *make_route_suite(void);
 #endif

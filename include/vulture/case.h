@@ -169,4 +169,37 @@ int vcase_site_mark(struct store *st, const char *case_id, int64_t now,
 int vcase_site_marks(struct store *st, int64_t *gen_r, char **error_r);
 int vcase_site_unmark(struct store *st, int64_t gen, char **error_r);
 
+/* The inbound path's case records (route_facts.c, inbound.c). */
+/* What routing a reply by vendor_id needs of case_id: all zero when there
+ * is no such case. */
+struct vcase_reply_facts {
+	int exists;		/* a case of any state */
+	int participant;	/* vendor_id takes part */
+	int64_t first;		/* first notice, else when it was added */
+	int64_t last_reply_signed;	/* of its last reply applied; 0 */
+};
+int vcase_reply_facts(struct store *st, const char *case_id,
+    int64_t vendor_id, struct vcase_reply_facts *f, char **error_r);
+/* Appends every open case's id and title (newly allocated) to ids and
+ * titles (of char *, with g_free), in the same order. */
+int vcase_open_titles(struct store *st, GPtrArray *ids, GPtrArray *titles,
+    char **error_r);
+/* A vendor's reply recorded: each field given (not NULL, not 0) replaces
+ * the stored one; sig_time (0: unsigned) moves last_reply_signed on. */
+struct vcase_reply {
+	const char *comment, *advisory_url;	/* foreign, may be NULL */
+	const char *fix_plan, *fix_date;
+	const char *workaround_plan, *workaround_date;
+	int64_t pubdate_request;
+	const char *pubdate_reason;
+	int64_t sig_time;
+};
+int vcase_record_reply(struct store *st, const char *case_id,
+    int64_t vendor_id, const struct vcase_reply *v, int64_t now,
+    char **error_r);
+/* A vendor asks to share the case with a related organisation. */
+int vcase_add_share_request(struct store *st, const char *case_id,
+    int64_t vendor_id, const char *organisation, const char *contact,
+    const char *address, const char *phone, int64_t now, char **error_r);
+
 #endif
