@@ -6,6 +6,7 @@
 
 #include "vulture/case.h"
 #include "vulture/keys.h"
+#include "vulture/msgstore.h"
 #include "vulture/ops.h"
 #include "vulture/vtime.h"
 
@@ -236,7 +237,7 @@ release_held(const struct outbound *o, const char *handle, GString *out,
 {
 	int rc, n;
 
-	if ((rc = vendor_release_held(o->st, handle, &n, error_r)) != STORE_OK)
+	if ((rc = msgstore_release_held(o->st, handle, &n, error_r)) != STORE_OK)
 		return rc;
 	if (n > 0)
 		g_string_append_printf(out, "%d held message%s of %s will be "

@@ -435,22 +435,3 @@ vendor_proposals(struct store *st, int64_t vendor_id, GPtrArray **list_r,
 	sqlite3_reset(s);
 	return STORE_OK;
 }
-
-int
-vendor_release_held(struct store *st, const char *handle, int *n_r,
-    char **error_r)
-{
-	sqlite3_stmt *s = store_stmt(st, "UPDATE messages SET state = 'new', "
-	    "kind = NULL, reason = NULL, processed_at = NULL WHERE state = "
-	    "'quarantined' AND kind = 'pending-vendor' AND vendor = ?");
-	int rc;
-
-	*n_r = 0;
-	if (s == NULL)
-		return store_error(st, "held replies", error_r);
-	sqlite3_bind_text(s, 1, handle, -1, SQLITE_TRANSIENT);
-	if ((rc = store_exec_stmt(st, s, "held replies", error_r)) != STORE_OK)
-		return rc;
-	*n_r = sqlite3_changes(store_db(st));
-	return STORE_OK;
-}

@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "vulture/case.h"
 #include "vulture/keys.h"
+#include "vulture/msgstore.h"
 #include "vulture/ops.h"
 #include "vulture/sched.h"
 #include "vulture/site.h"
@@ -409,9 +410,9 @@ START_TEST(test_by_address_and_held)
 	    "'unsigned', 'globex'), (1, 'deliver', 'c', 1, "
 	    "'quarantined', 'pending-vendor', 'acme')", NULL, NULL, NULL),
 	    SQLITE_OK);
-	want_rc(vendor_release_held(st, "globex", &n, &err), STORE_OK, &err);
+	want_rc(msgstore_release_held(st, "globex", &n, &err), STORE_OK, &err);
 	ck_assert_int_eq(n, 1);
-	want_rc(vendor_release_held(st, "globex", &n, &err), STORE_OK, &err);
+	want_rc(msgstore_release_held(st, "globex", &n, &err), STORE_OK, &err);
 	ck_assert_int_eq(n, 0);
 }
 END_TEST

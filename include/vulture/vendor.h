@@ -175,9 +175,5 @@ int vendor_related_set_vouched(struct store *st, int64_t id, const char *fpr,
  * handle and that contact's pinned key (NULL if none), newly allocated. */
 int vendor_by_address(struct store *st, const char *address,
     char **handle_r, char **fpr_r, char **error_r);
-/* A pending vendor's statements held in quarantine go back to "new" for
- * the intake; *n_r how many. */
-int vendor_release_held(struct store *st, const char *handle, int *n_r,
-    char **error_r);
 
 #endif
