@@ -11,6 +11,12 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 sh contrib/install-deps.sh
 [ -x configure ] || autoreconf -fi
+# A build made in the source tree (./configure && make) would stop the
+# out-of-tree configure below ("source directory already configured").
+if [ -f config.status ] && [ -f Makefile ]; then
+	echo "note: cleaning the build in the source tree (make distclean)" >&2
+	make distclean >/dev/null
+fi
 mkdir -p _build
 cd _build
 [ -f Makefile ] || ../configure -q

@@ -584,3 +584,151 @@ vcase_format(GString *o, const struct vcase *k, GPtrArray *events,
 	g_free(pub);
 }
 
+/* ---- For the outbound path. */
+
+int
+vcase_count_attempt(struct store *st, const char *case_id, int64_t vendor_id,
+    int64_t now, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE participants SET attempts = "
+	    "attempts + 1, first_attempt = COALESCE(first_attempt, ?1), "
+	    "last_attempt = ?1 WHERE case_id = ?2 AND vendor_id = ?3");
+
+	if (s == NULL)
+		return store_error(st, "attempts", error_r);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, vendor_id);
+	return store_exec_stmt(st, s, "attempts", error_r);
+}
+
+int
+vcase_attachments_each(struct store *st, const char *case_id,
+    vcase_attachment_fn fn, void *arg, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT filename, content_type, "
+	    "data FROM case_attachments WHERE case_id = ? ORDER BY id");
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "attachments", error_r);
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_blob(s, 2),
+		    (size_t)sqlite3_column_bytes(s, 2));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, "attachments", error_r);
+	return STORE_OK;
+}
+
+
+/* What routing a vendor's reply needs of one case (route_facts.c). */
+int
+vcase_reply_facts(struct store *st, const char *case_id, int64_t vendor_id,
+    struct vcase_reply_facts *f, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT p.vendor_id, "
+	    "coalesce(p.first_attempt, p.added), p.last_reply_signed FROM "
+	    "cases c LEFT JOIN participants p ON p.case_id = c.id AND "
+	    "p.vendor_id = ? WHERE c.id = ?");
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (s == NULL)
+		return store_error(st, "case facts", error_r);
+	sqlite3_bind_int64(s, 1, vendor_id);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		f->exists = 1;
+		f->participant = sqlite3_column_type(s, 0) != SQLITE_NULL;
+		f->first = sqlite3_column_int64(s, 1);
+		f->last_reply_signed = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(st, "case facts", error_r);
+	return STORE_OK;
+}
+
+int
+vcase_open_titles(struct store *st, GPtrArray *ids, GPtrArray *titles,
+    char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, title FROM cases WHERE "
+	    "state = 'open' ORDER BY id");
+	int rc;
+
+	if (s == NULL)
+		return store_error(st, "open cases", error_r);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		g_ptr_array_add(ids, store_col_text(s, 0));
+		g_ptr_array_add(titles, store_col_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_error(st, "open cases", error_r);
+	return STORE_OK;
+}
+
+int
+vcase_record_reply(struct store *st, const char *case_id, int64_t vendor_id,
+    const struct vcase_reply *v, int64_t now, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE participants SET "
+	    "comment = COALESCE(?2, comment), "
+	    "advisory_url = COALESCE(?3, advisory_url), "
+	    "fix_plan = COALESCE(?4, fix_plan), "
+	    "fix_date = COALESCE(?5, fix_date), "
+	    "workaround_plan = COALESCE(?6, workaround_plan), "
+	    "workaround_date = COALESCE(?7, workaround_date), "
+	    "pubdate_request = COALESCE(?8, pubdate_request), "
+	    "pubdate_reason = CASE WHEN ?8 IS NULL THEN pubdate_reason "
+	    "ELSE ?9 END, "
+	    "last_answer = ?11, "
+	    "last_reply_signed = CASE WHEN ?14 IS NULL THEN "
+	    "last_reply_signed ELSE max(coalesce(last_reply_signed, 0), "
+	    "min(?14, ?11)) END "
+	    "WHERE case_id = ?12 AND vendor_id = ?13");
+
+	if (s == NULL)
+		return store_error(st, "apply reply", error_r);
+	sqlite3_bind_text(s, 2, v->comment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, v->advisory_url, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, v->fix_plan, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, v->fix_date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, v->workaround_plan, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, v->workaround_date, -1, SQLITE_TRANSIENT);
+	if (v->pubdate_request != 0)
+		sqlite3_bind_int64(s, 8, v->pubdate_request);
+	sqlite3_bind_text(s, 9, v->pubdate_reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 11, now);
+	sqlite3_bind_text(s, 12, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 13, vendor_id);
+	if (v->sig_time != 0)
+		sqlite3_bind_int64(s, 14, v->sig_time);
+	return store_exec_stmt(st, s, "apply reply", error_r);
+}
+
+int
+vcase_add_share_request(struct store *st, const char *case_id,
+    int64_t vendor_id, const char *organisation, const char *contact,
+    const char *address, const char *phone, int64_t now, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO related_orgs (case_id, "
+	    "requested_by, organisation, contact, address, phone, created) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)");
+
+	if (s == NULL)
+		return store_error(st, "share request", error_r);
+	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, vendor_id);
+	sqlite3_bind_text(s, 3, organisation, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, contact, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, phone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 7, now);
+	return store_exec_stmt(st, s, "share request", error_r);
+}

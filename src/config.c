@@ -12,10 +12,14 @@
 #include <unistd.h>
 
 #include "vulture/config.h"
+#include "vulture/ident.h"
 #include "vulture/ids.h"
 #include "vulture/policy.h"
 #include "vulture/tlscheck.h"
 
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
@@ -62,9 +66,11 @@ struct key_def {
  * documents the same keys; tests/check_config.c checks that they agree. */
 static const struct key_def keys[] = {
 	{ "general", "address", K_ADDRESS, NULL, O(address), 0, 0 },
-	{ "general", "database", K_PATH, "/var/lib/vulture/vulture.db",
+	{ "general", "database", K_PATH,
+	    LOCALSTATEDIR "/lib/vulture/vulture.db",
 	    O(database), 0, 0 },
-	{ "general", "gnupghome", K_PATH, "/var/lib/vulture/gnupg",
+	{ "general", "gnupghome", K_PATH,
+	    LOCALSTATEDIR "/lib/vulture/gnupg",
 	    O(gnupghome), 0, 0 },
 	{ "general", "desk_fingerprint", K_FPR, "", O(desk_fingerprint), 0,
 	    0 },
@@ -85,7 +91,8 @@ static const struct key_def keys[] = {
 	{ "general", "auto_publish", K_BOOL, "false", O(auto_publish), 0, 0 },
 	{ "general", "templates_dir", K_PATH,
 	    SYSCONFDIR "/vulture/templates", O(templates_dir), 0, 0 },
-	{ "general", "publish_dir", K_PATH, "/var/lib/vulture/publish",
+	{ "general", "publish_dir", K_PATH,
+	    LOCALSTATEDIR "/lib/vulture/publish",
 	    O(publish_dir), 0, 0 },
 	{ "general", "announce_address", K_ADDRESS, "announce@cert.example",
 	    O(announce_address), 0, 0 },
@@ -404,44 +411,7 @@ vconf_parse_size(const char *s, uint64_t *bytes_r)
 int
 vconf_parse_fingerprint(const char *s, char out[41])
 {
-	size_t n = 0;
-
-	if (s == NULL)
-		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' || *s == '\t')
-			continue;
-		if (!g_ascii_isxdigit(*s) || n == 40)
-			return -1;
-		out[n++] = g_ascii_toupper(*s);
-	}
-	if (n != 40)
-		return -1;
-	out[40] = '\0';
-	return 0;
-}
-
-int
-vconf_valid_address(const char *s)
-{
-	const char *at;
-	const char *p;
-
-	if (s == NULL || strlen(s) > 254)
-		return 0;
-	at = strrchr(s, '@');
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '.') ==
-	    NULL)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
-		    *p == ',' || *p == ';' || *p == '"' || *p == '(' ||
-		    *p == ')' || *p == '[' || *p == ']' || *p == '\\' ||
-		    (unsigned char)*p >= 0x7f)
-			return 0;
-	return 1;
+	return ident_fpr_parse(s, s != NULL ? strlen(s) : 0, out, NULL);
 }
 
 char *
@@ -554,7 +524,7 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		*sp = g_strdup(v);
 		return;		/* checked below, only where it is used */
 	case K_ADDRESS:
-		if (!vconf_valid_address(v)) {
+		if (!ident_address_ok(v)) {
 			report(loc, k, "'%s' is not a mail address "
 			    "(local@domain)", v);
 			return;
@@ -751,10 +721,11 @@ set_value(struct vconf *c, struct located *loc, const struct key_def *k,
 		return;
 	}
 	case K_IDFMT: {
-		const char *err;
+		char *err = NULL;
 
-		if (ids_check_format(v, &err) == -1) {
+		if (ids_check_format(v, &err) == VR_PERM) {
 			report(loc, k, "'%s': %s", v, err);
+			g_free(err);
 			return;
 		}
 		*sp = g_strdup(v);
@@ -885,7 +856,7 @@ vconf_load(const char *path, struct vconf **conf_r, GPtrArray *errors,
 	}
 
 	g_key_file_free(kf);
-	g_hash_table_destroy(loc.lines);
+	c->key_lines = loc.lines;
 	if (loc.nerr > 0) {
 		vconf_free(&c);
 		return -1;
@@ -903,6 +874,8 @@ vconf_free(struct vconf **conf)
 		return;
 	c = *conf;
 	g_free(c->path);
+	if (c->key_lines != NULL)
+		g_hash_table_destroy(c->key_lines);
 	g_free(c->address);
 	g_free(c->database);
 	g_free(c->gnupghome);
@@ -951,4 +924,21 @@ vconf_keys_dump(void)
 		g_string_append_printf(s, "%s.%s\n", keys[i].group,
 		    keys[i].key);
 	return g_string_free(s, FALSE);
+}
+
+char *
+vconf_where(const struct vconf *c, const char *group, const char *key)
+{
+	char *id = g_strdup_printf("%s\n%s", group, key);
+	gpointer line = c->key_lines != NULL ?
+	    g_hash_table_lookup(c->key_lines, id) : NULL;
+	char *w;
+
+	g_free(id);
+	if (line != NULL)
+		w = g_strdup_printf("%s:%u: %s", c->path,
+		    GPOINTER_TO_UINT(line), key);
+	else
+		w = g_strdup_printf("%s: %s.%s", c->path, group, key);
+	return w;
 }

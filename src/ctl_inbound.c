@@ -13,6 +13,7 @@
 #include "vulture/inbound.h"
 #include "vulture/json.h"
 #include "vulture/log.h"
+#include "vulture/msgstore.h"
 #include "vulture/notice.h"
 #include "vulture/vtime.h"
 #include "vulture/wake.h"
@@ -449,7 +450,7 @@ static int
 print_decision(struct ctl *c, GMimeStream *raw)
 {
 	struct inbound_env env = { c->conf, c->st, vkeys_ctx(c->keys), NULL,
-	    NULL };
+	    NULL, NULL };
 	struct inbound_decision *d = NULL;
 	struct vdec_result *r = NULL;
 	struct outbound out;
@@ -516,49 +517,43 @@ inspect_cmd(struct ctl *c, int argc, char **argv)
 static int
 quarantine_list(struct ctl *c)
 {
-	sqlite3_stmt *s = store_stmt(c->st, "SELECT id, received, kind, "
-	    "reason, case_id, vendor, signer, message_id, size FROM messages "
-	    "WHERE state = 'quarantined' ORDER BY id");
-	GString *o = g_string_new(NULL);
+	GPtrArray *list = NULL;
+	GString *o;
 	struct jw w;
+	char *err = NULL;
+	guint i;
+	int rc;
 
-	if (s == NULL) {
-		g_string_free(o, TRUE);
-		return ctl_store_fail(store_error(c->st, "quarantine", NULL),
-		    NULL);
-	}
+	if ((rc = msgstore_quarantine_list(c->st, &list, &err)) != STORE_OK)
+		return ctl_store_fail(rc, err);
+	o = g_string_new(NULL);
 	jw_init(&w, o, 1);
 	if (c->json)
 		jw_arr_begin(&w);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char *at = vtime_format(sqlite3_column_int64(s, 1), c->conf->tz);
-		const char *kind = (const char *)sqlite3_column_text(s, 2);
-		const char *reason = (const char *)sqlite3_column_text(s, 3);
+	for (i = 0; i < list->len; i++) {
+		const struct msgstore_quarantined *q = list->pdata[i];
+		char *at = vtime_format(q->received, c->conf->tz);
 
 		if (c->json) {
 			jw_obj_begin(&w);
-			jw_kint(&w, "id", sqlite3_column_int64(s, 0));
+			jw_kint(&w, "id", q->id);
 			jw_kstr(&w, "received", at);
 			jw_kstr(&w, "state", "quarantined");
-			jw_kstr(&w, "kind", kind);
-			jw_kstr(&w, "reason", reason);
-			jw_kstr(&w, "case", (const char *)
-			    sqlite3_column_text(s, 4));
-			jw_kstr(&w, "vendor", (const char *)
-			    sqlite3_column_text(s, 5));
-			jw_kstr(&w, "signer", (const char *)
-			    sqlite3_column_text(s, 6));
-			jw_kstr(&w, "message_id", (const char *)
-			    sqlite3_column_text(s, 7));
-			jw_kint(&w, "size", sqlite3_column_int64(s, 8));
+			jw_kstr(&w, "kind", q->kind);
+			jw_kstr(&w, "reason", q->reason);
+			jw_kstr(&w, "case", q->case_id);
+			jw_kstr(&w, "vendor", q->vendor);
+			jw_kstr(&w, "signer", q->signer);
+			jw_kstr(&w, "message_id", q->message_id);
+			jw_kint(&w, "size", q->size);
 			jw_obj_end(&w);
 		} else
 			g_string_append_printf(o, "%-5lld %s %-16s %s\n",
-			    (long long)sqlite3_column_int64(s, 0), at,
-			    kind ? kind : "?", reason ? reason : "");
+			    (long long)q->id, at, q->kind ? q->kind : "?",
+			    q->reason ? q->reason : "");
 		g_free(at);
 	}
-	sqlite3_reset(s);
+	g_ptr_array_unref(list);
 	if (c->json) {
 		jw_arr_end(&w);
 		g_string_append_c(o, '\n');
@@ -571,26 +566,23 @@ quarantine_list(struct ctl *c)
 static int
 load_raw(struct ctl *c, int64_t row, const char *state, struct spill **sp_r)
 {
-	sqlite3_stmt *s = store_stmt(c->st, "SELECT state FROM messages "
-	    "WHERE id = ?");
-	char *dir, *err = NULL;
+	char *dir, *err = NULL, *now_state = NULL;
 	int rc;
 
-	if (s == NULL)
-		return ctl_store_fail(store_error(c->st, "message", NULL), NULL);
-	sqlite3_bind_int64(s, 1, row);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
+	rc = msgstore_state(c->st, row, &now_state, &err);
+	if (rc == STORE_NOTFOUND) {
+		g_free(err);
 		return ctl_fail("no message %lld", (long long)row);
 	}
-	if (state != NULL && strcmp((const char *)sqlite3_column_text(s, 0),
-	    state) != 0) {
+	if (rc != STORE_OK)
+		return ctl_store_fail(rc, err);
+	if (state != NULL && strcmp(now_state, state) != 0) {
 		rc = ctl_fail("message %lld is %s, not %s", (long long)row,
-		    sqlite3_column_text(s, 0), state);
-		sqlite3_reset(s);
+		    now_state, state);
+		g_free(now_state);
 		return rc;
 	}
-	sqlite3_reset(s);
+	g_free(now_state);
 	dir = inbound_spill_dir(c->conf);
 	rc = inbound_load(c->st, row, dir, sp_r, &err);
 	g_free(dir);
@@ -641,7 +633,7 @@ quarantine_cmd(struct ctl *c, int argc, char **argv)
 	/* retry: back to "new", then processed like a fresh delivery;
 	 * signatures are verified again from the stored original. */
 	if ((rc = store_begin(c->st, &err)) != STORE_OK ||
-	    (rc = inbound_requeue(c->st, row, &err)) != STORE_OK ||
+	    (rc = msgstore_requeue(c->st, row, &err)) != STORE_OK ||
 	    (rc = store_commit(c->st, &err)) != STORE_OK) {
 		store_rollback(c->st);
 		return ctl_store_fail(rc, err);

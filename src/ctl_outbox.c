@@ -16,68 +16,53 @@
 static int
 outbox_list_cmd(struct ctl *c)
 {
-	sqlite3_stmt *s = store_stmt(c->st, "SELECT id, created, case_id, "
-	    "kind, recipient, fingerprint, message_id, state, attempts, "
-	    "next_attempt, last_error, sent_at, length(body) FROM outbox "
-	    "ORDER BY id");
-	GString *o = g_string_new(NULL);
+	GPtrArray *l = NULL;
+	GString *o;
 	struct jw w;
+	char *err = NULL;
+	guint i;
+	int rc;
 
-	if (s == NULL) {
-		g_string_free(o, TRUE);
-		return ctl_store_fail(store_error(c->st, "outbox", NULL), NULL);
-	}
+	if ((rc = outbox_list(c->st, &l, &err)) != STORE_OK)
+		return ctl_store_fail(rc, err);
+	o = g_string_new(NULL);
 	jw_init(&w, o, 1);
 	if (c->json)
 		jw_arr_begin(&w);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char *created = vtime_format(sqlite3_column_int64(s, 1),
-		    c->conf->tz);
-		char *next = vtime_format(sqlite3_column_int64(s, 9),
-		    c->conf->tz);
-		char *sent = vtime_format(sqlite3_column_int64(s, 11),
-		    c->conf->tz);
-		const char *state = (const char *)sqlite3_column_text(s, 7);
+	for (i = 0; i < l->len; i++) {
+		const struct outbox_entry *e = l->pdata[i];
+		char *created = vtime_format(e->created, c->conf->tz);
+		char *next = vtime_format(e->next_attempt, c->conf->tz);
+		char *sent = vtime_format(e->sent_at, c->conf->tz);
 
 		if (c->json) {
 			jw_obj_begin(&w);
-			jw_kint(&w, "id", sqlite3_column_int64(s, 0));
+			jw_kint(&w, "id", e->id);
 			jw_kstr(&w, "created", created);
-			jw_kstr(&w, "case", (const char *)
-			    sqlite3_column_text(s, 2));
-			jw_kstr(&w, "kind", (const char *)
-			    sqlite3_column_text(s, 3));
-			jw_kstr(&w, "recipient", (const char *)
-			    sqlite3_column_text(s, 4));
-			jw_kstr(&w, "fingerprint", (const char *)
-			    sqlite3_column_text(s, 5));
-			jw_kstr(&w, "message_id", (const char *)
-			    sqlite3_column_text(s, 6));
-			jw_kstr(&w, "state", state);
-			jw_kint(&w, "attempts", sqlite3_column_int(s, 8));
+			jw_kstr(&w, "case", e->case_id);
+			jw_kstr(&w, "kind", e->kind);
+			jw_kstr(&w, "recipient", e->recipient);
+			jw_kstr(&w, "fingerprint", e->fingerprint);
+			jw_kstr(&w, "message_id", e->message_id);
+			jw_kstr(&w, "state", e->state);
+			jw_kint(&w, "attempts", e->attempts);
 			jw_kstr(&w, "next_attempt", next);
-			jw_kstr(&w, "reason", (const char *)
-			    sqlite3_column_text(s, 10));
+			jw_kstr(&w, "reason", e->last_error);
 			jw_kstr(&w, "sent_at", sent);
-			jw_kint(&w, "size", sqlite3_column_int64(s, 12));
+			jw_kint(&w, "size", e->size);
 			jw_obj_end(&w);
-		} else {
-			const char *err = (const char *)
-			    sqlite3_column_text(s, 10);
-
+		} else
 			g_string_append_printf(o, "%-5lld %-7s %-20s %-16s %s "
-			    "attempts=%d%s%s\n",
-			    (long long)sqlite3_column_int64(s, 0), state,
-			    sqlite3_column_text(s, 3), sqlite3_column_text(s, 2) ?
-			    (const char *)sqlite3_column_text(s, 2) : "-",
-			    sqlite3_column_text(s, 4), sqlite3_column_int(s, 8),
-			    err ? " " : "", err ? err : "");
-		}
+			    "attempts=%d%s%s\n", (long long)e->id, e->state,
+			    e->kind, e->case_id ? e->case_id : "-",
+			    e->recipient, e->attempts,
+			    e->last_error ? " " : "",
+			    e->last_error ? e->last_error : "");
 		g_free(created);
 		g_free(next);
 		g_free(sent);
 	}
-	sqlite3_reset(s);
+	g_ptr_array_unref(l);
 	if (c->json) {
 		jw_arr_end(&w);
 		g_string_append_c(o, '\n');
@@ -90,27 +75,29 @@ outbox_list_cmd(struct ctl *c)
 static int
 outbox_show_cmd(struct ctl *c, int64_t id)
 {
-	sqlite3_stmt *s = store_stmt(c->st, "SELECT body FROM outbox WHERE "
-	    "id = ?");
+	GBytes *body = NULL;
 	GString *o;
+	char *err = NULL;
+	gsize len;
+	const char *data;
+	int rc;
 
-	if (s == NULL)
-		return ctl_store_fail(store_error(c->st, "outbox", NULL), NULL);
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
+	if ((rc = outbox_body(c->st, id, &body, &err)) == STORE_NOTFOUND) {
+		g_free(err);
 		return ctl_fail("no outbox message %lld", (long long)id);
 	}
+	if (rc != STORE_OK)
+		return ctl_store_fail(rc, err);
 	/* The stored message is what goes on the wire, as it is: ours,
 	 * 7-bit with CRLF line ends (compose checks), ciphertext but for
 	 * the signed announcement. Still written through the same escaping
 	 * as everything else, CR kept: a well-formed message comes out
 	 * byte for byte, and a byte a terminal would act on, should one
 	 * ever be stored, comes out as "\x1b". */
+	data = g_bytes_get_data(body, &len);
 	o = g_string_new(NULL);
-	textin_escape(o, sqlite3_column_blob(s, 0),
-	    (gssize)sqlite3_column_bytes(s, 0), "\t\r\n");
-	sqlite3_reset(s);
+	textin_escape(o, data, (gssize)len, "\t\r\n");
+	g_bytes_unref(body);
 	fwrite(o->str, 1, o->len, stdout);
 	g_string_free(o, TRUE);
 	return 0;

@@ -66,6 +66,8 @@ int ctl_case(struct ctl *c, int argc, char **argv);
 int ctl_inbound(struct ctl *c, int argc, char **argv);
 int ctl_outbox(struct ctl *c, int argc, char **argv);
 int ctl_render(struct ctl *c, int argc, char **argv);
+/* backup DIR | restore DIR (ctl_admin.c). */
+int ctl_admin(struct ctl *c, int argc, char **argv);
 /* Runs argv through the coordinator-command parser and executor. */
 int ctl_run_grammar(struct ctl *c, int argc, char **argv);
 

@@ -416,7 +416,7 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 		return rc;
 	}
 	if ((rc = vendor_list(c->st, &list, &err)) != STORE_OK ||
-	    (rc = ops_key_proposals(c->st, 0, &props, &err)) != STORE_OK) {
+	    (rc = vendor_proposals(c->st, 0, &props, &err)) != STORE_OK) {
 		g_string_free(o, TRUE);
 		if (list != NULL)
 			g_ptr_array_unref(list);
@@ -440,6 +440,7 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 		jw_arr_begin(&w);
 		for (i = 0; i < props->len; i++) {
 			const struct key_proposal *p = props->pdata[i];
+			char *t;
 
 			jw_obj_begin(&w);
 			jw_key(&w, "id");
@@ -452,6 +453,9 @@ vendor_pending_cmd(struct ctl *c, int argc, char **argv)
 			jw_str(&w, p->fpr);
 			jw_key(&w, "share");
 			jw_str(&w, p->share);
+			t = vtime_format(p->created, c->conf->tz);
+			jw_kstr(&w, "created", t);
+			g_free(t);
 			jw_obj_end(&w);
 		}
 		jw_arr_end(&w);
@@ -502,7 +506,7 @@ vendor_show_cmd(struct ctl *c, int argc, char **argv)
 		char *err = NULL;
 
 		vendor_text(o, v, c->conf->tz);
-		if (ops_key_proposals(c->st, v->id, &props, &err) == STORE_OK)
+		if (vendor_proposals(c->st, v->id, &props, &err) == STORE_OK)
 			proposals_text(o, props, c->conf->tz);
 		g_free(err);
 		g_ptr_array_unref(props);

@@ -42,6 +42,10 @@ struct run {
 	GPtrArray		*segs;		/* struct seg * */
 
 	GMimeObject		*enc_part;	/* hook: decrypt this leaf */
+	int			 enc_file;	/* its plaintext is a file
+						   (VDEC_ATTACHED), not MIME */
+	GMimeObject		*msg_root;	/* foreign: the message's
+						   body entity */
 	GMimeObject		*signed_obj;	/* hook: verify this */
 	GMimeStream		*signed_raw;	/* foreign: its bytes, header
 						   first */
@@ -76,6 +80,8 @@ vdec_shape_name(enum vdec_shape shape)
 	case VDEC_INLINE_SIGNED:	return "inline-signed";
 	case VDEC_INLINE_CLEARSIGNED:	return "inline-clearsigned";
 	case VDEC_EXCHANGE:		return "exchange";
+	case VDEC_ATTACHED:		return "attached-encrypted";
+	case VDEC_SMIME:		return "smime";
 	}
 	return "unknown";
 }
@@ -490,6 +496,11 @@ leaf(struct run *vr, GMimePart *part, unsigned flags)
 	    fname != NULL;
 	is_text = is_type(o, "text", "plain");
 	is_html = is_type(o, "text", "html");
+	/* The only part of the message or of the payload is its body,
+	 * whatever name a client gave it (Outlook names the HTML body). */
+	if ((is_text || is_html) && (o == vr->msg_root ||
+	    o == vr->payload_root))
+		is_att = 0;
 	data = part_bytes(part, &len);
 	if (!is_att && (is_text || is_html)) {
 		legacy = g_mime_object_get_content_type_parameter(o,
@@ -828,6 +839,130 @@ out:
 	return ret;
 }
 
+/* What cannot be decrypted here, named so that the sender learns what
+ * to change.  A passphrase-only message is not even given to gpg (it
+ * would want a pinentry). */
+#define SMIME_ERROR "S/MIME is not supported: use OpenPGP"
+#define PASSPHRASE_ERROR "encrypted with a passphrase (gpg --symmetric), " \
+	"not to the desk key: encrypt to the desk's public key instead"
+
+/* The first bytes of a part's decoded content into head; returns how
+ * many (0 on a read error or an empty part). */
+static size_t
+part_head(GMimePart *part, char *head, size_t size)
+{
+	GMimeStream	*s = part_stream(part);
+	ssize_t		 n;
+
+	if (s == NULL)
+		return 0;
+	n = spill_read(s, head, size);
+	g_object_unref(s);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* 1 when buf starts an OpenPGP message encrypted to a key or a
+ * passphrase. */
+static int
+is_encrypted_pgp(const char *buf, size_t len)
+{
+	enum vdec_pgp	k = vdec_pgp_sniff(buf, len, NULL);
+
+	return k == VDEC_PGP_PUBKEY || k == VDEC_PGP_PASSPHRASE;
+}
+
+/* 1 when part holds an OpenPGP message encrypted to passphrases only:
+ * then the result says so and nothing is decrypted. */
+static int
+passphrase_only(struct run *vr, GMimePart *part, unsigned depth)
+{
+	char	head[4096];
+	size_t	n = part_head(part, head, sizeof(head));
+	int	ret = vdec_pgp_sniff(head, n, NULL) == VDEC_PGP_PASSPHRASE;
+
+	explicit_bzero(head, sizeof(head));
+	if (!ret)
+		return 0;
+	vr->res->decrypt_error = g_strdup(PASSPHRASE_ERROR);
+	struct_line(vr, depth, "(not decrypted: encrypted with a passphrase)");
+	return 1;
+}
+
+/* The length of fn's .asc, .gpg or .pgp ending, or 0. */
+static size_t
+pgp_ext(const char *fn)
+{
+	static const char *ext[] = { ".asc", ".gpg", ".pgp", NULL };
+	const char	**e;
+	size_t		 n = fn ? strlen(fn) : 0;
+
+	for (e = ext; n > 0 && *e; e++)
+		if (n > strlen(*e) && g_ascii_strcasecmp(fn + n - strlen(*e),
+		    *e) == 0)
+			return strlen(*e);
+	return 0;
+}
+
+/* An attached file's name without .gpg/.pgp/.asc (owned; NULL). */
+static char *
+plain_name(GMimePart *part)
+{
+	const char	*fn = g_mime_part_get_filename(part);
+
+	return fn ? g_strndup(fn, strlen(fn) - pgp_ext(fn)) : NULL;
+}
+
+/*
+ * The plaintext of an attached file (VDEC_ATTACHED): a text file is the
+ * body, as inline PGP's is (charset guessed); anything else (NUL bytes,
+ * longer than max_text) is a protected attachment under the file's name
+ * without its .gpg/.asc.
+ */
+static int
+file_plaintext(struct run *vr, GMimePart *part, GMimeStream *plain,
+    unsigned depth)
+{
+	gint64	 len = g_mime_stream_length(plain);
+	size_t	 n, got = 0;
+	ssize_t	 k = 0;
+	char	*buf, *name;
+
+	if (len < 0) {
+		vr->error = "cannot read the decrypted data back";
+		vr->tempfail = 1;
+		return -1;
+	}
+	if (++vr->n_parts > vr->lim.max_parts) {
+		vr->error = "too many MIME parts (VDEC_MAX_PARTS)";
+		return -1;
+	}
+	n = (size_t)len;
+	buf = g_malloc(n + 1);
+	g_mime_stream_reset(plain);
+	for (got = 0; got < n; got += (size_t)k)
+		if ((k = spill_read(plain, buf + got, n - got)) <= 0)
+			break;
+	if (got < n) {
+		vdec_zfree(buf, n + 1);
+		vr->error = "cannot read the decrypted data back";
+		vr->tempfail = 1;
+		return -1;
+	}
+	buf[n] = '\0';
+	if (n <= vr->lim.max_text && memchr(buf, '\0', n) == NULL) {
+		struct_line(vr, depth, "text/plain (the attached file)");
+		add_seg(vr, buf, n, NULL, 0, 0, W_COLLECT | W_PROT);
+		return 0;
+	}
+	name = plain_name(part);
+	struct_line(vr, depth, "application/octet-stream (the attached "
+	    "file)");
+	add_attachment(vr, name, g_strdup("application/octet-stream"), buf,
+	    n, W_COLLECT | W_PROT);
+	g_free(name);
+	return 0;
+}
+
 static int
 do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 {
@@ -837,6 +972,8 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 	int			 ret = -1;
 
 	memset(&p, 0, sizeof(p));
+	if (passphrase_only(vr, part, depth))
+		return 0;
 	/* Read in place: a 30 MB part is not copied. */
 	cipher = part_stream(part);
 	if (cipher == NULL)
@@ -893,7 +1030,10 @@ do_decrypt(struct run *vr, GMimePart *part, unsigned depth)
 		if (r->shape == VDEC_PGPMIME_ENCRYPTED)
 			r->shape = VDEC_PGPMIME_COMBINED;
 	}
-	ret = parse_entity(vr, plain, depth, W_COLLECT | W_PROT, 0);
+	if (vr->enc_file)
+		ret = file_plaintext(vr, part, plain, depth);
+	else
+		ret = parse_entity(vr, plain, depth, W_COLLECT | W_PROT, 0);
 out:
 	if (plain)
 		g_object_unref(plain);
@@ -1018,10 +1158,130 @@ exchange_index(GMimeObject *root)
 		g_object_unref(ds);
 		armored = len > 0 && vdec_find_armor(head, (size_t)len, &s,
 		    &e) == VDEC_ARMOR_MESSAGE;
-		if (armored)
+		/* Or binary: the payload as the OpenPGP packets
+		 * themselves. */
+		if (armored || (len > 0 && is_encrypted_pgp(head,
+		    (size_t)len)))
 			return i + 1;
 	}
 	return -1;
+}
+
+/* A mailing list's wrapping of PGP/MIME: multipart/mixed holding one
+ * well-formed multipart/encrypted and otherwise only text leaves (the
+ * list's footer, clear text).  Returns the encrypted leaf or NULL. */
+static GMimeObject *
+list_wrapped(GMimeObject *root)
+{
+	GMimeMultipart	*mp;
+	GMimeObject	*found = NULL;
+	int		 i, n;
+
+	if (!is_type(root, "multipart", "mixed") || !GMIME_IS_MULTIPART(root))
+		return NULL;
+	mp = GMIME_MULTIPART(root);
+	n = g_mime_multipart_get_count(mp);
+	for (i = 0; i < n; i++) {
+		GMimeObject	*c = g_mime_multipart_get_part(mp, i);
+		GMimeMultipart	*e;
+
+		if (is_type(c, "multipart", "encrypted")) {
+			if (found != NULL || !GMIME_IS_MULTIPART(c))
+				return NULL;
+			e = GMIME_MULTIPART(c);
+			if (g_mime_multipart_get_count(e) != 2 ||
+			    !is_type(g_mime_multipart_get_part(e, 0),
+			    "application", "pgp-encrypted") ||
+			    !GMIME_IS_PART(g_mime_multipart_get_part(e, 1)))
+				return NULL;
+			found = g_mime_multipart_get_part(e, 1);
+			continue;
+		}
+		if (!GMIME_IS_PART(c) || !is_type(c, "text", "*"))
+			return NULL;
+	}
+	return found;
+}
+
+/* A leaf given as a file whose content is an OpenPGP message encrypted
+ * to a key or a passphrase (armored or binary). */
+static int
+encrypted_file(GMimeObject *o)
+{
+	char	head[4096];
+	size_t	n;
+	int	ret;
+
+	if (!GMIME_IS_PART(o))
+		return 0;
+	if (!is_type(o, "application", "pgp-encrypted") &&
+	    !is_type(o, "application", "octet-stream") &&
+	    !is_type(o, "application", "pgp") &&
+	    pgp_ext(g_mime_part_get_filename(GMIME_PART(o))) == 0)
+		return 0;
+	n = part_head(GMIME_PART(o), head, sizeof(head));
+	ret = is_encrypted_pgp(head, n);
+	explicit_bzero(head, sizeof(head));
+	return ret;
+}
+
+/*
+ * An encrypted reply attached as a file (Outlook without a plug-in):
+ * the message's only leaf, or the one child of its multipart/mixed that
+ * is an encrypted file; the other children (a cover note) stay clear.
+ * A text body that is itself armor is inline PGP, not this.
+ */
+static GMimeObject *
+attached_file(GMimeObject *root)
+{
+	GMimeMultipart	*mp;
+	GMimeObject	*found = NULL;
+	int		 i, n;
+
+	if (GMIME_IS_PART(root))
+		return !is_type(root, "text", "*") && encrypted_file(root) ?
+		    root : NULL;
+	if (!is_type(root, "multipart", "mixed") || !GMIME_IS_MULTIPART(root))
+		return NULL;
+	mp = GMIME_MULTIPART(root);
+	n = g_mime_multipart_get_count(mp);
+	for (i = 0; i < n; i++) {
+		GMimeObject *c = g_mime_multipart_get_part(mp, i);
+
+		if (!encrypted_file(c))
+			continue;
+		if (found != NULL)
+			return NULL;	/* two: which one is the reply? */
+		found = c;
+	}
+	return found;
+}
+
+/* S/MIME: application/pkcs7-mime (enveloped or opaque signed data), or
+ * a file named *.p7m. */
+static int
+smime_entity(GMimeObject *o)
+{
+	const char	*fn;
+
+	if (is_type(o, "application", "pkcs7-mime") ||
+	    is_type(o, "application", "x-pkcs7-mime"))
+		return 1;
+	fn = GMIME_IS_PART(o) ? g_mime_part_get_filename(GMIME_PART(o)) :
+	    NULL;
+	return fn != NULL && strlen(fn) > 4 &&
+	    g_ascii_strcasecmp(fn + strlen(fn) - 4, ".p7m") == 0;
+}
+
+static int
+smime_signed(GMimeObject *o)
+{
+	const char	*p = g_mime_object_get_content_type_parameter(o,
+	    "protocol");
+
+	return is_type(o, "multipart", "signed") && p != NULL &&
+	    (g_ascii_strcasecmp(p, "application/pkcs7-signature") == 0 ||
+	    g_ascii_strcasecmp(p, "application/x-pkcs7-signature") == 0);
 }
 
 /* Other protocols (S/MIME) are not ours to check: such mail is plain. */
@@ -1137,6 +1397,10 @@ do_inline(struct run *vr, GString *out, GString *clear)
 			cs = s->charset;
 		}
 		kind = vdec_find_armor(buf, len, &st, &en);
+		/* A block under "On ... wrote:" or Outlook's quote header
+		 * is what the sender quoted, not what the sender sent. */
+		if (kind != VDEC_ARMOR_NONE && vdec_armor_quoted(buf, st))
+			kind = VDEC_ARMOR_NONE;
 		idx = i;
 	}
 	if (kind == VDEC_ARMOR_NONE) {
@@ -1167,6 +1431,16 @@ do_inline(struct run *vr, GString *out, GString *clear)
 		int prc;
 
 		norm = vdec_armor_normalize(buf + st, en - st, &armor_cs);
+		if (vdec_pgp_sniff(norm->str, norm->len, NULL) ==
+		    VDEC_PGP_PASSPHRASE) {
+			r->shape = VDEC_INLINE_ENCRYPTED;
+			r->encrypted = 1;
+			r->decrypt_error = g_strdup(PASSPHRASE_ERROR);
+			struct_line(vr, 1, "(inline PGP message, encrypted "
+			    "with a passphrase)");
+			ret = 1;
+			goto out;
+		}
 		ns = spill_view(norm->str, norm->len);
 		prc = vr->vc->ops->decrypt_verify(vr->vc->impl, ns,
 		    vr->lim.max_decrypted, vr->lim.spill_dir, &p);
@@ -1505,6 +1779,7 @@ vdec_decode_stream(const struct vcrypto *vc, GMimeStream *raw,
 	outer_headers(r, msg);
 
 	root = g_mime_message_get_mime_part(msg);
+	vr.msg_root = root;
 	r->shape = VDEC_PLAIN;
 	if (root == NULL) {
 		struct_line(&vr, 0, "(no body)");
@@ -1539,9 +1814,32 @@ vdec_decode_stream(const struct vcrypto *vc, GMimeStream *raw,
 		    idx);
 		if (walk(&vr, root, 0, W_COLLECT) < 0)
 			goto out;
+	} else if ((vr.enc_part = list_wrapped(root)) != NULL) {
+		/* Decrypted as PGP/MIME; the footer is clear text. */
+		r->shape = VDEC_PGPMIME_ENCRYPTED;
+		r->encrypted = 1;
+		if (walk(&vr, root, 0, W_COLLECT) < 0)
+			goto out;
+	} else if ((vr.enc_part = attached_file(root)) != NULL) {
+		r->shape = VDEC_ATTACHED;
+		r->encrypted = 1;
+		vr.enc_file = 1;
+		if (walk(&vr, root, 0, W_COLLECT) < 0)
+			goto out;
+	} else if (smime_entity(root)) {
+		/* Encrypted (or opaquely signed) for someone's X.509
+		 * certificate: nothing here can read it. */
+		r->shape = VDEC_SMIME;
+		r->smime = 1;
+		r->encrypted = 1;
+		r->decrypt_error = g_strdup(SMIME_ERROR);
+		if (walk(&vr, root, 0, W_COLLECT) < 0)
+			goto out;
 	} else if (walk(&vr, root, 0, W_COLLECT) < 0) {
 		goto out;
 	}
+	if (root != NULL && smime_signed(root))
+		r->smime = 1;	/* read as the clear text it is */
 	if (build_text(&vr) < 0)
 		goto out;
 	if (r->subject_prot != NULL) {

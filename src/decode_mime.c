@@ -1147,3 +1147,239 @@ vdec_clean_filename(const char *name)
 	}
 	return v;
 }
+
+/* OpenPGP messages by their first packets (RFC 4880 4.2, RFC 9580 4.2). */
+
+/* Walks the session key packets at the start of a binary message. */
+static enum vdec_pgp
+pgp_packets(const unsigned char *p, size_t len)
+{
+	size_t		 off = 0;
+	unsigned	 n, pk = 0, sk = 0, tag = 0;
+	int		 data = 0;	/* a data packet came first */
+
+	for (n = 0; off + 1 < len && n < 64; n++) {
+		unsigned	c = p[off], l0;
+		size_t		hl, bl;
+		int		known = 1;	/* body length known */
+
+		if (!(c & 0x80))
+			break;
+		if (c & 0x40) {
+			tag = c & 0x3f;
+			l0 = p[off + 1];
+			if (l0 < 192) {
+				hl = 2;
+				bl = l0;
+			} else if (l0 < 224) {
+				if (off + 2 >= len)
+					known = 0;
+				hl = 3;
+				bl = known ? ((size_t)(l0 - 192) << 8) +
+				    p[off + 2] + 192 : 0;
+			} else if (l0 == 255) {
+				if (off + 5 >= len)
+					known = 0;
+				hl = 6;
+				bl = known ? (size_t)p[off + 2] << 24 |
+				    (size_t)p[off + 3] << 16 |
+				    (size_t)p[off + 4] << 8 | p[off + 5] : 0;
+			} else {
+				/* A partial length: a data packet. */
+				hl = 2;
+				bl = 0;
+				known = 0;
+			}
+		} else {
+			tag = (c >> 2) & 0xf;
+			switch (c & 3) {
+			case 0:
+				hl = 2;
+				bl = p[off + 1];
+				break;
+			case 1:
+				hl = 3;
+				if (off + 2 >= len)
+					known = 0;
+				bl = known ? (size_t)p[off + 1] << 8 |
+				    p[off + 2] : 0;
+				break;
+			case 2:
+				hl = 5;
+				if (off + 4 >= len)
+					known = 0;
+				bl = known ? (size_t)p[off + 1] << 24 |
+				    (size_t)p[off + 2] << 16 |
+				    (size_t)p[off + 3] << 8 | p[off + 4] : 0;
+				break;
+			default:
+				hl = 1;
+				bl = 0;
+				known = 0;
+			}
+		}
+		if (tag == 1 || tag == 3) {
+			/* Session key packets: version 3 or 6 (public key),
+			 * 4 to 6 (passphrase). */
+			unsigned v = off + hl < len ? p[off + hl] : 0;
+
+			if (off + hl < len && (tag == 1 ? v != 3 && v != 6 :
+			    v < 4 || v > 6))
+				return n == 0 ? VDEC_PGP_NONE :
+				    pk ? VDEC_PGP_PUBKEY : VDEC_PGP_PASSPHRASE;
+			if (tag == 1)
+				pk++;
+			else
+				sk++;
+			if (!known)
+				break;
+			off += hl + bl;
+			continue;
+		}
+		if (n == 0 && tag != 2 && tag != 4 && tag != 8 && tag != 9 &&
+		    tag != 11 && tag != 18 && tag != 20)
+			return VDEC_PGP_NONE;
+		data = n == 0;
+		break;
+	}
+	if (pk)
+		return VDEC_PGP_PUBKEY;
+	if (sk)
+		return VDEC_PGP_PASSPHRASE;
+	return data ? VDEC_PGP_OTHER : VDEC_PGP_NONE;
+}
+
+enum vdec_pgp
+vdec_pgp_sniff(const char *buf, size_t len, int *armored_r)
+{
+	const char	*p = buf, *end = buf + len, *next, *e;
+	unsigned char	 bin[1536];
+	size_t		 n = 0;
+	gint		 state = 0;
+	guint		 save = 0;
+	int		 hdr = 1;
+
+	if (armored_r)
+		*armored_r = 0;
+	while (p < end && g_ascii_isspace(*p))
+		p++;
+	if (p == end)
+		return VDEC_PGP_NONE;
+	if ((unsigned char)*p & 0x80)
+		return pgp_packets((const unsigned char *)p,
+		    (size_t)(end - p));
+	e = line_end(p, end, &next);
+	if (!line_is(p, e, "-----BEGIN PGP MESSAGE-----"))
+		return VDEC_PGP_NONE;
+	if (armored_r)
+		*armored_r = 1;
+	/* Armor headers up to the first blank line (or, when a client
+	 * dropped it, the first line without a colon), then radix-64. */
+	for (p = next; p < end && n + 3 * 80 < sizeof(bin); p = next) {
+		e = line_end(p, end, &next);
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (hdr) {
+			if (e == p || memchr(p, ':', e - p) == NULL)
+				hdr = 0;
+			if (e == p || memchr(p, ':', e - p) != NULL)
+				continue;
+		}
+		if (e == p)
+			continue;
+		if (*p == '=' || *p == '-')
+			break;
+		if ((size_t)(e - p) > 3 * 80)
+			e = p + 3 * 80;
+		n += g_base64_decode_step(p, (gsize)(e - p), bin + n, &state,
+		    &save);
+	}
+	return pgp_packets(bin, n);
+}
+
+/* Outlook's separator lines and quote headers, lower case. */
+static const char *const outlook_seps[] = {
+	"-----original message-----", "----- original message -----",
+	"-----ursprüngliche nachricht-----", "-----message d'origine-----",
+	"-----元のメッセージ-----", NULL
+};
+/* Attribution lines end so, and name a date or an address: "what our
+ * engineer wrote:" is the sender's own cover note. */
+static const char *const attribution_ends[] = {
+	"wrote:", "wrote :", "schrieb:", "a écrit :", "a écrit:",
+	"のメッセージ:", "書きました:", "書きました：", "のメッセージ：",
+	">:", NULL
+};
+
+static int
+names_date_or_address(const char *p, const char *e)
+{
+	const char	*q;
+
+	if ((e - p >= 3 && (g_ascii_strncasecmp(p, "On ", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "Am ", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "Le ", 3) == 0)))
+		return 1;
+	for (q = p; q < e; q++)
+		if (*q == '@' || g_ascii_isdigit(*q))
+			return 1;
+	return 0;
+}
+
+static int
+has_suffix_ci(const char *p, const char *e, const char *s)
+{
+	size_t	n = strlen(s);
+
+	return (size_t)(e - p) >= n && g_ascii_strncasecmp(e - n, s, n) == 0;
+}
+
+int
+vdec_armor_quoted(const char *buf, size_t start)
+{
+	const char	*p = buf, *end = buf + start, *next, *e;
+	int		 attribution = 0, from = 0;
+	const char *const *s;
+
+	for (; p < end; p = next) {
+		e = line_end(p, end, &next);
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e == p)
+			continue;
+		if (*p == '>') {
+			/* The quote is marked: unmarked lines after it are
+			 * the sender's own. */
+			attribution = 0;
+			continue;
+		}
+		for (s = outlook_seps; *s; s++)
+			if ((size_t)(e - p) == strlen(*s) &&
+			    g_ascii_strncasecmp(p, *s, e - p) == 0)
+				return 1;
+		/* Outlook's HTML separator: a rule, then From:/Sent:. */
+		if (e - p >= 10 && strspn(p, "_") >= 10)
+			return 1;
+		if ((e - p >= 5 && g_ascii_strncasecmp(p, "From:", 5) == 0) ||
+		    (e - p >= 10 && memcmp(p, "差出人:", 10) == 0) ||
+		    (e - p >= 12 && memcmp(p, "差出人：", 12) == 0)) {
+			from = 1;
+			continue;
+		}
+		if (from && ((e - p >= 5 && g_ascii_strncasecmp(p, "Sent:",
+		    5) == 0) || (e - p >= 13 && memcmp(p, "送信日時:",
+		    13) == 0) || (e - p >= 15 && memcmp(p, "送信日時：",
+		    15) == 0)))
+			return 1;
+		from = 0;
+		for (s = attribution_ends; *s; s++)
+			if (has_suffix_ci(p, e, *s) &&
+			    names_date_or_address(p, e))
+				attribution = 1;
+	}
+	return attribution;
+}

@@ -76,6 +76,28 @@ enum vdec_armor {
 enum vdec_armor vdec_find_armor(const char *buf, size_t len,
 	    size_t *start_r, size_t *end_r);
 
+/* What the start of an OpenPGP message is (binary, or armored at the
+ * start of buf after blanks). */
+enum vdec_pgp {
+	VDEC_PGP_NONE,		/* not OpenPGP, as far as the start
+				   shows */
+	VDEC_PGP_PUBKEY,	/* encrypted, to at least one public key */
+	VDEC_PGP_PASSPHRASE,	/* encrypted to passphrases only (gpg
+				   --symmetric) */
+	VDEC_PGP_OTHER		/* signed, compressed or literal data */
+};
+
+/* Reads the packet headers at the start of buf (at most the first 1 KB
+ * of an armored message is decoded).  *armored_r (may be NULL): 1 when
+ * buf is armored. */
+enum vdec_pgp vdec_pgp_sniff(const char *buf, size_t len, int *armored_r);
+
+/* 1 when the text before buf + start is the header of a quoted message
+ * (an Outlook separator or From:/Sent: block, or an attribution line
+ * such as "On ... wrote:" that no '>'-marked quote followed): what
+ * comes at start is quoted, not the sender's own. */
+int	vdec_armor_quoted(const char *buf, size_t start);
+
 /* Rebuilds a PGP MESSAGE armor block that mail clients or HTML reduction
  * reflowed: blanks trimmed, empty lines dropped, armor headers kept.
  * *charset_r (owned, may be NULL) is the Charset armor header.  Returns a

@@ -14,6 +14,7 @@
 #include <gpgme.h>
 
 #include "decode_p.h"
+#include "vulture/ident.h"
 #include "vulture/keys.h"
 #include "vulture/vcrypto.h"
 
@@ -78,17 +79,6 @@ plain_drop(struct vcrypto_result *p)
 	spill_free(&p->plain);
 }
 
-static int
-is_hex40(const char *s)
-{
-	size_t	i;
-
-	for (i = 0; i < 40; i++)
-		if (!g_ascii_isxdigit(s[i]))
-			return 0;
-	return s[40] == '\0';
-}
-
 /* Copies a name GPGME gave into dst when it is one (an unknown algorithm
  * is "?" or "?.?"), else leaves dst "". */
 static void
@@ -137,8 +127,8 @@ status_cb(void *hook, const char *keyword, const char *args)
 	    || os->n_valid >= VALIDSIG_MAX)
 		return 0;
 	f = g_strsplit(args, " ", 12);
-	if (g_strv_length(f) >= 10 && strlen(f[0]) == 40 && is_hex40(f[0]) &&
-	    strlen(f[9]) == 40 && is_hex40(f[9])) {
+	if (g_strv_length(f) >= 10 && ident_fpr_ok(f[0]) &&
+	    ident_fpr_ok(f[9])) {
 		copy_upper(os->valid_sign[os->n_valid], f[0]);
 		copy_upper(os->valid_primary[os->n_valid], f[9]);
 		os->n_valid++;
@@ -274,7 +264,7 @@ take_signatures(gpgme_ctx_t ctx, struct vcrypto_result *p, struct op_save *os)
 		}
 		goto out;
 	}
-	if (is_hex40(key->fpr))
+	if (ident_fpr_ok(key->fpr))
 		copy_upper(p->signer_fpr, key->fpr);
 	else if (p->sig == VDEC_SIG_GOOD) {
 		p->sig = VDEC_SIG_ERROR;

@@ -37,6 +37,8 @@
 #include "config.h"
 
 #include "vulture/form.h"
+#include "vulture/ident.h"
+#include "vulture/lex.h"
 #include "vulture/textin.h"
 
 #include <string.h>
@@ -45,8 +47,6 @@
 
 #define FORM_KEY_MAX	64	/* bytes of a normalised label */
 
-#define UTF8_IDEO_SPACE	"\xe3\x80\x80"	/* U+3000 */
-#define UTF8_FW_COLON	"\xef\xbc\x9a"	/* U+FF1A */
 #define UTF8_FW_SEMI	"\xef\xbc\x9b"	/* U+FF1B */
 #define UTF8_FW_GT	"\xef\xbc\x9e"	/* U+FF1E */
 #define UTF8_NBSP	"\xc2\xa0"	/* U+00A0 */
@@ -199,22 +199,6 @@ form_field_name(enum form_field field)
  * by memcmp() is always a whole character.
  */
 static gboolean
-form_has_prefix(const char *s, const char *e, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return (size_t)(e - s) >= n && memcmp(s, prefix, n) == 0;
-}
-
-static gboolean
-form_has_suffix(const char *s, const char *e, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	return (size_t)(e - s) >= n && memcmp(e - n, suffix, n) == 0;
-}
-
-static gboolean
 form_span_is(const char *s, const char *e, const char *str)
 {
 	return (size_t)(e - s) == strlen(str) && memcmp(s, str, e - s) == 0;
@@ -227,69 +211,14 @@ form_span_is_ci(const char *s, const char *e, const char *str)
 	    g_ascii_strncasecmp(s, str, e - s) == 0;
 }
 
-static gboolean
-form_ascii_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Length of the whitespace character at s, 0 if there is none. */
-static size_t
-form_ws_len(const char *s, const char *e)
-{
-	if (s >= e)
-		return 0;
-	if (form_ascii_ws(*s))
-		return 1;
-	if (form_has_prefix(s, e, UTF8_IDEO_SPACE))
-		return 3;
-	return 0;
-}
-
-static const char *
-form_ltrim(const char *s, const char *e)
-{
-	size_t n;
-
-	while ((n = form_ws_len(s, e)) > 0)
-		s += n;
-	return s;
-}
-
-static const char *
-form_rtrim(const char *s, const char *e)
-{
-	for (;;) {
-		if (e > s && form_ascii_ws(e[-1]))
-			e--;
-		else if (form_has_suffix(s, e, UTF8_IDEO_SPACE))
-			e -= 3;
-		else
-			return e;
-	}
-}
-
-/* Length of the colon (half or full width) at s, 0 if there is none. */
-static size_t
-form_colon_len(const char *s, const char *e)
-{
-	if (s < e && *s == ':')
-		return 1;
-	if (form_has_prefix(s, e, UTF8_FW_COLON))
-		return 3;
-	return 0;
-}
-
-/* Strips one trailing colon; returns the new end, or NULL if none. */
-static const char *
-form_strip_colon(const char *s, const char *e)
-{
-	if (e > s && e[-1] == ':')
-		return e - 1;
-	if (form_has_suffix(s, e, UTF8_FW_COLON))
-		return e - 3;
-	return NULL;
-}
+/* Whitespace and colons are lex.h's, shared with the command grammar. */
+#define form_has_prefix		lex_has_prefix
+#define form_has_suffix		lex_has_suffix
+#define form_ws_len		lex_ws_len
+#define form_ltrim		lex_ltrim
+#define form_rtrim		lex_rtrim
+#define form_colon_len		lex_colon_len
+#define form_strip_colon	lex_strip_colon
 
 /*
  * Labels compare in a normalised form: ASCII folded to lower case and each
@@ -589,28 +518,6 @@ form_ymd(const char **sp, const char *e, int *y, int *m, int *d)
 	return TRUE;
 }
 
-/* 40 hex digits, in groups as gpg prints them; upper-cased. */
-static char *
-form_fingerprint(const char *s, const char *e)
-{
-	GString *f = g_string_new(NULL);
-
-	for (; s < e; s++) {
-		if (g_ascii_isxdigit(*s) && f->len < 40)
-			g_string_append_c(f, g_ascii_toupper(*s));
-		else if (*s != ' ' && *s != '\t') {
-			g_string_free(f, TRUE);
-			return NULL;
-		} else
-			continue;
-	}
-	if (f->len != 40) {
-		g_string_free(f, TRUE);
-		return NULL;
-	}
-	return g_string_free(f, FALSE);
-}
-
 /* A date as digits (form_ymd) or in words (form_value_date). */
 static gboolean
 form_any_ymd(const char **sp, const char *e, int *y, int *m, int *d)
@@ -722,32 +629,6 @@ form_url_check(const char *s, const char *e)
 	return NULL;
 }
 
-/* local@domain, ASCII, with a dotted domain of valid labels. */
-static gboolean
-form_address_ok(const char *s, const char *e)
-{
-	const char *at, *c, *label;
-
-	at = memchr(s, '@', e - s);
-	if (at == NULL || at == s || at + 1 == e ||
-	    memchr(at + 1, '@', e - at - 1) != NULL)
-		return FALSE;
-	for (c = s; c < at; c++)
-		if (*c <= ' ' || *c >= 0x7f || strchr("()<>[]\\,;:\"", *c))
-			return FALSE;
-	label = at + 1;
-	for (c = at + 1; c <= e; c++) {
-		if (c == e || *c == '.') {
-			if (c == label || c - label > 63 || *label == '-' ||
-			    c[-1] == '-')
-				return FALSE;
-			label = c + 1;
-		} else if (!g_ascii_isalnum(*c) && *c != '-')
-			return FALSE;
-	}
-	return memchr(at + 1, '.', e - at - 1) != NULL;
-}
-
 /* Length of the Share-With separator at s, 0 if there is none. */
 static size_t
 form_semi_len(const char *s, const char *e)
@@ -808,7 +689,8 @@ form_store_share(struct form_parser *pp, const char *s, const char *e)
 		return;
 	}
 	form_strip_brackets(&part[2], &part_end[2]);
-	if (!form_address_ok(part[2], part_end[2])) {
+	if (!ident_address_span_ok(part[2],
+	    part_end[2] - part[2])) {
 		form_field_error(pp, FORM_ISSUE_BAD_VALUE,
 		    "the address does not look like local@domain");
 		return;
@@ -888,7 +770,7 @@ form_store(struct form_parser *pp, const char *s, const char *e)
 		form_set(pp, &form->reason, form_free_text(s, e));
 		break;
 	case FORM_FIELD_SHARE_KEY:
-		if ((v = form_fingerprint(s, e)) == NULL) {
+		if ((v = ident_fpr_parse_dup(s, e - s)) == NULL) {
 			form_field_error(pp, FORM_ISSUE_BAD_VALUE,
 			    "expected a key fingerprint (40 hex digits)");
 			break;
@@ -1229,8 +1111,7 @@ form_is_attribution(const char *s, const char *e)
 	if (e - s < 5 || g_ascii_strncasecmp(e - 5, "wrote", 5) != 0)
 		return FALSE;
 	w = e - 5;
-	return w == s || form_ascii_ws(w[-1]) || w[-1] == '>' ||
-	    form_has_suffix(s, w, UTF8_IDEO_SPACE);
+	return w == s || lex_ws_len_back(s, w) > 0 || w[-1] == '>';
 }
 
 /* Whether the line after the current one is "Sent:" or the like. */
@@ -1463,7 +1344,7 @@ form_parser_run(struct form_parser *pp)
 		nl = memchr(s, '\n', pp->end - s);
 		e = nl != NULL ? nl : pp->end;
 		pp->p = nl != NULL ? nl + 1 : pp->end;
-		if (e > s && e[-1] == '\r')
+		while (e > s && e[-1] == '\r')	/* also "\r\r\n" */
 			e--;
 		if (++pp->lineno > FORM_MAX_LINES) {
 			/* Past the vendor's own text a long thread is only

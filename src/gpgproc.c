@@ -21,6 +21,7 @@
 #include "vulture/compose.h"
 #include "vulture/decode.h"
 #include "vulture/gpgproc.h"
+#include "vulture/ident.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
 #include "vulture/spill.h"
@@ -728,13 +729,12 @@ exchange(struct gpgproc *gp, const struct buf *w, const int *fds,
 static int
 fpr_field(const char *s, char dst[41], int any_len)
 {
-	size_t i, n = s != NULL ? strlen(s) : 0;
+	size_t n = s != NULL ? strlen(s) : 0;
 
-	if (any_len ? n > 40 : (n != 0 && n != 40))
+	if (any_len ? n > IDENT_FPR_LEN : (n != 0 && n != IDENT_FPR_LEN))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (!g_ascii_isxdigit(s[i]))
-			return -1;
+	if (n > 0 && !ident_hex_ok(s, n))
+		return -1;
 	memcpy(dst, s != NULL ? s : "", n + 1);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "vulture/ids.h"
 #include "vulture/log.h"
+#include "vulture/result.h"
 
 struct idfmt {
 	char prefix[IDS_MAX_LEN];
@@ -103,11 +104,16 @@ toolong:
 }
 
 int
-ids_check_format(const char *fmt, const char **error_r)
+ids_check_format(const char *fmt, char **error_r)
 {
 	struct idfmt f;
+	const char *why;
 
-	return parse_fmt(fmt, &f, error_r);
+	if (parse_fmt(fmt, &f, &why) == -1) {
+		*error_r = g_strdup(why);
+		return VR_PERM;
+	}
+	return VR_OK;
 }
 
 int

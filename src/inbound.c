@@ -12,59 +12,12 @@
 #include "vulture/keys.h"
 #include "vulture/inbound.h"
 #include "vulture/log.h"
+#include "vulture/msgstore.h"
 #include "vulture/ops.h"
 #include "vulture/policy.h"
 #include "vulture/vtime.h"
 
 #include "inbound_p.h"
-
-const char *
-inbound_action_name(enum inbound_action a)
-{
-	switch (a) {
-	case INBOUND_APPLY: return "apply";
-	case INBOUND_QUARANTINE: return "quarantine";
-	case INBOUND_IGNORE: return "ignore";
-	case INBOUND_COMMAND: return "command";
-	case INBOUND_REGISTER: return "register";
-	}
-	return "?";
-}
-
-void
-inbound_decision_free(struct inbound_decision **dp)
-{
-	struct inbound_decision *d;
-
-	if (dp == NULL || *dp == NULL)
-		return;
-	d = *dp;
-	g_free(d->reason);
-	g_free(d->case_id);
-	g_free(d->vendor);
-	g_free(d->route);
-	g_free(d->contact);
-	g_free(d->contact_fpr);
-	form_free(&d->form);
-	cmd_block_free(&d->block);
-	if (d->changes != NULL)
-		g_ptr_array_unref(d->changes);
-	g_free(d);
-	*dp = NULL;
-}
-
-struct inbound_decision *
-inbound_decision_new(enum inbound_action a, const char *kind, char *reason)
-{
-	struct inbound_decision *d = g_new0(struct inbound_decision, 1);
-
-	d->action = a;
-	d->kind = kind;
-	d->reason = reason;
-	d->changes = g_ptr_array_new_with_free_func(g_free);
-	return d;
-}
-
 
 static int
 apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
@@ -73,7 +26,6 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	const char *message_id = r != NULL ? r->message_id : NULL;
 	const struct form *f = d->form;
 	struct store *st = env->st;
-	sqlite3_stmt *s;
 	int64_t pub = 0;
 	int rc;
 	guint i;
@@ -100,70 +52,26 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 		    error_r)) != STORE_OK)
 			return rc;
 	}
-	s = store_stmt(st, "UPDATE participants SET "
-	    "comment = COALESCE(?2, comment), "
-	    "advisory_url = COALESCE(?3, advisory_url), "
-	    "fix_plan = COALESCE(?4, fix_plan), "
-	    "fix_date = COALESCE(?5, fix_date), "
-	    "workaround_plan = COALESCE(?6, workaround_plan), "
-	    "workaround_date = COALESCE(?7, workaround_date), "
-	    "pubdate_request = COALESCE(?8, pubdate_request), "
-	    "pubdate_reason = CASE WHEN ?8 IS NULL THEN pubdate_reason "
-	    "ELSE ?9 END, "
-	    "last_answer = ?11, "
-	    "last_reply_signed = CASE WHEN ?14 IS NULL THEN "
-	    "last_reply_signed ELSE max(coalesce(last_reply_signed, 0), "
-	    "min(?14, ?11)) END "
-	    "WHERE case_id = ?12 AND vendor_id = ?13");
-	if (s == NULL)
-		return store_error(st, "apply reply", error_r);
-	sqlite3_bind_text(s, 2, f->comment, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, f->advisory_url, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, f->fix_plan, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, f->fix_date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, f->workaround_plan, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 7, f->workaround_date, -1, SQLITE_TRANSIENT);
-	if (pub != 0)
-		sqlite3_bind_int64(s, 8, pub);
-	sqlite3_bind_text(s, 9, f->reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 11, now);
-	sqlite3_bind_text(s, 12, d->case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 13, d->vendor_id);
-	if (r != NULL && r->sig_time != 0)
-		sqlite3_bind_int64(s, 14, r->sig_time);
-	if ((rc = store_exec_stmt(st, s, "apply reply", error_r)) != STORE_OK)
-		return rc;
-	if (r != NULL && r->sig_time != 0) {
-		s = store_stmt(st, "INSERT INTO seen_replies (signer, sig_time, "
-		    "data_hash, seen_at) VALUES (?, ?, ?, ?)");
-		if (s == NULL)
-			return store_error(st, "seen replies", error_r);
-		sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, r->sig_time);
-		sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 4, now);
-		if ((rc = store_exec_stmt(st, s, "seen replies", error_r)) !=
-		    STORE_OK)
+	{
+		struct vcase_reply v = { f->comment, f->advisory_url,
+		    f->fix_plan, f->fix_date, f->workaround_plan,
+		    f->workaround_date, pub, f->reason, r != NULL ?
+		    r->sig_time : 0 };
+
+		if ((rc = vcase_record_reply(st, d->case_id, d->vendor_id, &v,
+		    now, error_r)) != STORE_OK)
 			return rc;
 	}
+	if (r != NULL && r->sig_time != 0 && (rc = msgstore_reply_record(st,
+	    r->signer_fpr, r->sig_time, r->signed_hash, now, error_r)) !=
+	    STORE_OK)
+		return rc;
 	for (i = 0; i < f->shares->len; i++) {
 		const struct form_share *sh = f->shares->pdata[i];
 
-		s = store_stmt(st, "INSERT INTO related_orgs (case_id, "
-		    "requested_by, organisation, contact, address, phone, "
-		    "created) VALUES (?, ?, ?, ?, ?, ?, ?)");
-		if (s == NULL)
-			return store_error(st, "share request", error_r);
-		sqlite3_bind_text(s, 1, d->case_id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, d->vendor_id);
-		sqlite3_bind_text(s, 3, sh->organisation, -1,
-		    SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 4, sh->contact, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 5, sh->address, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 6, sh->phone, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 7, now);
-		if ((rc = store_exec_stmt(st, s, "share request", error_r)) !=
-		    STORE_OK)
+		if ((rc = vcase_add_share_request(st, d->case_id, d->vendor_id,
+		    sh->organisation, sh->contact, sh->address, sh->phone, now,
+		    error_r)) != STORE_OK)
 			return rc;
 	}
 	if (f->share_key != NULL && env->out != NULL) {
@@ -226,40 +134,19 @@ set_message_state(struct store *st, int64_t row,
     const struct inbound_decision *d, const struct vdec_result *r,
     int64_t now, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE messages SET state = ?, "
-	    "kind = ?, reason = ?, case_id = ?, vendor = ?, signer = ?, "
-	    "message_id = ?, processed_at = ? WHERE id = ? AND state = 'new'");
-	const char *state = d->action == INBOUND_APPLY ||
-	    d->action == INBOUND_COMMAND || d->action == INBOUND_REGISTER ?
-	    "processed" :
-	    d->action == INBOUND_IGNORE ? "ignored" : "quarantined";
-	int rc;
+	struct msgstore_outcome o = {
+		d->action == INBOUND_APPLY || d->action == INBOUND_COMMAND ||
+		    d->action == INBOUND_REGISTER ? "processed" :
+		    d->action == INBOUND_IGNORE ? "ignored" : "quarantined",
+		d->kind, d->reason, d->case_id, d->vendor,
+		/* Only a verified signer is recorded: a bad signature claims
+		 * a key it does not prove. */
+		r != NULL && r->sig == VDEC_SIG_GOOD && r->signer_fpr[0] !=
+		    '\0' ? r->signer_fpr : NULL,
+		r != NULL ? r->message_id : NULL
+	};
 
-	if (s == NULL)
-		return store_error(st, "message state", error_r);
-	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, d->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, d->reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, d->case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, d->vendor, -1, SQLITE_TRANSIENT);
-	/* Only a verified signer is recorded: a bad signature claims a key
-	 * it does not prove. */
-	if (r != NULL && r->sig == VDEC_SIG_GOOD && r->signer_fpr[0] != '\0')
-		sqlite3_bind_text(s, 6, r->signer_fpr, -1, SQLITE_TRANSIENT);
-	if (r != NULL)
-		sqlite3_bind_text(s, 7, r->message_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 8, now);
-	sqlite3_bind_int64(s, 9, row);
-	if ((rc = store_exec_stmt(st, s, "message state", error_r)) !=
-	    STORE_OK)
-		return rc;
-	if (sqlite3_changes(store_db(st)) != 1) {
-		/* Another process took it first: its commit wins. */
-		*error_r = g_strdup_printf("message %" G_GINT64_FORMAT
-		    " was processed concurrently", (gint64)row);
-		return STORE_TEMP;
-	}
-	return STORE_OK;
+	return msgstore_finish(st, row, &o, now, error_r);
 }
 
 static int
@@ -330,33 +217,21 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 	struct inbound_prepared *p;
 	struct spill *sp = NULL;
 	GMimeStream *raw = NULL;
-	sqlite3_stmt *s;
-	char *dir;
+	char *dir, *state = NULL;
 	int rc;
 
 	*p_r = NULL;
-	s = store_stmt(st, "SELECT state FROM messages WHERE id = ?");
-	if (s == NULL)
-		return store_error(st, "load message", error_r);
-	sqlite3_bind_int64(s, 1, row);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		if (rc == SQLITE_DONE) {
-			*error_r = g_strdup_printf("no message %" G_GINT64_FORMAT,
-			    (gint64)row);
-			return STORE_NOTFOUND;
-		}
-		return store_error(st, "load message", error_r);
-	}
+	if ((rc = msgstore_state(st, row, &state, error_r)) != STORE_OK)
+		return rc;
 	p = g_new0(struct inbound_prepared, 1);
 	p->row = row;
-	if (strcmp((const char *)sqlite3_column_text(s, 0), "new") != 0) {
-		sqlite3_reset(s);
+	if (strcmp(state, "new") != 0) {
+		g_free(state);
 		p->done = 1;
 		*p_r = p;
 		return STORE_OK;
 	}
-	sqlite3_reset(s);
+	g_free(state);
 	/* Read in pieces to a spill: a 30 MB message is not held in
 	 * memory, and its bytes are read in place by the decoder. */
 	dir = inbound_spill_dir(env->conf);
@@ -378,13 +253,10 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 		/* Import the attached key, then decide again: the signature
 		 * must now verify by that very key (proof of possession). A
 		 * public key in the ring trusts nobody: only pinning does. */
-		const struct vdec_attachment *a = inbound_key_attachment(p->r);
 		struct vkey_info info;
-		gsize klen;
-		const void *kd = g_bytes_get_data(a->data, &klen);
 		char *why = NULL;
 
-		if (vkeys_import(env->ctx, kd, klen, &info, &why) == -1) {
+		if (inbound_import_key(env, p->d, p->r, &info, &why) == -1) {
 			/* Examined and refused before it touched the
 			 * keyring (a planted subkey, a weak key...). */
 			inbound_decision_free(&p->d);
@@ -393,11 +265,19 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 			    p->r->from_addr ? p->r->from_addr : "?", why);
 			g_free(why);
 		} else {
+			/* Decided again with the examination just imported:
+			 * the key is not examined a second time. */
+			struct inbound_env again = *env;
+			struct inbound_key *key = p->d->key;
+
+			p->d->key = NULL;
+			again.key = key;
 			vkey_info_clear(&info);
 			vdec_result_free(&p->r);
 			inbound_decision_free(&p->d);
-			rc = inbound_decide_stream(env, raw, now, &p->r, &p->d,
-			    error_r);
+			rc = inbound_decide_stream(&again, raw, now, &p->r,
+			    &p->d, error_r);
+			inbound_key_free(&key);
 			if (rc == STORE_OK && p->d->action ==
 			    INBOUND_REGISTER && p->r->sig != VDEC_SIG_GOOD) {
 				inbound_decision_free(&p->d);
@@ -407,6 +287,11 @@ inbound_prepare(const struct inbound_env *env, int64_t row, int64_t now,
 			}
 		}
 	}
+	/* A key change's key is examined here too, not in the transaction
+	 * that records the proposal. */
+	if (rc == STORE_OK && p->d->action == INBOUND_REGISTER &&
+	    strcmp(p->d->kind, "key-change") == 0)
+		inbound_examine_key_change(env, p->r, p->d);
 	g_object_unref(raw);
 	spill_free(&sp);
 	if (rc != STORE_OK) {
@@ -429,13 +314,13 @@ record_command_signature(const struct inbound_env *env,
     struct inbound_decision *d, const struct vdec_result *r, int64_t now,
     char **error_r)
 {
-	sqlite3_stmt *s;
-	int seen;
+	int seen, rc;
 
-	if (!inbound_coordinator_signed(env, r))
+	if (!route_coordinator_signed(env->conf, r))
 		return STORE_OK;
-	if ((seen = inbound_command_seen(env, r)) < 0)
-		return store_error(env->st, "seen commands", error_r);
+	if ((rc = msgstore_command_seen(env->st, r->signer_fpr, r->sig_time,
+	    r->signed_hash, &seen, error_r)) != STORE_OK)
+		return rc;
 	if (seen) {
 		if (d->action == INBOUND_COMMAND) {
 			d->action = INBOUND_QUARANTINE;
@@ -446,32 +331,31 @@ record_command_signature(const struct inbound_env *env,
 		}
 		return STORE_OK;
 	}
-	s = store_stmt(env->st, "INSERT INTO seen_commands (signer, sig_time, "
-	    "data_hash, seen_at, outcome) VALUES (?, ?, ?, ?, ?)");
-	if (s == NULL)
-		return store_error(env->st, "seen commands", error_r);
-	sqlite3_bind_text(s, 1, r->signer_fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, r->sig_time);
-	sqlite3_bind_text(s, 3, r->signed_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_text(s, 5, d->kind, -1, SQLITE_STATIC);
-	return store_exec_stmt(env->st, s, "seen commands", error_r);
+	return msgstore_command_record(env->st, r->signer_fpr, r->sig_time,
+	    r->signed_hash, d->kind, now, error_r);
 }
 
-/* inbound_reply_order() again inside the transaction that applies, where
- * no other reply can be applied meanwhile (the decoder decided before the
+/* The reply order again inside the transaction that applies, where no
+ * other reply can be applied meanwhile (the decoder decided before the
  * previous message's commit): an APPLY may turn into a quarantine here. */
 static int
 recheck_order(const struct inbound_env *env, struct inbound_decision *d,
     const struct vdec_result *r, char **error_r)
 {
+	struct vcase_reply_facts cf;
 	const char *kind = NULL;
 	char *why;
-	int rc;
+	int seen = 0, rc;
 
-	why = inbound_reply_order(env, r, d->case_id, d->vendor_id, &kind, &rc);
-	if (rc != STORE_OK)
-		return store_error(env->st, "reply order", error_r);
+	if (r == NULL || r->sig_time == 0)
+		return STORE_OK;
+	if ((rc = msgstore_reply_seen(env->st, r->signer_fpr, r->sig_time,
+	    r->signed_hash, &seen, error_r)) != STORE_OK ||
+	    (rc = vcase_reply_facts(env->st, d->case_id, d->vendor_id, &cf,
+	    error_r)) != STORE_OK)
+		return rc;
+	why = route_reply_order(env->conf, r, seen, cf.last_reply_signed,
+	    &kind);
 	if (why != NULL) {
 		d->action = INBOUND_QUARANTINE;
 		d->kind = kind;
@@ -576,24 +460,13 @@ int
 inbound_process_pending(const struct inbound_env *env, int64_t now,
     unsigned *n_r, char **error_r)
 {
-	GArray *rows = g_array_new(FALSE, FALSE, sizeof(gint64));
-	sqlite3_stmt *s;
+	GArray *rows = NULL;
 	guint i;
-	int rc = STORE_OK;
+	int rc;
 
 	*n_r = 0;
-	s = store_stmt(env->st, "SELECT id FROM messages WHERE state = 'new' "
-	    "ORDER BY id");
-	if (s == NULL) {
-		g_array_unref(rows);
-		return store_error(env->st, "pending", error_r);
-	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(s, 0);
-
-		g_array_append_val(rows, id);
-	}
-	sqlite3_reset(s);
+	if ((rc = msgstore_pending(env->st, &rows, error_r)) != STORE_OK)
+		return rc;
 	for (i = 0; i < rows->len && rc == STORE_OK; i++) {
 		struct inbound_decision *d = NULL;
 
@@ -605,25 +478,4 @@ inbound_process_pending(const struct inbound_env *env, int64_t now,
 	}
 	g_array_unref(rows);
 	return rc;
-}
-
-int
-inbound_requeue(struct store *st, int64_t row, char **error_r)
-{
-	sqlite3_stmt *s = store_stmt(st, "UPDATE messages SET state = 'new', "
-	    "kind = NULL, reason = NULL, processed_at = NULL WHERE id = ? AND "
-	    "state = 'quarantined'");
-	int rc;
-
-	if (s == NULL)
-		return store_error(st, "requeue", error_r);
-	sqlite3_bind_int64(s, 1, row);
-	if ((rc = store_exec_stmt(st, s, "requeue", error_r)) != STORE_OK)
-		return rc;
-	if (sqlite3_changes(store_db(st)) != 1) {
-		*error_r = g_strdup_printf("message %" G_GINT64_FORMAT " is not "
-		    "in quarantine", (gint64)row);
-		return STORE_NOTFOUND;
-	}
-	return STORE_OK;
 }

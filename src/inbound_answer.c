@@ -9,6 +9,7 @@
 #include "vulture/case.h"
 #include "vulture/inbound.h"
 #include "vulture/log.h"
+#include "vulture/msgstore.h"
 #include "vulture/ops.h"
 #include "vulture/vendor.h"
 
@@ -83,23 +84,6 @@ signature_problem(const char *kind)
 	    strcmp(kind, "signature-error") == 0;
 }
 
-/* 1 if address is a registered contact with a pinned key: it gets a
- * request to sign, not the generic answer. */
-static int
-answered_contact(const struct inbound_env *env, const char *address)
-{
-	sqlite3_stmt *s = store_stmt(env->st, "SELECT 1 FROM contacts WHERE "
-	    "lower(address) = lower(?) AND fingerprint IS NOT NULL");
-	int found;
-
-	if (s == NULL)
-		return 0;
-	sqlite3_bind_text(s, 1, address, -1, SQLITE_TRANSIENT);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
-	return found;
-}
-
 static int
 generic_answer_kind(const char *kind)
 {
@@ -113,7 +97,6 @@ static int
 generic_answer(const struct inbound_env *env, const char *address,
     int64_t now, char **error_r)
 {
-	sqlite3_stmt *s;
 	GVariantDict *d;
 	GVariant *v;
 	char *detail;
@@ -122,21 +105,10 @@ generic_answer(const struct inbound_env *env, const char *address,
 	if (!vconf_valid_address(address) ||
 	    g_ascii_strcasecmp(address, env->conf->address) == 0)
 		return STORE_OK;
+	if ((rc = msgstore_generic_answered(env->st, address, now - 86400,
+	    &recent, error_r)) != STORE_OK || recent)
+		return rc;
 	detail = g_strdup_printf("to=%s", address);
-	s = store_stmt(env->st, "SELECT 1 FROM events WHERE kind = "
-	    "'generic-answer' AND detail = ? AND at > ? LIMIT 1");
-	if (s == NULL) {
-		g_free(detail);
-		return store_error(env->st, "generic answer", error_r);
-	}
-	sqlite3_bind_text(s, 1, detail, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, now - 86400);
-	recent = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (recent) {
-		g_free(detail);
-		return STORE_OK;
-	}
 	d = g_variant_dict_new(NULL);
 	v = g_variant_ref_sink(g_variant_dict_end(d));
 	g_variant_dict_unref(d);
@@ -214,7 +186,7 @@ inbound_answer(const struct inbound_env *env, const struct inbound_decision *d,
 	    d->action == INBOUND_COMMAND || d->action == INBOUND_REGISTER)
 		return STORE_OK;
 	if (strcmp(d->kind, "leak") != 0 &&
-	    inbound_coordinator_signed(env, r)) {
+	    route_coordinator_signed(env->conf, r)) {
 		/* Whatever became of a coordinator's block, it is told why,
 		 * encrypted to the coordinator's own key. */
 		char *text = g_strdup_printf("ERROR %s\n", d->reason);
@@ -327,44 +299,39 @@ inbound_answer(const struct inbound_env *env, const struct inbound_decision *d,
 		vendor_free(&v);
 		return rc;
 	}
-	if ((signature_problem(d->kind) || strcmp(d->kind, "not-encrypted") ==
-	    0) && r != NULL && r->from_addr != NULL &&
-	    answered_contact(env, r->from_addr)) {
+	/* Nothing in clear goes back to a mailing list: its From may be the
+	 * list itself. */
+	if (r == NULL || r->from_addr == NULL || route_list_mail(r))
+		return STORE_OK;
+	if (signature_problem(d->kind) || strcmp(d->kind, "not-encrypted") ==
+	    0) {
 		/* Identity is not established: answer only a registered
 		 * contact at the From address, under its own pinned key, with
 		 * nothing but the request to sign. */
-		sqlite3_stmt *s = store_stmt(env->st, "SELECT v.handle, "
-		    "c.fingerprint FROM contacts c JOIN vendors v ON v.id = "
-		    "c.vendor_id WHERE lower(c.address) = lower(?) AND "
-		    "c.fingerprint IS NOT NULL");
 		char *handle = NULL, *fpr = NULL;
+		int recent;
 
-		if (s == NULL)
-			return store_error(env->st, "sign request", error_r);
-		sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			handle = store_col_text(s, 0);
-			fpr = store_col_text(s, 1);
+		rc = msgstore_pinned_contact(env->st, r->from_addr, &handle,
+		    &fpr, error_r);
+		if (rc == STORE_NOTFOUND) {
+			rc = STORE_OK;
+			goto generic;
 		}
-		sqlite3_reset(s);
 		/* Anyone can write that From: at most one request to sign an
 		 * hour per address, so that forged mail cannot make the desk
 		 * flood a vendor. */
-		s = store_stmt(env->st, "SELECT 1 FROM outbox WHERE kind = "
-		    "'sign-request' AND lower(recipient) = lower(?) AND created > "
-		    "? LIMIT 1");
-		if (s == NULL) {
+		if (rc == STORE_OK)
+			rc = msgstore_sign_requested(env->st, r->from_addr,
+			    now - 3600, &recent, error_r);
+		if (rc != STORE_OK) {
 			g_free(handle);
 			g_free(fpr);
-			return store_error(env->st, "sign request", error_r);
+			return rc;
 		}
-		sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, now - 3600);
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		if (recent) {
 			g_free(handle);
 			handle = NULL;
 		}
-		sqlite3_reset(s);
 		if (handle != NULL &&
 		    (rc = vendor_get(env->st, handle, &v, error_r)) ==
 		    STORE_OK) {
@@ -390,7 +357,8 @@ inbound_answer(const struct inbound_env *env, const struct inbound_decision *d,
 		g_free(fpr);
 		return rc;
 	}
-	if (generic_answer_kind(d->kind) && r != NULL && r->from_addr != NULL)
+generic:
+	if (generic_answer_kind(d->kind))
 		rc = generic_answer(env, r->from_addr, now, error_r);
 	return rc;
 }

@@ -21,82 +21,65 @@
 const struct vdec_attachment *
 inbound_key_attachment(const struct vdec_result *r)
 {
-	const struct vdec_attachment *found = NULL;
-	guint i;
-
-	for (i = 0; i < r->attachments->len; i++) {
-		const struct vdec_attachment *a = r->attachments->pdata[i];
-
-		if (strcmp(a->content_type, "application/pgp-keys") != 0)
-			continue;
-		if (found != NULL)
-			return NULL;
-		found = a;
-	}
-	return found;
+	return route_key_attachment(r);
 }
 
-/* A registration request: encrypted, with a registration form and one key
- * attached, signed by that key (unknown to us until imported: then
- * KEY_MISSING; or already in the key ring but pinned to nobody). */
-int
-inbound_decide_registration(const struct inbound_env *env,
-    const struct vdec_result *r, struct inbound_decision **d_r,
-    char **error_r)
+void
+inbound_key_free(struct inbound_key **kp)
 {
-	const struct vdec_attachment *a = inbound_key_attachment(r);
-	struct vendor *v = NULL;
-	struct vkey_info info;
-	struct regform f;
-	char *why = NULL;
+	if (kp == NULL || *kp == NULL)
+		return;
+	vkey_examined_clear(&(*kp)->ex);
+	g_free((*kp)->why);
+	g_free(*kp);
+	*kp = NULL;
+}
+
+struct inbound_key *
+inbound_examine_attached(const struct inbound_env *env,
+    const struct vdec_attachment *a)
+{
+	struct inbound_key *k = g_new0(struct inbound_key, 1);
+	gsize len;
+	const void *data = g_bytes_get_data(a->data, &len);
+
+	if (vkeys_examine_keep(env->ctx, NULL, data, len, &k->ex, &k->why) ==
+	    -1 && k->why == NULL)
+		k->why = g_strdup("refused");
+	return k;
+}
+
+int
+inbound_import_key(const struct inbound_env *env,
+    const struct inbound_decision *d, const struct vdec_result *r,
+    struct vkey_info *info, char **why_r)
+{
+	const struct vdec_attachment *a;
 	gsize len;
 	const void *data;
-	int rc;
 
-	*d_r = NULL;
-	if (a == NULL || (r->sig != VDEC_SIG_KEY_MISSING &&
-	    r->sig != VDEC_SIG_GOOD) || !regform_parse(r->text, &f))
-		return STORE_OK;
-	if (r->sig == VDEC_SIG_GOOD) {
-		rc = vendor_by_fingerprint(env->st, r->signer_fpr, &v, NULL,
-		    &why);
-		vendor_free(&v);
-		g_free(why);
-		why = NULL;
-		if (rc != STORE_NOTFOUND || inbound_is_coordinator(env->conf,
-		    r->signer_fpr)) {
-			regform_clear(&f);
-			return rc == STORE_OK || rc == STORE_NOTFOUND ? STORE_OK
-			    : store_error(env->st, "registration", error_r);
-		}
+	if (d->key != NULL && d->key->ex.clean != NULL)
+		return vkeys_import_examined(env->ctx, &d->key->ex, info,
+		    why_r);
+	memset(info, 0, sizeof(*info));
+	if ((a = inbound_key_attachment(r)) == NULL) {
+		*why_r = g_strdup("no key attached");
+		return -1;
 	}
 	data = g_bytes_get_data(a->data, &len);
-	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
-		*d_r = QUARANTINE("bad-registration", "registration request "
-		    "from %s: the attached key is refused: %s",
-		    r->from_addr ? r->from_addr : "?", why);
-		g_free(why);
-		regform_clear(&f);
-		return STORE_OK;
-	}
-	if (r->sig == VDEC_SIG_GOOD && strcmp(info.fpr, r->signer_fpr) != 0) {
-		*d_r = QUARANTINE("bad-registration", "registration request "
-		    "signed by %s but the attached key is %s", r->signer_fpr,
-		    info.fpr);
-		vkey_info_clear(&info);
-		regform_clear(&f);
-		return STORE_OK;
-	}
-	*d_r = inbound_decision_new(INBOUND_REGISTER, "registration",
-	    g_strdup_printf("registration request from %s <%s>, key %s%s",
-	    f.organisation,
-	    r->from_addr ? r->from_addr : "?", info.fpr, r->sig ==
-	    VDEC_SIG_GOOD ? "" : " (the signature is checked once the key "
-	    "is imported)"));
-	(*d_r)->contact_fpr = g_strdup(info.fpr);
-	vkey_info_clear(&info);
-	regform_clear(&f);
-	return STORE_OK;
+	return vkeys_import(env->ctx, data, len, info, why_r);
+}
+
+void
+inbound_examine_key_change(const struct inbound_env *env,
+    const struct vdec_result *r, struct inbound_decision *d)
+{
+	const struct vdec_attachment *a = inbound_key_attachment(r);
+
+	if (a == NULL || d->key != NULL)
+		return;
+	d->key = inbound_examine_attached(env, a);
+	d->key_free = inbound_key_free;
 }
 
 /* 1 if address is the desk's or a coordinator's own (their keys' user
@@ -127,7 +110,6 @@ share_key_arrived(const struct inbound_env *env, struct inbound_decision *d,
 {
 	struct store *st = env->st;
 	struct outbound o = *env->out;
-	sqlite3_stmt *s;
 	GString *res = g_string_new(NULL);
 	char *ev, *text;
 	int64_t pid;
@@ -135,17 +117,10 @@ share_key_arrived(const struct inbound_env *env, struct inbound_decision *d,
 
 	o.actor = "intake";
 	o.cause = r->message_id;
-	s = store_stmt(st, "UPDATE related_orgs SET proposed_fpr = ? WHERE id "
-	    "= ?");
-	if (s == NULL) {
-		g_string_free(res, TRUE);
-		return store_error(st, "share", error_r);
-	}
-	sqlite3_bind_text(s, 1, d->contact_fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, rel);
-	if ((rc = store_exec_stmt(st, s, "share", error_r)) != STORE_OK ||
-	    (rc = ops_key_propose(&o, 0, rel, r->from_addr, d->contact_fpr,
-	    now, &pid, error_r)) != STORE_OK) {
+	if ((rc = vendor_related_set_proposed(st, rel, d->contact_fpr,
+	    error_r)) != STORE_OK ||
+	    (rc = vendor_proposal_add(st, 0, rel, r->from_addr,
+	    d->contact_fpr, now, &pid, error_r)) != STORE_OK) {
 		g_string_free(res, TRUE);
 		return rc;
 	}
@@ -201,9 +176,8 @@ inbound_apply_registration(const struct inbound_env *env,
 	struct store *st = env->st;
 	struct regform f;
 	struct vendor *v = NULL;
-	struct outbound o;
 	GPtrArray *kw = NULL;
-	sqlite3_stmt *s;
+	struct vendor_related *inv = NULL;
 	char *handle = NULL, *text, *err = NULL, *old = NULL;
 	const char *what;
 	int64_t pid = 0;
@@ -221,9 +195,6 @@ inbound_apply_registration(const struct inbound_env *env,
 		rc = STORE_TEMP;
 		goto out;
 	}
-	o = *env->out;
-	o.actor = "intake";
-	o.cause = r->message_id;
 	if (is_desk_address(env, r->from_addr)) {
 		/* A look-alike of the desk or a coordinator. */
 		d->action = INBOUND_QUARANTINE;
@@ -243,43 +214,30 @@ inbound_apply_registration(const struct inbound_env *env,
 		kw = g_ptr_array_new_with_free_func(g_free);
 	}
 	/* An organisation a coordinator invited (secondary sharing). */
-	s = store_stmt(st, "SELECT id, case_id, organisation, vouched_fpr FROM "
-	    "related_orgs WHERE lower(address) = lower(?) AND state = "
-	    "'approved' ORDER BY id DESC LIMIT 1");
-	if (s == NULL) {
-		rc = store_error(st, "registration", error_r);
+	rc = vendor_related_by_address(st, r->from_addr, "approved", &inv,
+	    &err);
+	if (rc == STORE_OK) {
+		rc = share_key_arrived(env, d, r, inv->id, inv->case_id,
+		    inv->organisation, inv->vouched_fpr, now, error_r);
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t rel = sqlite3_column_int64(s, 0);
-		char *rcase = store_col_text(s, 1), *org = store_col_text(s, 2);
-		char *vouched = store_col_text(s, 3);
-
-		sqlite3_reset(s);
-		rc = share_key_arrived(env, d, r, rel, rcase, org, vouched, now,
-		    error_r);
-		g_free(rcase);
-		g_free(org);
-		g_free(vouched);
+	if (rc != STORE_NOTFOUND) {
+		*error_r = err;
+		err = NULL;
 		goto out;
 	}
-	sqlite3_reset(s);
+	g_free(err);
+	err = NULL;
 	/* A vendor we know at this address: unregistered, or a contact
 	 * sending a new key (or someone claiming to be one). */
-	s = store_stmt(st, "SELECT v.handle, c.fingerprint FROM contacts c JOIN "
-	    "vendors v ON v.id = c.vendor_id WHERE lower(c.address) = lower(?) "
-	    "ORDER BY v.state = 'unregistered' DESC, v.id LIMIT 1");
-	if (s == NULL) {
-		rc = store_error(st, "registration", error_r);
+	rc = vendor_by_address(st, r->from_addr, &handle, &old, &err);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+		*error_r = err;
+		err = NULL;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->from_addr, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		handle = store_col_text(s, 0);
-		old = store_col_text(s, 1);
-	}
-	sqlite3_reset(s);
+	g_free(err);
+	err = NULL;
 	if (handle == NULL) {
 		if ((handle = vendor_new_handle(st, f.organisation,
 		    r->from_addr)) == NULL) {
@@ -301,8 +259,8 @@ inbound_apply_registration(const struct inbound_env *env,
 	if (kw->len > 0 && v->keywords->len == 0 &&
 	    (rc = vendor_set_keywords(st, v, kw, now, error_r)) != STORE_OK)
 		goto out;
-	if ((rc = ops_key_propose(&o, v->id, 0, r->from_addr, d->contact_fpr,
-	    now, &pid, error_r)) != STORE_OK)
+	if ((rc = vendor_proposal_add(st, v->id, 0, r->from_addr,
+	    d->contact_fpr, now, &pid, error_r)) != STORE_OK)
 		goto out;
 	d->vendor = g_strdup(handle);
 	d->vendor_id = v->id;
@@ -350,6 +308,7 @@ inbound_apply_registration(const struct inbound_env *env,
 out:
 	if (kw != NULL)
 		g_ptr_array_unref(kw);
+	vendor_related_free(&inv);
 	vendor_free(&v);
 	g_free(handle);
 	g_free(old);
@@ -368,12 +327,10 @@ inbound_apply_key_change(const struct inbound_env *env,
     char **error_r)
 {
 	const struct vdec_attachment *a = inbound_key_attachment(r);
-	struct outbound o;
-	struct vkey_info info;
-	sqlite3_stmt *s;
+	const struct vkey_info *info;
 	GString *news = g_string_new(NULL);
 	const void *data;
-	char *why = NULL, *text, *exp;
+	char *text, *exp;
 	int64_t pid = 0;
 	gsize len;
 	guint i;
@@ -384,17 +341,21 @@ inbound_apply_key_change(const struct inbound_env *env,
 		*error_r = g_strdup("key change needs the outbound setup");
 		return STORE_TEMP;
 	}
-	o = *env->out;
-	o.actor = d->vendor;
-	o.cause = r->message_id;
+	if (d->key == NULL) {
+		/* Examined by inbound_prepare, never here: gpg must not run
+		 * while the write transaction holds the database. */
+		g_string_free(news, TRUE);
+		*error_r = g_strdup("key change: the key was not examined "
+		    "before the transaction");
+		return STORE_TEMP;
+	}
 	data = g_bytes_get_data(a->data, &len);
-	if (vkeys_examine(env->ctx, NULL, data, len, &info, &why) == -1) {
+	if (d->key->why != NULL) {
 		d->action = INBOUND_QUARANTINE;
 		d->kind = "bad-key";
 		g_free(d->reason);
 		d->reason = g_strdup_printf("the attached key is refused: %s",
-		    why);
-		g_free(why);
+		    d->key->why);
 		g_string_free(news, TRUE);
 		text = g_strdup_printf("vendor=%s %s", d->vendor, d->reason);
 		rc = event_add(env->st, NULL, now, d->vendor, "quarantined",
@@ -402,29 +363,21 @@ inbound_apply_key_change(const struct inbound_env *env,
 		g_free(text);
 		return rc;
 	}
-	same = d->contact_fpr != NULL && strcmp(info.fpr, d->contact_fpr) == 0;
-	for (i = 0; info.new_subkeys != NULL && i < info.new_subkeys->len;
+	info = &d->key->ex.info;
+	same = d->contact_fpr != NULL && strcmp(info->fpr, d->contact_fpr) == 0;
+	for (i = 0; info->new_subkeys != NULL && i < info->new_subkeys->len;
 	    i++)
 		g_string_append_printf(news, "%s%s", i ? "," : "",
-		    (char *)info.new_subkeys->pdata[i]);
-	exp = info.expires != 0 ? vtime_format(info.expires, env->conf->tz) :
+		    (char *)info->new_subkeys->pdata[i]);
+	exp = info->expires != 0 ? vtime_format(info->expires, env->conf->tz) :
 	    g_strdup("never");
-	if ((rc = ops_key_propose(&o, d->vendor_id, 0, d->contact, info.fpr,
-	    now, &pid, error_r)) != STORE_OK)
-		goto out;
-	s = store_stmt(env->st, "UPDATE key_proposals SET key = ?, message = "
-	    "NULL WHERE id = ?");
-	if (s == NULL) {
-		rc = store_error(env->st, "key proposal", error_r);
-		goto out;
-	}
-	sqlite3_bind_blob64(s, 1, data, len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, pid);
-	if ((rc = store_exec_stmt(env->st, s, "key proposal", error_r)) !=
+	if ((rc = vendor_proposal_add(env->st, d->vendor_id, 0, d->contact,
+	    info->fpr, now, &pid, error_r)) != STORE_OK ||
+	    (rc = vendor_proposal_set_key(env->st, pid, data, len, error_r)) !=
 	    STORE_OK)
 		goto out;
 	text = g_strdup_printf("vendor=%s contact=%s key=%s pinned=%s "
-	    "proposal=%lld expires=%s%s%s", d->vendor, d->contact, info.fpr,
+	    "proposal=%lld expires=%s%s%s", d->vendor, d->contact, info->fpr,
 	    d->contact_fpr ? d->contact_fpr : "-", (long long)pid, exp,
 	    news->len ? " new_subkeys=" : "", news->str);
 	rc = event_add(env->st, NULL, now, d->vendor, "key-proposed", text,
@@ -437,21 +390,20 @@ inbound_apply_key_change(const struct inbound_env *env,
 		    "%s, signed by that key (%s%s; expires %s). Nothing was "
 		    "changed: if the update is expected, check it with them, "
 		    "then: vendor key %s confirm %s", d->vendor, d->contact,
-		    info.fpr, news->len ? "new subkeys " : "no new subkey",
-		    news->str, exp, d->vendor, info.fpr);
+		    info->fpr, news->len ? "new subkeys " : "no new subkey",
+		    news->str, exp, d->vendor, info->fpr);
 	else
 		text = g_strdup_printf("%s <%s> proposes the new key %s (expires "
 		    "%s), in a message signed by its pinned key %s. Nothing was "
 		    "changed: check the new fingerprint with them out of band, "
 		    "then: vendor key %s confirm %s", d->vendor, d->contact,
-		    info.fpr, exp, d->contact_fpr ? d->contact_fpr : "?",
-		    d->vendor, info.fpr);
+		    info->fpr, exp, d->contact_fpr ? d->contact_fpr : "?",
+		    d->vendor, info->fpr);
 	rc = outbound_alert(env->out, NULL, "key change proposed", text, now,
 	    error_r);
 	g_free(text);
 out:
 	g_free(exp);
 	g_string_free(news, TRUE);
-	vkey_info_clear(&info);
 	return rc;
 }

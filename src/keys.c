@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vulture/ident.h"
 #include "vulture/keys.h"
 #include "vulture/log.h"
 
@@ -421,8 +422,7 @@ judge_key(gpgme_key_t key, struct vkey_info *info, char **error_r)
 	int enc = 0, sign = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
-	    strlen(key->subkeys->fpr) != 40) {
+	if (key->subkeys == NULL || !ident_fpr_ok(key->subkeys->fpr)) {
 		*error_r = g_strdup("not an OpenPGP v4 key with a fingerprint");
 		return -1;
 	}
@@ -548,17 +548,6 @@ vkeys_check(gpgme_ctx_t ctx, const void *data, size_t len,
 	return rc;
 }
 
-static int
-is_fpr40(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 40; i++)
-		if (!g_ascii_isxdigit(s[i]))
-			return 0;
-	return s[40] == '\0';
-}
-
 static const char *
 primary_fpr(gpgme_key_t key)
 {
@@ -574,7 +563,7 @@ fpr_is(const char *fpr, const char *id)
 {
 	size_t n = strlen(fpr), m = strlen(id);
 
-	return n == 40 && (m == 40 || m == 16) &&
+	return ident_fpr_ok(fpr) && ident_fpr_or_keyid_ok(id) &&
 	    g_ascii_strcasecmp(fpr + (n - m), id) == 0;
 }
 
@@ -641,7 +630,7 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 	gpgme_error_t err;
 
 	*key_r = NULL;
-	if (pattern != NULL && is_fpr40(pattern))
+	if (pattern != NULL && ident_fpr_ok(pattern))
 		return get_by_fpr(ctx, pattern, secret, 0, key_r);
 	if ((err = gpgme_op_keylist_start(ctx, pattern, secret)) != 0)
 		return err;
@@ -666,13 +655,8 @@ vkeys_get(gpgme_ctx_t ctx, const char *pattern, int secret,
 gpgme_error_t
 vkeys_get_signer(gpgme_ctx_t ctx, const char *fpr, gpgme_key_t *key_r)
 {
-	size_t i, n = fpr != NULL ? strlen(fpr) : 0;
-
 	*key_r = NULL;
-	for (i = 0; i < n; i++)
-		if (!g_ascii_isxdigit(fpr[i]))
-			break;
-	if ((n != 40 && n != 16) || i != n)
+	if (!ident_fpr_or_keyid_ok(fpr))
 		return gpg_error(GPG_ERR_INV_VALUE);
 	return get_by_fpr(ctx, fpr, 0, 1, key_r);
 }
@@ -1004,7 +988,7 @@ check_collisions(gpgme_ctx_t desk, gpgme_key_t key, struct vkey_info *info,
 		n++;
 	patterns = g_new0(const char *, n + 1);
 	for (i = 0, sk = key->subkeys; sk != NULL; sk = sk->next) {
-		if (sk->fpr == NULL || !is_fpr40(sk->fpr)) {
+		if (sk->fpr == NULL || !ident_fpr_ok(sk->fpr)) {
 			*error_r = g_strdup_printf("key %s: a subkey without "
 			    "a v4 fingerprint", primary_fpr(key));
 			g_free(patterns);
@@ -1133,6 +1117,14 @@ home_of(gpgme_ctx_t ctx)
 	    g_get_tmp_dir();
 }
 
+static unsigned examinations;
+
+unsigned
+vkeys_examinations(void)
+{
+	return examinations;
+}
+
 /* vkeys_examine; *clean_r (owned, may be NULL) gets the key as the scratch
  * keyring exports it (binary), which is what vkeys_import imports. */
 static int
@@ -1152,6 +1144,7 @@ examine(gpgme_ctx_t desk, const char *parent, const void *data, size_t len,
 	memset(info, 0, sizeof(*info));
 	if (clean_r != NULL)
 		*clean_r = NULL;
+	examinations++;
 	/* The count and the secret-key test first, in the desk's context
 	 * (a listing imports nothing): a secret key never reaches the
 	 * scratch home, where gpg would want an agent. */
@@ -1241,6 +1234,8 @@ examine(gpgme_ctx_t desk, const char *parent, const void *data, size_t len,
 		goto done;
 	if (clean_r != NULL)
 		*clean_r = g_bytes_new(buf, blen);
+	log_info("key examined fpr=%s update=%d", info->fpr,
+	    info->updates_existing);
 	rc = 0;
 done:
 	if (buf != NULL)
@@ -1268,22 +1263,40 @@ vkeys_examine(gpgme_ctx_t ctx, const char *scratch_parent, const void *data,
 	return examine(ctx, scratch_parent, data, len, info, NULL, error_r);
 }
 
+void
+vkey_examined_clear(struct vkey_examined *ex)
+{
+	if (ex == NULL)
+		return;
+	vkey_info_clear(&ex->info);
+	if (ex->clean != NULL)
+		g_bytes_unref(ex->clean);
+	ex->clean = NULL;
+}
+
 int
-vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
-    struct vkey_info *info, char **error_r)
+vkeys_examine_keep(gpgme_ctx_t ctx, const char *scratch_parent,
+    const void *data, size_t len, struct vkey_examined *ex, char **error_r)
+{
+	return examine(ctx, scratch_parent, data, len, &ex->info, &ex->clean,
+	    error_r);
+}
+
+/* Imports clean (what examine exported); info holds what examine found
+ * and gets the judgement of the keyring's copy. */
+static int
+import_clean(gpgme_ctx_t ctx, GBytes *clean, struct vkey_info *info,
+    char **error_r)
 {
 	gpgme_data_t d = NULL;
 	gpgme_import_result_t res;
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
-	GBytes *clean = NULL;
 	GPtrArray *new_subkeys;
 	gsize clen;
 	const void *cd;
 	int updates;
 
-	if (examine(ctx, NULL, data, len, info, &clean, error_r) == -1)
-		return -1;
 	cd = g_bytes_get_data(clean, &clen);
 	if ((err = gpgme_data_new_from_mem(&d, cd, clen, 0)) != 0 ||
 	    (err = gpgme_op_import(ctx, d)) != 0) {
@@ -1320,15 +1333,45 @@ vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
 	    updates, new_subkeys != NULL ? new_subkeys->len : 0);
 	gpgme_key_unref(key);
 	gpgme_data_release(d);
-	g_bytes_unref(clean);
 	return 0;
 fail:
 	if (key != NULL)
 		gpgme_key_unref(key);
 	gpgme_data_release(d);
-	g_bytes_unref(clean);
 	vkey_info_clear(info);
 	return -1;
+}
+
+int
+vkeys_import_examined(gpgme_ctx_t ctx, const struct vkey_examined *ex,
+    struct vkey_info *info, char **error_r)
+{
+	guint i;
+
+	memset(info, 0, sizeof(*info));
+	memcpy(info->fpr, ex->info.fpr, sizeof(info->fpr));
+	info->updates_existing = ex->info.updates_existing;
+	if (ex->info.new_subkeys != NULL) {
+		info->new_subkeys = g_ptr_array_new_with_free_func(g_free);
+		for (i = 0; i < ex->info.new_subkeys->len; i++)
+			g_ptr_array_add(info->new_subkeys,
+			    g_strdup(ex->info.new_subkeys->pdata[i]));
+	}
+	return import_clean(ctx, ex->clean, info, error_r);
+}
+
+int
+vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
+    struct vkey_info *info, char **error_r)
+{
+	GBytes *clean = NULL;
+	int rc;
+
+	if (examine(ctx, NULL, data, len, info, &clean, error_r) == -1)
+		return -1;
+	rc = import_clean(ctx, clean, info, error_r);
+	g_bytes_unref(clean);
+	return rc;
 }
 
 struct carriers {
@@ -1721,4 +1764,37 @@ out:
 	g_string_free(b64, TRUE);
 	g_ptr_array_add(ids, NULL);
 	return (char **)g_ptr_array_free(ids, FALSE);
+}
+
+int
+vkeys_export(gpgme_ctx_t ctx, const char *fpr, int armor, GBytes **out_r,
+    char **error_r)
+{
+	gpgme_data_t out = NULL;
+	gpgme_error_t err;
+	char *buf;
+	size_t blen = 0;
+	int was = gpgme_get_armor(ctx);
+
+	gpgme_set_armor(ctx, armor);
+	if ((err = gpgme_data_new(&out)) == 0)
+		err = gpgme_op_export(ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, out);
+	gpgme_set_armor(ctx, was);
+	if (err != 0) {
+		if (out != NULL)
+			gpgme_data_release(out);
+		*error_r = g_strdup_printf("export %s: %s", fpr,
+		    gpgme_strerror(err));
+		return -1;
+	}
+	buf = gpgme_data_release_and_get_mem(out, &blen);
+	if (buf == NULL || blen == 0) {
+		if (buf != NULL)
+			gpgme_free(buf);
+		*error_r = g_strdup_printf("export %s: no such key", fpr);
+		return -1;
+	}
+	*out_r = g_bytes_new(buf, blen);
+	gpgme_free(buf);
+	return 0;
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "vulture/log.h"
@@ -12,6 +14,26 @@ static const char *log_ident = "vulture";
 static int log_dest = LOG_TO_STDERR;
 static int log_verbose;
 static int log_quiet;
+static int log_journal;	/* stderr is journald's: lines carry "<N>" */
+
+/* systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it connected
+ * stdout and stderr to; a line that starts with "<N>" keeps syslog
+ * priority N in the journal (sd-daemon(3)). Only when stderr is that
+ * stream: not when the daemon's stderr was redirected elsewhere. */
+static int
+stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	if (v == NULL || sscanf(v, "%llu:%llu%c", &dev, &ino, &tail) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *ident, int dest, int verbose)
@@ -19,6 +41,7 @@ log_init(const char *ident, int dest, int verbose)
 	log_ident = ident;
 	log_dest = dest;
 	log_verbose = verbose;
+	log_journal = dest == LOG_TO_STDERR && stderr_is_journal();
 	if (dest == LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
@@ -46,6 +69,8 @@ vlog(int pri, const char *fmt, va_list ap, int with_errno)
 		else
 			syslog(pri, "%s", buf);
 	} else {
+		if (log_journal)
+			fprintf(stderr, "<%d>", pri);
 		if (with_errno)
 			fprintf(stderr, "%s: %s: %s\n", log_ident, buf,
 			    strerror(saved));

@@ -527,7 +527,6 @@ ops_case_status(const struct outbound *o, const char *case_id,
     int64_t now, GString *out, char **error_r)
 {
 	struct vcase *c = NULL;
-	sqlite3_stmt *s;
 	int64_t vid;
 	char *ev;
 	int rc;
@@ -548,16 +547,8 @@ ops_case_status(const struct outbound *o, const char *case_id,
 		    &f, NULL, error_r)) != STORE_OK)
 			goto out;
 	}
-	s = store_stmt(o->st, "UPDATE participants SET comment = COALESCE(?, "
-	    "comment) WHERE case_id = ? AND vendor_id = ?");
-	if (s == NULL) {
-		rc = store_error(o->st, "status", error_r);
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, comment, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, vid);
-	if ((rc = store_exec_stmt(o->st, s, "status", error_r)) != STORE_OK)
+	if ((rc = vcase_set_comment(o->st, case_id, vid, comment, error_r)) !=
+	    STORE_OK)
 		goto out;
 	ev = g_strdup_printf("vendor=%s status=%s%s", handle, status,
 	    comment ? " comment" : "");
@@ -578,7 +569,6 @@ ops_case_unreachable(const struct outbound *o, const char *case_id,
     const char *handle, int64_t now, GString *out, char **error_r)
 {
 	struct vcase *c = NULL;
-	sqlite3_stmt *s;
 	int64_t vid;
 	char *ev;
 	int rc;
@@ -590,16 +580,7 @@ ops_case_unreachable(const struct outbound *o, const char *case_id,
 	if ((rc = vcase_transition(o->st, case_id, vid, PEV_UNREACHABLE,
 	    NULL, NULL, error_r)) != STORE_OK)
 		goto out;
-	s = store_stmt(o->st, "UPDATE participants SET first_attempt = "
-	    "COALESCE(first_attempt, ?) WHERE case_id = ? AND vendor_id = ?");
-	if (s == NULL) {
-		rc = store_error(o->st, "unreachable", error_r);
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, vid);
-	if ((rc = store_exec_stmt(o->st, s, "unreachable", error_r)) !=
+	if ((rc = vcase_first_attempt(o->st, case_id, vid, now, error_r)) !=
 	    STORE_OK)
 		goto out;
 	ev = g_strdup_printf("vendor=%s by coordinator", handle);
@@ -676,7 +657,6 @@ ops_case_advisory(const struct outbound *o, const char *case_id,
 	    "description", "impact", "solution", "addendum", "credits",
 	    "references", NULL };
 	struct vcase *c = NULL;
-	sqlite3_stmt *s;
 	char *ev;
 	int i, rc;
 
@@ -697,15 +677,8 @@ ops_case_advisory(const struct outbound *o, const char *case_id,
 	if ((rc = vcase_get(o->st, case_id, &c, error_r)) != STORE_OK)
 		return rc;
 	vcase_free(&c);
-	s = store_stmt(o->st, "INSERT INTO advisory_texts (case_id, field, "
-	    "text) VALUES (?1, ?2, ?3) ON CONFLICT(case_id, field) DO UPDATE "
-	    "SET text = ?3");
-	if (s == NULL)
-		return store_error(o->st, "advisory", error_r);
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
-	if ((rc = store_exec_stmt(o->st, s, "advisory", error_r)) != STORE_OK)
+	if ((rc = vcase_advisory_set(o->st, case_id, field, text, error_r)) !=
+	    STORE_OK)
 		return rc;
 	ev = g_strdup_printf("field=%s bytes=%zu", field, strlen(text));
 	rc = event_add(o->st, case_id, now, actor(o), "advisory-set", ev,
@@ -730,7 +703,6 @@ ops_case_publish(const struct outbound *o, const char *case_id,
     int publish_now, int64_t now, GString *out, char **error_r)
 {
 	struct vcase *c = NULL;
-	sqlite3_stmt *s;
 	GString *text = NULL;
 	char *pub_s = NULL;
 	guint i;
@@ -742,28 +714,22 @@ ops_case_publish(const struct outbound *o, const char *case_id,
 	if (!publish_now && now < c->publication)
 		FAIL("publication is planned for %s: 'publish now' publishes "
 		    "earlier", pub_s);
-	s = store_stmt(o->st, "SELECT count(*) FROM advisory_texts WHERE "
-	    "case_id = ? AND field = 'overview'");
-	if (s == NULL) {
-		rc = store_error(o->st, "publish", error_r);
-		goto out;
+	{
+		char *overview = NULL;
+
+		rc = vcase_advisory_get(o->st, case_id, "overview", &overview,
+		    error_r);
+		g_free(overview);
+		if (rc == STORE_NOTFOUND) {
+			g_free(*error_r);
+			FAIL("the advisory has no overview yet: 'case %s "
+			    "advisory overview' first", case_id);
+		}
+		if (rc != STORE_OK)
+			goto out;
 	}
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
-	if (rc == 0)
-		FAIL("the advisory has no overview yet: 'case %s advisory "
-		    "overview' first", case_id);
-	s = store_stmt(o->st, "UPDATE cases SET state = 'published', "
-	    "published_at = ?, updated = ? WHERE id = ?");
-	if (s == NULL) {
-		rc = store_error(o->st, "publish", error_r);
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_text(s, 3, case_id, -1, SQLITE_TRANSIENT);
-	if ((rc = store_exec_stmt(o->st, s, "publish", error_r)) != STORE_OK ||
+	if ((rc = vcase_set_published(o->st, case_id, now, error_r)) !=
+	    STORE_OK ||
 	    (rc = event_add(o->st, case_id, now, actor(o), "published",
 	    publish_now ? "now" : "", o->cause, error_r)) != STORE_OK)
 		goto out;
@@ -888,7 +854,7 @@ ops_case_early(const struct outbound *o, const char *case_id,
 	GPtrArray *handles = NULL;
 	GVariantDict *vars = NULL, ad;
 	GVariant *vv = NULL;
-	sqlite3_stmt *s;
+	GPtrArray *texts = NULL;
 	char *list = NULL;
 	guint i, sent = 0;
 	int rc, q;
@@ -907,18 +873,17 @@ ops_case_early(const struct outbound *o, const char *case_id,
 		goto out;
 	}
 	/* Countermeasures: the advisory's solution and affected systems. */
-	g_variant_dict_init(&ad, NULL);
-	s = store_stmt(o->st, "SELECT field, text FROM advisory_texts WHERE "
-	    "case_id = ? AND field IN ('solution', 'affected')");
-	if (s == NULL) {
-		rc = store_error(o->st, "early", error_r);
+	if ((rc = vcase_advisory_list(o->st, case_id, &texts, error_r)) !=
+	    STORE_OK)
 		goto out;
+	g_variant_dict_init(&ad, NULL);
+	for (i = 0; i < texts->len; i++) {
+		const struct advisory_text *a = texts->pdata[i];
+
+		if (strcmp(a->field, "solution") == 0 ||
+		    strcmp(a->field, "affected") == 0)
+			g_variant_dict_insert(&ad, a->field, "s", a->text);
 	}
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		g_variant_dict_insert(&ad, (const char *)sqlite3_column_text(s,
-		    0), "s", (const char *)sqlite3_column_text(s, 1));
-	sqlite3_reset(s);
 	g_variant_dict_insert_value(vars, "advisory", g_variant_dict_end(&ad));
 	{
 		GString *j = g_string_new(NULL);
@@ -967,6 +932,8 @@ out:
 		g_variant_dict_unref(vars);
 	if (handles != NULL)
 		g_ptr_array_unref(handles);
+	if (texts != NULL)
+		g_ptr_array_unref(texts);
 	g_free(list);
 	vcase_free(&c);
 	return rc;
@@ -978,41 +945,31 @@ ops_share_approve(const struct outbound *o, const char *case_id,
 {
 	struct vcase *c = NULL;
 	struct vendor *req = NULL;
-	sqlite3_stmt *s;
-	char *org = NULL, *address = NULL, *handle = NULL, *ev;
+	struct vendor_related *r = NULL;
+	const char *org, *address, *handle;
+	char *ev;
 	GVariantDict *d;
 	GVariant *v;
 	int rc;
 
 	if ((rc = load_open_case(o, case_id, &c, error_r)) != STORE_OK)
 		return rc;
-	s = store_stmt(o->st, "SELECT r.organisation, r.address, v.handle "
-	    "FROM related_orgs r JOIN vendors v ON v.id = r.requested_by "
-	    "WHERE r.id = ? AND r.case_id = ? AND r.state = 'pending'");
-	if (s == NULL) {
-		rc = store_error(o->st, "share", error_r);
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, number);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		org = store_col_text(s, 0);
-		address = store_col_text(s, 1);
-		handle = store_col_text(s, 2);
-	}
-	sqlite3_reset(s);
-	if (org == NULL)
+	rc = vendor_related_get(o->st, number, &r, error_r);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
+	    (strcmp(r->case_id, case_id) != 0 || strcmp(r->state, "pending") !=
+	    0))) {
+		if (rc == STORE_NOTFOUND)
+			g_free(*error_r);
 		FAIL("no pending share request %u in %s", number, case_id);
-	if ((rc = vendor_get(o->st, handle, &req, error_r)) != STORE_OK)
-		goto out;
-	s = store_stmt(o->st, "UPDATE related_orgs SET state = 'approved' "
-	    "WHERE id = ?");
-	if (s == NULL) {
-		rc = store_error(o->st, "share", error_r);
-		goto out;
 	}
-	sqlite3_bind_int64(s, 1, number);
-	if ((rc = store_exec_stmt(o->st, s, "share", error_r)) != STORE_OK)
+	if (rc != STORE_OK)
+		goto out;
+	org = r->organisation;
+	address = r->address;
+	handle = r->requester;
+	if ((rc = vendor_get(o->st, handle, &req, error_r)) != STORE_OK ||
+	    (rc = vendor_related_set_state(o->st, number, "approved", NULL,
+	    error_r)) != STORE_OK)
 		goto out;
 	/* They have no key yet: the invitation names the case, nothing
 	 * more; the detail follows once they write in with their key. */
@@ -1042,9 +999,7 @@ ops_share_approve(const struct outbound *o, const char *case_id,
 		g_string_append_printf(out, "share request %u approved: %s <%s> "
 		    "invited\n", number, org, address);
 out:
-	g_free(org);
-	g_free(address);
-	g_free(handle);
+	vendor_related_free(&r);
 	vendor_free(&req);
 	vcase_free(&c);
 	return rc;

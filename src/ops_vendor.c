@@ -6,6 +6,7 @@
 
 #include "vulture/case.h"
 #include "vulture/keys.h"
+#include "vulture/msgstore.h"
 #include "vulture/ops.h"
 #include "vulture/vtime.h"
 
@@ -116,6 +117,7 @@ ops_vendor_key(const struct outbound *o, const char *handle,
     GString *out, char **error_r)
 {
 	struct vendor *v = NULL;
+	struct vkey_examined ex;
 	struct vkey_info info;
 	struct contact *ct;
 	GString *news = g_string_new(NULL);
@@ -124,27 +126,28 @@ ops_vendor_key(const struct outbound *o, const char *handle,
 	guint i;
 
 	memset(&info, 0, sizeof(info));
+	memset(&ex, 0, sizeof(ex));
 	if ((rc = get_vendor(o, handle, &v, error_r)) != STORE_OK) {
 		g_string_free(news, TRUE);
 		return rc;
 	}
 	rc = STORE_ERR;
-	if (vkeys_examine(o->ctx, NULL, data, len, &info, error_r) == -1)
+	if (vkeys_examine_keep(o->ctx, NULL, data, len, &ex, error_r) == -1)
 		goto out;
-	if ((ct = pick_contact(v, &info, contact, error_r)) == NULL)
+	if ((ct = pick_contact(v, &ex.info, contact, error_r)) == NULL)
 		goto out;
 	old = g_strdup(ct->fingerprint);
 	/* What the import changes, said to the coordinator: a new key, or
 	 * an update of the pinned one (new subkeys, a new expiry). */
-	updates = info.updates_existing;
-	if (info.new_subkeys != NULL)
-		for (i = 0; i < info.new_subkeys->len; i++)
+	updates = ex.info.updates_existing;
+	if (ex.info.new_subkeys != NULL)
+		for (i = 0; i < ex.info.new_subkeys->len; i++)
 			g_string_append_printf(news, "%s%s", i ? "," : "",
-			    (char *)info.new_subkeys->pdata[i]);
-	vkey_info_clear(&info);
+			    (char *)ex.info.new_subkeys->pdata[i]);
 	/* Importing a public key is harmless even if the transaction rolls
-	 * back: nothing trusts a key that is not pinned. */
-	if (vkeys_import(o->ctx, data, len, &info, error_r) == -1)
+	 * back: nothing trusts a key that is not pinned. What was examined
+	 * just now is imported, not examined again. */
+	if (vkeys_import_examined(o->ctx, &ex, &info, error_r) == -1)
 		goto out;
 	if ((rc = vendor_pin_key(o->st, ct, info.fpr, info.expires,
 	    error_r)) != STORE_OK)
@@ -179,6 +182,7 @@ out:
 	g_string_free(news, TRUE);
 	g_free(old);
 	vkey_info_clear(&info);
+	vkey_examined_clear(&ex);
 	vendor_free(&v);
 	return rc;
 }
@@ -231,18 +235,11 @@ static int
 release_held(const struct outbound *o, const char *handle, GString *out,
     char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(o->st, "UPDATE messages SET state = 'new', "
-	    "kind = NULL, reason = NULL, processed_at = NULL WHERE state = "
-	    "'quarantined' AND kind = 'pending-vendor' AND vendor = ?");
 	int rc, n;
 
-	if (s == NULL)
-		return store_error(o->st, "held replies", error_r);
-	sqlite3_bind_text(s, 1, handle, -1, SQLITE_TRANSIENT);
-	if ((rc = store_exec_stmt(o->st, s, "held replies", error_r)) !=
-	    STORE_OK)
+	if ((rc = msgstore_release_held(o->st, handle, &n, error_r)) != STORE_OK)
 		return rc;
-	if ((n = sqlite3_changes(store_db(o->st))) > 0)
+	if (n > 0)
 		g_string_append_printf(out, "%d held message%s of %s will be "
 		    "processed now\n", n, n == 1 ? "" : "s", handle);
 	return STORE_OK;

@@ -7,6 +7,7 @@
 #include "vulture/keys.h"
 #include "vulture/log.h"
 #include "vulture/outbound.h"
+#include "vulture/outbox.h"
 #include "vulture/vtime.h"
 
 /* Contact attempts that count toward "unreachable". */
@@ -33,40 +34,15 @@ insert_row(const struct outbound *o, const char *kind, const char *case_id,
     int64_t vendor_id, const char *address, const char *fpr,
     const char *message_id, GBytes *body, int64_t now, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(o->st, "INSERT INTO outbox (created, "
-	    "case_id, vendor_id, kind, recipient, fingerprint, message_id, "
-	    "body, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	gsize len;
-	const void *data = g_bytes_get_data(body, &len);
 	int rc;
 
-	if (s == NULL)
-		return store_error(o->st, "outbox", error_r);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	if (vendor_id != 0)
-		sqlite3_bind_int64(s, 3, vendor_id);
-	sqlite3_bind_text(s, 4, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, fpr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 7, message_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob64(s, 8, data, len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 9, now);
-	if ((rc = store_exec_stmt(o->st, s, "outbox", error_r)) != STORE_OK)
+	if ((rc = outbox_enqueue(o->st, kind, case_id, vendor_id, address, fpr,
+	    message_id, body, now, error_r)) != STORE_OK)
 		return rc;
-	if (case_id != NULL && vendor_id != 0 && counts_as_attempt(kind)) {
-		s = store_stmt(o->st, "UPDATE participants SET attempts = "
-		    "attempts + 1, first_attempt = COALESCE(first_attempt, ?1), "
-		    "last_attempt = ?1 WHERE case_id = ?2 AND vendor_id = ?3");
-		if (s == NULL)
-			return store_error(o->st, "attempts", error_r);
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 3, vendor_id);
-		if ((rc = store_exec_stmt(o->st, s, "attempts", error_r)) !=
-		    STORE_OK)
-			return rc;
-	}
+	if (case_id != NULL && vendor_id != 0 && counts_as_attempt(kind) &&
+	    (rc = vcase_count_attempt(o->st, case_id, vendor_id, now,
+	    error_r)) != STORE_OK)
+		return rc;
 	log_info("outbox queued kind=%s case=%s to=%s fpr=%s", kind,
 	    case_id ? case_id : "-", address, fpr ? fpr : "-");
 	return STORE_OK;
@@ -402,34 +378,30 @@ outbound_case_vars(const struct outbound *o, const char *case_id,
 	return d;
 }
 
+static void
+add_attachment(void *arg, const char *filename, const char *content_type,
+    const void *data, size_t len)
+{
+	struct outbound_attachment *a = g_new0(struct outbound_attachment, 1);
+
+	a->filename = g_strdup(filename);
+	a->content_type = g_strdup(content_type);
+	a->data = g_bytes_new(data, len);
+	g_ptr_array_add(arg, a);
+}
+
 int
 outbound_case_attachments(const struct outbound *o, const char *case_id,
     GPtrArray **list_r, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(o->st, "SELECT filename, content_type, "
-	    "data FROM case_attachments WHERE case_id = ? ORDER BY id");
-	GPtrArray *l;
+	GPtrArray *l = g_ptr_array_new_with_free_func(outbound_attachment_free);
 	int rc;
 
 	*list_r = NULL;
-	if (s == NULL)
-		return store_error(o->st, "attachments", error_r);
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	l = g_ptr_array_new_with_free_func(outbound_attachment_free);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct outbound_attachment *a = g_new0(struct
-		    outbound_attachment, 1);
-
-		a->filename = store_col_text(s, 0);
-		a->content_type = store_col_text(s, 1);
-		a->data = g_bytes_new(sqlite3_column_blob(s, 2),
-		    (gsize)sqlite3_column_bytes(s, 2));
-		g_ptr_array_add(l, a);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	if ((rc = vcase_attachments_each(o->st, case_id, add_attachment, l,
+	    error_r)) != STORE_OK) {
 		g_ptr_array_unref(l);
-		return store_error(o->st, "attachments", error_r);
+		return rc;
 	}
 	*list_r = l;
 	return STORE_OK;

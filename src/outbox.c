@@ -363,3 +363,129 @@ outbox_run(const struct vconf *conf, struct store *st, gpgme_ctx_t keys,
 	g_ptr_array_unref(rows);
 	return rc;
 }
+
+/* ---- The outbox table for the other modules. */
+
+void
+outbox_entry_free(gpointer p)
+{
+	struct outbox_entry *e = p;
+
+	if (e == NULL)
+		return;
+	g_free(e->case_id);
+	g_free(e->kind);
+	g_free(e->recipient);
+	g_free(e->fingerprint);
+	g_free(e->message_id);
+	g_free(e->state);
+	g_free(e->last_error);
+	g_free(e);
+}
+
+int
+outbox_enqueue(struct store *st, const char *kind, const char *case_id,
+    int64_t vendor_id, const char *recipient, const char *fpr,
+    const char *message_id, GBytes *body, int64_t now, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "INSERT INTO outbox (created, "
+	    "case_id, vendor_id, kind, recipient, fingerprint, message_id, "
+	    "body, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	gsize len;
+	const void *data = g_bytes_get_data(body, &len);
+
+	if (s == NULL)
+		return store_error(st, "outbox", error_r);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
+	if (vendor_id != 0)
+		sqlite3_bind_int64(s, 3, vendor_id);
+	sqlite3_bind_text(s, 4, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, recipient, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, fpr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, message_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob64(s, 8, data, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 9, now);
+	return store_exec_stmt(st, s, "outbox", error_r);
+}
+
+int
+outbox_list(struct store *st, GPtrArray **list_r, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT id, created, case_id, "
+	    "kind, recipient, fingerprint, message_id, state, attempts, "
+	    "next_attempt, last_error, sent_at, length(body) FROM outbox "
+	    "ORDER BY id");
+	GPtrArray *l;
+	int rc;
+
+	*list_r = NULL;
+	if (s == NULL)
+		return store_error(st, "outbox", error_r);
+	l = g_ptr_array_new_with_free_func(outbox_entry_free);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct outbox_entry *e = g_new0(struct outbox_entry, 1);
+
+		e->id = sqlite3_column_int64(s, 0);
+		e->created = sqlite3_column_int64(s, 1);
+		e->case_id = store_col_text(s, 2);
+		e->kind = store_col_text(s, 3);
+		e->recipient = store_col_text(s, 4);
+		e->fingerprint = store_col_text(s, 5);
+		e->message_id = store_col_text(s, 6);
+		e->state = store_col_text(s, 7);
+		e->attempts = sqlite3_column_int(s, 8);
+		e->next_attempt = sqlite3_column_int64(s, 9);
+		e->last_error = store_col_text(s, 10);
+		e->sent_at = sqlite3_column_int64(s, 11);
+		e->size = sqlite3_column_int64(s, 12);
+		g_ptr_array_add(l, e);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(l);
+		return store_error(st, "outbox", error_r);
+	}
+	*list_r = l;
+	return STORE_OK;
+}
+
+int
+outbox_body(struct store *st, int64_t id, GBytes **body_r, char **error_r)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT body FROM outbox WHERE "
+	    "id = ?");
+	int rc;
+
+	*body_r = NULL;
+	if (s == NULL)
+		return store_error(st, "outbox", error_r);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*body_r = g_bytes_new(sqlite3_column_blob(s, 0),
+		    (gsize)sqlite3_column_bytes(s, 0));
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE) {
+		*error_r = g_strdup_printf("no outbox message %lld",
+		    (long long)id);
+		return STORE_NOTFOUND;
+	}
+	return store_error(st, "outbox", error_r);
+}
+
+int64_t
+outbox_next_due(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT min(next_attempt) FROM outbox "
+	    "WHERE state IN ('queued', 'sending')");
+	int64_t t = 0;
+
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
+		t = sqlite3_column_int64(s, 0);
+	if (s != NULL)
+		sqlite3_reset(s);
+	return t;
+}

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "publish_p.h"
+#include "vulture/wkd.h"
 
 /* ------------------------------------------------------------------ */
 /* Public renderers */
@@ -95,7 +96,7 @@ pub_render_index(const struct pub_case *const *cases, size_t n,
 {
 	GString *o = g_string_new(NULL);
 
-	if (pub_html_index(o, cases, n, lang, "", error_r) < 0) {
+	if (pub_html_index(o, cases, n, lang, "", NULL, error_r) < 0) {
 		g_string_free(o, TRUE);
 		return -1;
 	}
@@ -233,9 +234,90 @@ done:
 	return r;
 }
 
+/* A file of the site from bytes (copied). */
+static int
+emit_bytes(pub_emit_fn emit, void *ctx, const char *path, const void *p,
+    size_t len, char **error_r)
+{
+	GString *out = g_string_sized_new(len);
+
+	g_string_append_len(out, p, (gssize)len);
+	return emit(ctx, path, NULL, out, error_r);
+}
+
+/* The desk's key: key*.html, desk.asc, and the Web Key Directory's two
+ * layouts (wkd.h), each beside an empty policy file, which WKD clients
+ * fetch first. */
+static int
+site_desk(const struct pub_desk *d, const char *first_lang,
+    pub_emit_fn emit, void *ctx, char **error_r)
+{
+	char *direct = NULL, *advanced = NULL, *dir, *p;
+	const void *bin;
+	gsize binlen;
+	size_t l;
+	int r = -1;
+
+	for (l = 0; l < G_N_ELEMENTS(pub_langs); l++) {
+		const char *lang = pub_langs[l] != NULL ? pub_langs[l] :
+		    first_lang;
+		char suffix[8] = "", name[32];
+		GString *out = g_string_new(NULL);
+
+		if (pub_langs[l] != NULL)
+			g_snprintf(suffix, sizeof(suffix), ".%s", lang);
+		if (pub_html_key(out, d, lang, suffix, error_r) < 0) {
+			g_string_free(out, TRUE);
+			return -1;
+		}
+		g_snprintf(name, sizeof(name), "key%s.html", suffix);
+		if (emit(ctx, name, NULL, out, error_r) != 0)
+			return -1;
+	}
+	if (emit_bytes(emit, ctx, "desk.asc", d->armor, strlen(d->armor),
+	    error_r) != 0)
+		return -1;
+	if (wkd_paths(d->address, &direct, &advanced) < 0) {
+		*error_r = g_strdup_printf("Web Key Directory: %s is not an "
+		    "address it can name", d->address);
+		return -1;
+	}
+	bin = g_bytes_get_data(d->binary, &binlen);
+	if (emit(ctx, ".well-known", NULL, NULL, error_r) != 0 ||
+	    emit(ctx, ".well-known/openpgpkey", NULL, NULL, error_r) != 0)
+		goto out;
+	/* direct: .well-known/openpgpkey/hu/H; advanced: .../DOMAIN/hu/H */
+	for (l = 0; l < 2; l++) {
+		const char *file = l == 0 ? direct : advanced;
+		char *hu = g_path_get_dirname(file);
+
+		dir = g_path_get_dirname(hu);
+		if (l == 1 && emit(ctx, dir, NULL, NULL, error_r) != 0) {
+			g_free(hu);
+			g_free(dir);
+			goto out;
+		}
+		p = g_strconcat(dir, "/policy", NULL);
+		r = emit(ctx, hu, NULL, NULL, error_r) != 0 ||
+		    emit_bytes(emit, ctx, file, bin, binlen, error_r) != 0 ||
+		    emit_bytes(emit, ctx, p, "", 0, error_r) != 0 ? -1 : 0;
+		g_free(p);
+		g_free(hu);
+		g_free(dir);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	g_free(direct);
+	g_free(advanced);
+	return r;
+}
+
 int
 pub_site_render(const struct pub_case *const *cases, size_t n,
-    pub_emit_fn emit, void *ctx, char **error_r)
+    const struct pub_desk *desk, pub_emit_fn emit, void *ctx,
+    char **error_r)
 {
 	const char *first_lang;
 	GString *out;
@@ -257,7 +339,8 @@ pub_site_render(const struct pub_case *const *cases, size_t n,
 		if (pub_langs[l] != NULL)
 			g_snprintf(suffix, sizeof(suffix), ".%s", lang);
 		out = g_string_new(NULL);
-		if (pub_html_index(out, cases, n, lang, suffix, error_r) < 0) {
+		if (pub_html_index(out, cases, n, lang, suffix, desk,
+		    error_r) < 0) {
 			g_string_free(out, TRUE);
 			return -1;
 		}
@@ -268,5 +351,6 @@ pub_site_render(const struct pub_case *const *cases, size_t n,
 	if (pub_render_feed(cases, n, &out, error_r) < 0 ||
 	    emit(ctx, "index.rdf", NULL, out, error_r) != 0)
 		return -1;
-	return 0;
+	return desk != NULL ? site_desk(desk, first_lang, emit, ctx,
+	    error_r) : 0;
 }

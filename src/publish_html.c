@@ -446,7 +446,8 @@ pub_html_vendor(GString *o, const struct pub_rctx *x, size_t i)
 
 int
 pub_html_index(GString *o, const struct pub_case *const *cases, size_t n,
-    const char *lang, const char *suffix, char **error_r)
+    const char *lang, const char *suffix, const struct pub_desk *desk,
+    char **error_r)
 {
 	const struct pub_labels *L;
 	GPtrArray *a;
@@ -478,7 +479,11 @@ pub_html_index(GString *o, const struct pub_case *const *cases, size_t n,
 	} else
 		html_begin(o, NULL, L->lang, L->index_title, home, "index");
 	g_string_append_printf(o, "<h1>%s</h1>\n<p><a href=\"index.rdf\" "
-	    "type=\"application/rss+xml\">RSS</a></p>\n", L->index_title);
+	    "type=\"application/rss+xml\">RSS</a>", L->index_title);
+	if (desk != NULL)
+		g_string_append_printf(o, " · <a href=\"key%s.html\">%s</a>",
+		    suffix, L->key_link);
+	g_string_append(o, "</p>\n");
 	if (a->len == 0)
 		g_string_append_printf(o, "<p class=\"none\">%s</p>\n",
 		    L->index_empty);
@@ -517,3 +522,42 @@ pub_html_index(GString *o, const struct pub_case *const *cases, size_t n,
 	return 0;
 }
 
+
+int
+pub_html_key(GString *o, const struct pub_desk *d, const char *lang,
+    const char *suffix, char **error_r)
+{
+	const struct pub_labels *L;
+	char home[32];
+	size_t i, n;
+
+	if (lang == NULL || (strcmp(lang, "en") != 0 &&
+	    strcmp(lang, "ja") != 0)) {
+		*error_r = g_strdup("key page language is neither en nor ja");
+		return -1;
+	}
+	L = strcmp(lang, "ja") == 0 ? &pub_ja : &pub_en;
+	g_snprintf(home, sizeof(home), "index%s.html", suffix);
+	html_begin(o, NULL, L->lang, L->key_title, home, "key");
+	g_string_append_printf(o, "<h1>%s</h1>\n<p>%s</p>\n<dl class=\"key\">"
+	    "\n<dt>%s</dt><dd>", L->key_title, L->key_intro, L->key_address);
+	esc_append(o, ESC_HTML, d->address);
+	g_string_append_printf(o, "</dd>\n<dt>%s</dt><dd><code>", L->key_fpr);
+	/* Groups of four, as gpg --fingerprint prints them. */
+	n = strlen(d->fpr);
+	for (i = 0; i < n; i += 4) {
+		char grp[5];
+
+		g_strlcpy(grp, d->fpr + i, sizeof(grp));
+		if (i > 0)
+			g_string_append(o, i == n / 2 ? "&#160; " : " ");
+		esc_append(o, ESC_HTML, grp);
+	}
+	g_string_append_printf(o, "</code></dd>\n</dl>\n<p><a href=\"desk.asc\" "
+	    "type=\"application/pgp-keys\">%s</a> (desk.asc)</p>\n<p>%s</p>\n"
+	    "<pre class=\"key\">", L->key_download, L->key_wkd);
+	esc_append(o, ESC_HTML, d->armor);
+	g_string_append(o, "</pre>\n");
+	html_end(o);
+	return 0;
+}

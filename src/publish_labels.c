@@ -68,6 +68,16 @@ const struct pub_labels pub_en = {
 	.col_id = "Identifier",
 	.col_title = "Title",
 	.csaf_link = "CSAF 2.0 VEX (JSON)",
+	.key_title = "The desk's OpenPGP key",
+	.key_intro = "Mail to the desk is encrypted to this key, and everything "
+	    "the desk sends is signed with it. Compare the fingerprint with "
+	    "the one you were given by another channel before you rely on it.",
+	.key_address = "Address",
+	.key_fpr = "Fingerprint",
+	.key_download = "Download the key",
+	.key_wkd = "Mail clients find it by the address through the Web Key "
+	    "Directory (WKD).",
+	.key_link = "The desk's OpenPGP key",
 	.none_vendors = "No vendors are listed.",
 	.product_fmt = "%s products (%s)",
 	.fix_advisory_fmt = "See the advisory of %s.",
@@ -134,6 +144,16 @@ const struct pub_labels pub_ja = {
 	.col_id = "識別番号",
 	.col_title = "タイトル",
 	.csaf_link = "CSAF 2.0 VEX (JSON)",
+	.key_title = "調整窓口の OpenPGP 公開鍵",
+	.key_intro = "調整窓口あてのメールはこの鍵で暗号化してください。調整窓口が"
+	    "送るメールはすべてこの鍵で署名されています。利用する前に、別の経路"
+	    "で伝えられたフィンガープリントと照合してください。",
+	.key_address = "アドレス",
+	.key_fpr = "フィンガープリント",
+	.key_download = "公開鍵のダウンロード",
+	.key_wkd = "メールソフトは Web Key Directory (WKD) によりアドレスから"
+	    "この鍵を取得できます。",
+	.key_link = "調整窓口の OpenPGP 公開鍵",
 	.none_vendors = "掲載するベンダはありません。",
 	.product_fmt = "%s の製品 (%s)",
 	.fix_advisory_fmt = "%s の告知ページを参照してください。",

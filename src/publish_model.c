@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "publish_p.h"
+#include "vulture/ident.h"
 
 /* ------------------------------------------------------------------ */
 /* Labels */
@@ -43,38 +44,12 @@ pub_fill_new(const char *tmpl, const char *a, const char *b)
 /* ------------------------------------------------------------------ */
 /* Checks */
 
-static int
-safe_id(const char *id)
-{
-	size_t n;
-
-	if (id == NULL || !g_ascii_isalnum(id[0]))
-		return 0;
-	for (n = 0; id[n] != '\0'; n++)
-		if (!g_ascii_isalnum(id[n]) && strchr("#._-", id[n]) == NULL)
-			return 0;
-	return n <= PUB_MAX_ID;
-}
-
-static int
-safe_handle(const char *h)
-{
-	size_t n;
-
-	if (h == NULL || !g_ascii_isalnum(h[0]))
-		return 0;
-	for (n = 0; h[n] != '\0'; n++)
-		if (!g_ascii_isalnum(h[n]) && strchr("._-", h[n]) == NULL)
-			return 0;
-	return n <= PUB_MAX_HANDLE;
-}
-
 char *
 pub_case_slug(const char *id)
 {
 	GString *s;
 
-	if (!safe_id(id))
+	if (!ident_case_id_ok(id))
 		return NULL;
 	s = g_string_new(NULL);
 	for (; *id != '\0'; id++)
@@ -125,12 +100,12 @@ pub_check_case(const struct pub_case *c, char **error_r)
 		*error_r = g_strdup("no case given");
 		return -1;
 	}
-	if (!safe_id(c->id)) {
+	if (!ident_case_id_ok(c->id)) {
 		s = esc_shown(c->id);
 		*error_r = g_strdup_printf("unsafe case id \"%s\": it must "
 		    "start with a letter or digit and hold only letters, "
-		    "digits and #._- (at most %d bytes), as it names a "
-		    "directory", s, PUB_MAX_ID);
+		    "digits and #._- without \"..\" (at most %d bytes), as "
+		    "it names a directory", s, IDENT_MAX_CASE_ID);
 		g_free(s);
 		return -1;
 	}
@@ -170,13 +145,13 @@ pub_check_case(const struct pub_case *c, char **error_r)
 		const struct pub_vendor *v = &c->vendors[i];
 		enum pub_status st;
 
-		if (!safe_handle(v->handle)) {
+		if (!ident_handle_ok(v->handle)) {
 			s = esc_shown(v->handle);
 			*error_r = g_strdup_printf("%s: unsafe vendor handle "
-			    "\"%s\": it must start with a letter or digit "
-			    "and hold only letters, digits and ._- (at most "
+			    "\"%s\": it must start with a lower-case letter "
+			    "and hold only a-z, 0-9 and ._- (at most "
 			    "%d bytes), as it names a file", c->id, s,
-			    PUB_MAX_HANDLE);
+			    IDENT_MAX_HANDLE);
 			g_free(s);
 			g_hash_table_destroy(seen);
 			return -1;

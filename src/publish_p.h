@@ -65,6 +65,9 @@ struct pub_labels {
 	const char *back;
 	const char *index_title, *index_empty, *col_id, *col_title;
 	const char *csaf_link;
+	/* the desk's key page */
+	const char *key_title, *key_intro, *key_address, *key_fpr;
+	const char *key_download, *key_wkd, *key_link;
 	const char *none_vendors;
 	/* CSAF sentences */
 	const char *product_fmt;	/* vendor, case id */
@@ -152,8 +155,12 @@ void pub_html_case(GString *o, const struct pub_rctx *x);
 void pub_html_vendor(GString *o, const struct pub_rctx *x, size_t i);
 /* The site index in lang, links carrying suffix (foreign).  0, or -1
  * with *error_r and o possibly half written. */
+/* The desk's key page: address, fingerprint, the armored key and where
+ * else it is found (desk.asc, the Web Key Directory). */
+int pub_html_key(GString *o, const struct pub_desk *d, const char *lang,
+    const char *suffix, char **error_r);
 int pub_html_index(GString *o, const struct pub_case *const *cases,
-    size_t n, const char *lang, const char *suffix, char **error_r);
+    size_t n, const char *lang, const char *suffix, const struct pub_desk *desk, char **error_r);
 
 /* publish_text.c: the text of the announcement mail. */
 void pub_text_case(GString *o, const struct pub_rctx *x);

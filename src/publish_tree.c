@@ -144,13 +144,13 @@ tree_emit(void *ctx, const char *rel, const char *alias, GString *out,
  * first, so that the rename publishing root exposes it whole. */
 static int
 write_site(const char *root, const struct pub_case *const *cases, size_t n,
-    char **error_r)
+    const struct pub_desk *desk, char **error_r)
 {
 	struct tree t = { root, g_ptr_array_new_with_free_func(g_free) };
 	guint i;
 	int r = -1;
 
-	if (pub_site_render(cases, n, tree_emit, &t, error_r) < 0)
+	if (pub_site_render(cases, n, desk, tree_emit, &t, error_r) < 0)
 		goto done;
 	for (i = t.dirs->len; i > 0; i--)
 		if (fsync_path(t.dirs->pdata[i - 1], error_r) < 0)
@@ -192,7 +192,7 @@ sweep(const char *dir, const char *keep1, const char *keep2)
 
 int
 pub_write_tree(const char *dir, const struct pub_case *const *cases,
-    size_t n, char **error_r)
+    size_t n, const struct pub_desk *desk, char **error_r)
 {
 	struct stat st;
 	char *lock = NULL, *site = NULL, *old = NULL, *tmp = NULL;
@@ -246,7 +246,7 @@ pub_write_tree(const char *dir, const struct pub_case *const *cases,
 		tmp = NULL;
 		goto done;
 	}
-	if (write_site(tmp, cases, n, error_r) < 0)
+	if (write_site(tmp, cases, n, desk, error_r) < 0)
 		goto done;
 
 	/* The version takes the random part of the temporary name, which

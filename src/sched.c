@@ -25,17 +25,13 @@ static int
 has_event(struct store *st, const char *case_id, const char *kind,
     const char *detail)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM events WHERE case_id "
-	    "= ? AND kind = ? AND detail = ? LIMIT 1");
+	char *err = NULL;
 	int found;
 
-	if (s == NULL)
-		return 0;
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, detail, -1, SQLITE_TRANSIENT);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
+	/* A database that cannot tell counts as "not yet", as it did. */
+	if (event_exists(st, case_id, kind, detail, &found, &err) != STORE_OK)
+		found = 0;
+	g_free(err);
 	return found;
 }
 
@@ -272,21 +268,15 @@ int
 sched_run(const struct outbound *o, int64_t now, struct sched_stats *stats,
     char **error_r)
 {
-	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-	sqlite3_stmt *s;
+	GPtrArray *ids = NULL;
 	guint i;
-	int rc = STORE_OK;
+	int rc;
 
 	memset(stats, 0, sizeof(*stats));
-	s = store_stmt(o->st, "SELECT id FROM cases WHERE state = 'open' "
-	    "ORDER BY id");
-	if (s == NULL) {
+	if ((rc = vcase_ids(o->st, "open", &ids, error_r)) != STORE_OK) {
 		g_ptr_array_unref(ids);
-		return store_error(o->st, "scheduler", error_r);
+		return rc;
 	}
-	while (sqlite3_step(s) == SQLITE_ROW)
-		g_ptr_array_add(ids, store_col_text(s, 0));
-	sqlite3_reset(s);
 	for (i = 0; i < ids->len; i++) {
 		if ((rc = store_begin(o->st, error_r)) != STORE_OK)
 			break;

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "vulture/case.h"
+#include "vulture/keys.h"
+#include "vulture/log.h"
 #include "vulture/publish_tree.h"
 #include "vulture/site.h"
 
@@ -26,16 +28,22 @@ keep(struct site_case *sc, char *s)
 static int
 load_advisory(struct store *st, struct site_case *sc, char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT field, text FROM "
-	    "advisory_texts WHERE case_id = ?");
+	GPtrArray *texts = NULL;
+	guint i;
 	int rc;
 
-	if (s == NULL)
-		return store_error(st, "advisory", error_r);
-	sqlite3_bind_text(s, 1, sc->c->id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(s, 0);
-		const char *t = keep(sc, store_col_text(s, 1));
+	if ((rc = vcase_advisory_list(st, sc->c->id, &texts, error_r)) !=
+	    STORE_OK) {
+		g_ptr_array_unref(texts);
+		return rc;
+	}
+	for (i = 0; i < texts->len; i++) {
+		struct advisory_text *a = texts->pdata[i];
+		const char *f = a->field;
+		const char *t = keep(sc, a->text);
+
+		/* The string now belongs to sc. */
+		a->text = NULL;
 
 		if (strcmp(f, "overview") == 0)
 			sc->pc.overview = t;
@@ -54,9 +62,8 @@ load_advisory(struct store *st, struct site_case *sc, char **error_r)
 		else if (strcmp(f, "references") == 0)
 			sc->pc.references = t;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_error(st, "advisory",
-	    error_r);
+	g_ptr_array_unref(texts);
+	return STORE_OK;
 }
 
 /* The update history: publication, then every change after it. */
@@ -203,25 +210,69 @@ site_case_free_ptr(gpointer p)
 	site_case_free(&sc);
 }
 
+/* The desk's public key for the key pages and the Web Key Directory.
+ * A desk without a usable key still gets its advisories published:
+ * the key pages are left out and the reason logged. */
+struct site_desk {
+	struct pub_desk d;
+	char fpr[41];
+	GBytes *armor, *binary;		/* owned */
+	char *armor_str;		/* owned */
+};
+
+static int
+site_desk_load(const struct vconf *conf, struct site_desk *sd)
+{
+	struct vkeys *k = NULL;
+	char *err = NULL;
+	gsize len;
+	const char *p;
+
+	memset(sd, 0, sizeof(*sd));
+	if (vkeys_open(conf->gnupghome, &k, &err) < 0 ||
+	    vkeys_find_desk(k, conf->address, conf->desk_fingerprint,
+	    sd->fpr, &err) < 0 ||
+	    vkeys_export(vkeys_ctx(k), sd->fpr, 1, &sd->armor, &err) < 0 ||
+	    vkeys_export(vkeys_ctx(k), sd->fpr, 0, &sd->binary, &err) < 0) {
+		log_warnx("site: the desk key is not published: %s", err);
+		g_free(err);
+		vkeys_close(&k);
+		return -1;
+	}
+	vkeys_close(&k);
+	p = g_bytes_get_data(sd->armor, &len);
+	sd->armor_str = g_strndup(p, len);
+	sd->d.address = conf->address;
+	sd->d.fpr = sd->fpr;
+	sd->d.armor = sd->armor_str;
+	sd->d.binary = sd->binary;
+	return 0;
+}
+
+static void
+site_desk_clear(struct site_desk *sd)
+{
+	if (sd->armor != NULL)
+		g_bytes_unref(sd->armor);
+	if (sd->binary != NULL)
+		g_bytes_unref(sd->binary);
+	g_free(sd->armor_str);
+	memset(sd, 0, sizeof(*sd));
+}
+
 int
 site_write(struct store *st, const struct vconf *conf, char **error_r)
 {
+	struct site_desk sd;
+	int have_desk = site_desk_load(conf, &sd) == 0;
 	GPtrArray *loaded = g_ptr_array_new_with_free_func(site_case_free_ptr);
 	GPtrArray *pcs = g_ptr_array_new();
-	sqlite3_stmt *s;
-	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *ids = NULL;
 	guint i;
-	int rc = STORE_OK;
+	int rc;
 
-	s = store_stmt(st, "SELECT id FROM cases WHERE state = 'published' "
-	    "ORDER BY published_at DESC, id");
-	if (s == NULL) {
-		rc = store_error(st, "site", error_r);
+	if ((rc = vcase_ids(st, "published", &ids, error_r)) != STORE_OK)
 		goto out;
-	}
-	while (sqlite3_step(s) == SQLITE_ROW)
-		g_ptr_array_add(ids, store_col_text(s, 0));
-	sqlite3_reset(s);
 	for (i = 0; i < ids->len; i++) {
 		struct site_case *sc = NULL;
 
@@ -240,10 +291,11 @@ site_write(struct store *st, const struct vconf *conf, char **error_r)
 		goto out;
 	}
 	if (pub_write_tree(conf->publish_dir,
-	    (const struct pub_case *const *)pcs->pdata, pcs->len, error_r) ==
-	    -1)
+	    (const struct pub_case *const *)pcs->pdata, pcs->len,
+	    have_desk ? &sd.d : NULL, error_r) == -1)
 		rc = STORE_ERR;
 out:
+	site_desk_clear(&sd);
 	g_ptr_array_unref(pcs);
 	g_ptr_array_unref(loaded);
 	g_ptr_array_unref(ids);
@@ -254,35 +306,20 @@ int
 site_mark_dirty(struct store *st, const char *case_id, int64_t now,
     char **error_r)
 {
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO site_dirty (marked, "
-	    "case_id) VALUES (?, ?)");
-
-	if (s == NULL)
-		return store_error(st, "site mark", error_r);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, case_id, -1, SQLITE_TRANSIENT);
-	return store_exec_stmt(st, s, "site mark", error_r);
+	return vcase_site_mark(st, case_id, now, error_r);
 }
 
 int
 site_flush(struct store *st, const struct vconf *conf, int *wrote_r,
     char **error_r)
 {
-	sqlite3_stmt *s;
 	int64_t gen = 0;
-	int rc, step;
+	int rc;
 
 	if (wrote_r != NULL)
 		*wrote_r = 0;
-	s = store_stmt(st, "SELECT max(id) FROM site_dirty");
-	if (s == NULL)
-		return store_error(st, "site flush", error_r);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		gen = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return store_error(st, "site flush", error_r);
+	if ((rc = vcase_site_marks(st, &gen, error_r)) != STORE_OK)
+		return rc;
 	if (gen == 0)
 		return STORE_OK;
 	/* Rendered from what is committed now, which includes every change
@@ -291,13 +328,7 @@ site_flush(struct store *st, const struct vconf *conf, int *wrote_r,
 		return rc;
 	if ((rc = store_begin(st, error_r)) != STORE_OK)
 		return rc;
-	s = store_stmt(st, "DELETE FROM site_dirty WHERE id <= ?");
-	if (s == NULL) {
-		store_rollback(st);
-		return store_error(st, "site flush", error_r);
-	}
-	sqlite3_bind_int64(s, 1, gen);
-	if ((rc = store_exec_stmt(st, s, "site flush", error_r)) != STORE_OK) {
+	if ((rc = vcase_site_unmark(st, gen, error_r)) != STORE_OK) {
 		store_rollback(st);
 		return rc;
 	}

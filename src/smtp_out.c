@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vulture/ident.h"
 #include "vulture/log.h"
 #include "vulture/smtp_out.h"
 #include "net_p.h"
 
-#define SMTP_ADDR_MAX 254		/* RFC 5321 path, without <> */
 #define SMTP_HELO_MAX 255
 #define SMTP_REPLY_LINES_MAX 512	/* lines in one reply we read */
 #define SMTP_TEXT_MAX 300		/* server text quoted in errors */
@@ -42,15 +42,20 @@ smtp_result_name(enum smtp_result r)
 	return "?";
 }
 
-/* No CR, LF, controls, space or angle brackets: the address goes inside
- * <> on a command line (and libetpan truncates long lines silently). */
+/* An address on a command line inside <>: ident_address_ok() (no CR,
+ * LF, controls, spaces or brackets; libetpan truncates long lines
+ * silently), or "" for the null reverse-path where empty_ok. */
 static int
 valid_addr(const char *s, int empty_ok)
 {
-	size_t n;
+	return s != NULL && ((empty_ok && *s == '\0') || ident_address_ok(s));
+}
 
-	if (s == NULL || (n = strlen(s)) > SMTP_ADDR_MAX ||
-	    (n == 0 && !empty_ok))
+/* A HELO name: no CR, LF, controls, space or angle brackets. */
+static int
+valid_helo(const char *s)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > SMTP_HELO_MAX)
 		return 0;
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '<' ||
@@ -218,14 +223,14 @@ session_open(const struct smtp_target *t, mailsmtp **smtp_r, char **err)
 	if (pol.host == NULL)
 		pol.host = t->host;
 	if (t->helo_name != NULL) {
-		if (!valid_addr(t->helo_name, 0) ||
+		if (!valid_helo(t->helo_name) ||
 		    g_strlcpy(helo, t->helo_name, sizeof(helo)) >=
 		    sizeof(helo)) {
 			*err = g_strdup("invalid helo_name");
 			return -1;
 		}
 	} else if (gethostname(helo, sizeof(helo)) < 0 ||
-	    !valid_addr(helo, 0))
+	    !valid_helo(helo))
 		g_strlcpy(helo, "localhost", sizeof(helo));
 
 	if ((fd = net_connect(t->host, t->port, timeout, err)) < 0)

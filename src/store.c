@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vulture/log.h"
 #include "vulture/store.h"
@@ -333,4 +335,99 @@ store_col_text(sqlite3_stmt *s, int col)
 	const unsigned char *t = sqlite3_column_text(s, col);
 
 	return t != NULL ? g_strdup((const char *)t) : NULL;
+}
+
+int
+store_backup(struct store *st, const char *dest, char **error_r)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc, fd;
+
+	/* Created here, exclusively and private: it holds embargoed data. */
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		*error_r = g_strdup_printf("%s: %s", dest, g_strerror(errno));
+		return errno == ENOSPC || errno == EIO ? STORE_TEMP : STORE_ERR;
+	}
+	close(fd);
+	if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		*error_r = g_strdup_printf("%s: %s", dest, dst != NULL ?
+		    sqlite3_errmsg(dst) : "out of memory");
+		sqlite3_close(dst);
+		return STORE_ERR;
+	}
+	b = sqlite3_backup_init(dst, "main", store_db(st), "main");
+	if (b == NULL) {
+		*error_r = g_strdup_printf("backup %s: %s", dest,
+		    sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return STORE_ERR;
+	}
+	/* All pages in one step: one read transaction, one snapshot. */
+	rc = sqlite3_backup_step(b, -1);
+	(void)sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		*error_r = g_strdup_printf("backup %s: %s", dest,
+		    sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ||
+		    rc == SQLITE_FULL || rc == SQLITE_IOERR ? STORE_TEMP :
+		    STORE_ERR;
+	}
+	/* A single file, whatever the live database's journal mode. */
+	rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL);
+	if (sqlite3_close(dst) != SQLITE_OK || rc != SQLITE_OK) {
+		*error_r = g_strdup_printf("backup %s: cannot close", dest);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+int
+store_check_file(const char *path, int *version_r, char **error_r)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	const unsigned char *res;
+	int rc = STORE_ERR;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		*error_r = g_strdup_printf("%s: %s", path, db != NULL ?
+		    sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		*error_r = g_strdup_printf("%s: not a database: %s", path,
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	*version_r = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (*version_r > store_schema_version()) {
+		*error_r = g_strdup_printf("%s: schema version %d is newer "
+		    "than this program's %d: restore with the vulture that "
+		    "made it", path, *version_r, store_schema_version());
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &s,
+	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW ||
+	    (res = sqlite3_column_text(s, 0)) == NULL ||
+	    strcmp((const char *)res, "ok") != 0) {
+		*error_r = g_strdup_printf("%s: integrity check failed: %s",
+		    path, s != NULL && sqlite3_column_text(s, 0) != NULL ?
+		    (const char *)sqlite3_column_text(s, 0) :
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = STORE_OK;
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return rc;
 }

@@ -41,43 +41,19 @@ vendor_free(struct vendor **vp)
 int
 vendor_valid_handle(const char *h)
 {
-	size_t n;
-
-	if (h == NULL || !g_ascii_islower(h[0]))
-		return 0;
-	for (n = 0; h[n] != '\0'; n++)
-		if (!g_ascii_islower(h[n]) && !g_ascii_isdigit(h[n]) &&
-		    h[n] != '-' && h[n] != '_' && h[n] != '.')
-			return 0;
-	return n <= VENDOR_MAX_HANDLE;
+	return ident_handle_ok(h);
 }
 
 int
 vendor_valid_sector(const char *s)
 {
-	static const char *const sectors[] = { "telecom", "finance",
-	    "aviation", "railway", "electricity", "gas", "medical", "water",
-	    "logistics", NULL };
-	int i;
-
-	for (i = 0; s != NULL && sectors[i] != NULL; i++)
-		if (strcmp(sectors[i], s) == 0)
-			return 1;
-	return 0;
+	return ident_sector_ok(s);
 }
 
 int
 vendor_valid_keyword(const char *k)
 {
-	size_t n;
-
-	if (k == NULL || *k == '\0')
-		return 0;
-	for (n = 0; k[n] != '\0'; n++)
-		if (!g_ascii_isalnum(k[n]) && k[n] != '-' && k[n] != '_' &&
-		    k[n] != '.' && k[n] != '+' && k[n] != '/')
-			return 0;
-	return n <= VENDOR_MAX_KEYWORD;
+	return ident_keyword_ok(k);
 }
 
 GPtrArray *

@@ -29,6 +29,8 @@ static const char usage_text[] =
 "\n"
 "  init [--generate-key]\n"
 "  check-config\n"
+"  desk key\n"
+"  backup DIR | restore DIR\n"
 "  vendor add HANDLE NAME general|individual|early ADDRESS [keywords LIST]\n"
 "             [--lang en|ja] [--contact-name NAME] [--phone PHONE]\n"
 "             [--unregistered]\n"
@@ -346,12 +348,82 @@ ctl_cleanup(struct ctl *c)
 	vconf_free(&c->conf);
 }
 
+/* What check-config checks beyond the file itself, printed one problem a
+ * line as "FILE:LINE: KEY: ...". Returns the number of problems. The
+ * desk key is checked once the GnuPG home exists (init makes both). */
+static unsigned
+config_problems(struct ctl *c, int check_desk)
+{
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	const char *dir = c->conf->templates_dir;
+	unsigned n = 0;
+	char *w, *err = NULL;
+	guint i;
+
+	/* The templates are configuration too: an operator's edit that
+	 * does not compile is reported here, not at the first notice. A
+	 * directory that is not there is one problem, not one a file. */
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR) ||
+	    access(dir, R_OK | X_OK) == -1) {
+		w = vconf_where(c->conf, "general", "templates_dir");
+		ctl_printf("%s: %s: %s\n", w, dir, !g_file_test(dir,
+		    G_FILE_TEST_EXISTS) ? "no such directory" :
+		    !g_file_test(dir, G_FILE_TEST_IS_DIR) ? "not a directory" :
+		    g_strerror(errno));
+		g_free(w);
+		n++;
+	} else {
+		struct notices *nt = NULL;
+
+		if (notices_load(dir, &nt, errors) == -1) {
+			for (i = 0; i < errors->len; i++)
+				ctl_printf("%s\n", (char *)errors->pdata[i]);
+			n += errors->len;
+		}
+		notices_free(&nt);
+	}
+	g_ptr_array_unref(errors);
+	/* The key ring too: a fingerprint carried by two keys (a subkey
+	 * planted before keys by mail were examined) makes look-ups of the
+	 * real key fail or mislead gpg. No key ring yet (before init): no
+	 * keys to check. */
+	if (g_file_test(c->conf->gnupghome, G_FILE_TEST_IS_DIR)) {
+		GPtrArray *dups = NULL;
+		char fpr[41];
+
+		if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1 ||
+		    vkeys_ambiguous(vkeys_ctx(c->keys), &dups, &err) == -1) {
+			ctl_printf("gnupghome: %s\n", err);
+			g_free(err);
+			return n + 1;
+		}
+		for (i = 0; i < dups->len; i++)
+			ctl_printf("gnupghome: %s (a planted subkey?)\n",
+			    (char *)dups->pdata[i]);
+		n += dups->len;
+		g_ptr_array_unref(dups);
+		if (check_desk && vkeys_find_desk(c->keys, c->conf->address,
+		    c->conf->desk_fingerprint, fpr, &err) == -1) {
+			w = c->conf->desk_fingerprint[0] != '\0' ?
+			    vconf_where(c->conf, "general",
+			    "desk_fingerprint") : vconf_where(c->conf,
+			    "general", "address");
+			ctl_printf("%s: desk key: %s\n", w, err);
+			g_free(w);
+			g_free(err);
+			n++;
+		}
+	}
+	return n;
+}
+
 static int
 cmd_check_config(struct ctl *c, int argc, char **argv)
 {
 	GPtrArray *errors;
 	char *path;
 	int temp;
+	unsigned n;
 	guint i;
 
 	if (argc != 1)
@@ -367,53 +439,16 @@ cmd_check_config(struct ctl *c, int argc, char **argv)
 		g_free(path);
 		return temp ? EX_TEMPFAIL : EX_CONFIG;
 	}
-	/* The templates are configuration too: an operator's edit that
-	 * does not compile is reported here, not at the first notice. */
-	{
-		struct notices *n = NULL;
-
-		if (notices_load(c->conf->templates_dir, &n, errors) == -1) {
-			for (i = 0; i < errors->len; i++)
-				ctl_printf("%s\n", (char *)errors->pdata[i]);
-			printf("%s: %u template error%s\n", path, errors->len,
-			    errors->len == 1 ? "" : "s");
-			g_ptr_array_unref(errors);
-			g_free(path);
-			return EX_CONFIG;
-		}
-		notices_free(&n);
-	}
-	/* The key ring too: a fingerprint carried by two keys (a subkey
-	 * planted before keys by mail were examined) makes look-ups of the
-	 * real key fail or mislead gpg. No key ring yet (before init): no
-	 * keys to check. */
-	if (g_file_test(c->conf->gnupghome, G_FILE_TEST_IS_DIR)) {
-		GPtrArray *dups = NULL;
-		char *err = NULL;
-
-		if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1 ||
-		    vkeys_ambiguous(vkeys_ctx(c->keys), &dups, &err) == -1) {
-			printf("gnupghome: %s\n", err);
-			g_free(err);
-			g_ptr_array_unref(errors);
-			g_free(path);
-			return EX_CONFIG;
-		}
-		for (i = 0; i < dups->len; i++)
-			printf("gnupghome: %s (a planted subkey?)\n",
-			    (char *)dups->pdata[i]);
-		if (dups->len > 0) {
-			printf("%s: %u key ring error%s\n", path, dups->len,
-			    dups->len == 1 ? "" : "s");
-			g_ptr_array_unref(dups);
-			g_ptr_array_unref(errors);
-			g_free(path);
-			return EX_CONFIG;
-		}
-		g_ptr_array_unref(dups);
-	}
-	printf("%s: ok\n", path);
 	g_ptr_array_unref(errors);
+	if ((n = config_problems(c, 1)) > 0) {
+		printf("%s: %u error%s\n", path, n, n == 1 ? "" : "s");
+		g_free(path);
+		return EX_CONFIG;
+	}
+	if (!g_file_test(c->conf->gnupghome, G_FILE_TEST_IS_DIR))
+		ctl_printf("note: no GnuPG home %s yet: vulturectl init makes "
+		    "it and checks the desk key\n", c->conf->gnupghome);
+	printf("%s: ok\n", path);
 	g_free(path);
 	return 0;
 }
@@ -423,6 +458,23 @@ make_dir(const char *path, mode_t mode)
 {
 	if (g_mkdir_with_parents(path, mode) == -1)
 		return ctl_fail("%s: %s", path, g_strerror(errno));
+	return 0;
+}
+
+/* The site carries the desk's key page and Web Key Directory from the
+ * start, not only once a first advisory is published: written after the
+ * command (site_flush in main). */
+static int
+init_site(struct ctl *c)
+{
+	char *err = NULL;
+	int rc;
+
+	if (c->conf->publish_dir == NULL || c->conf->publish_dir[0] == '\0')
+		return 0;
+	if ((rc = site_mark_dirty(c->st, NULL, vtime_now(), &err)) !=
+	    STORE_OK)
+		return ctl_store_fail(rc, err);
 	return 0;
 }
 
@@ -441,6 +493,15 @@ cmd_init(struct ctl *c, int argc, char **argv)
 	}
 	if ((rc = ctl_load(c, 0, 0)) != 0)
 		return rc;
+	/* What check-config rejects, init does not build on (the desk key
+	 * is init's own to check or make). */
+	if (config_problems(c, 0) > 0) {
+		vkeys_close(&c->keys);
+		(void)ctl_fail("init: the configuration has errors (above; "
+		    "vulturectl check-config)");
+		return EX_CONFIG;
+	}
+	vkeys_close(&c->keys);
 	/* The key ring and the database hold embargoed material: private
 	 * directories from the start. */
 	if (make_dir(c->conf->gnupghome, 0700) != 0)
@@ -463,7 +524,7 @@ cmd_init(struct ctl *c, int argc, char **argv)
 	if (vkeys_find_desk(c->keys, c->conf->address,
 	    c->conf->desk_fingerprint, fpr, &err) == 0) {
 		printf("desk key %s\n", fpr);
-		return 0;
+		return init_site(c);
 	}
 	if (!generate) {
 		rc = ctl_fail("%s", err);
@@ -481,7 +542,54 @@ cmd_init(struct ctl *c, int argc, char **argv)
 		return rc;
 	}
 	printf("desk key %s (generated)\n", fpr);
-	return 0;
+	return init_site(c);
+}
+
+/* vulturectl desk key: the desk's public key, armored, as vendors are
+ * to import it (--json: address, fingerprint and key). */
+static int
+cmd_desk(struct ctl *c, int argc, char **argv)
+{
+	char fpr[41];
+	char *err = NULL;
+	GBytes *key = NULL;
+	gsize len;
+	const char *p;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[1], "key") != 0)
+		return usage(argc < 2 ? "desk: what? (key)" :
+		    "desk: unknown argument '%s'", argv[argc < 2 ? 0 : 1]);
+	if ((rc = ctl_load(c, 0, 1)) != 0)
+		return rc;
+	if (vkeys_find_desk(c->keys, c->conf->address,
+	    c->conf->desk_fingerprint, fpr, &err) < 0 ||
+	    vkeys_export(vkeys_ctx(c->keys), fpr, 1, &key, &err) < 0) {
+		rc = ctl_fail("desk key: %s", err);
+		g_free(err);
+		return rc;
+	}
+	p = g_bytes_get_data(key, &len);
+	if (c->json) {
+		GString *o = g_string_new(NULL);
+		char *armor = g_strndup(p, len);
+		struct jw w;
+
+		jw_init(&w, o, 1);
+		jw_obj_begin(&w);
+		jw_kstr(&w, "address", c->conf->address);
+		jw_kstr(&w, "fingerprint", fpr);
+		jw_kstr(&w, "key", armor);
+		jw_obj_end(&w);
+		g_string_append_c(o, '\n');
+		fwrite(o->str, 1, o->len, stdout);
+		g_string_free(o, TRUE);
+		g_free(armor);
+	} else
+		fwrite(p, 1, len, stdout);
+	g_bytes_unref(key);
+	return fflush(stdout) == 0 ? 0 : ctl_fail("desk key: %s",
+	    g_strerror(errno));
 }
 
 static const struct {
@@ -490,6 +598,9 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init },
 	{ "check-config", cmd_check_config },
+	{ "desk", cmd_desk },
+	{ "backup", ctl_admin },
+	{ "restore", ctl_admin },
 	{ "vendor", ctl_vendor },
 	{ "case", ctl_case },
 	{ "deliver", ctl_inbound },

@@ -19,6 +19,7 @@
 Suite *make_cmd_suite(void);
 
 #define ID "JVNVU#12345678"
+#define FPR40 "0123456789ABCDEF0123456789ABCDEF01234567"
 
 /* The project's default id format, "JVNVU#%08u". */
 static int
@@ -115,6 +116,7 @@ describe(const struct cmd *c)
 	add_str(out, "summary_file", c->summary_file);
 	add_str(out, "detail_file", c->detail_file);
 	add_list(out, "attach", c->attach);
+	add_str(out, "fpr", c->fingerprint);
 	if (c->number > 0)
 		g_string_append_printf(out, " number=%u", c->number);
 	if (c->force)
@@ -202,6 +204,15 @@ static const struct {
 	{ "vendor key acme", "vendor key handle=acme" },
 	{ "vendor keywords acme httpd,tls,dns",
 	  "vendor keywords handle=acme list=httpd,tls,dns" },
+	/* Fingerprints as ident_fpr_parse() reads them: gpg's groups, any
+	 * case, and (new here: the config took it) a leading 0x. */
+	{ "vendor key acme confirm "
+	  "\"0123 4567 89ab CDEF 0123  4567 89AB CDEF 0123 4567\"",
+	  "vendor key handle=acme fpr=" FPR40 },
+	{ "vendor key acme confirm 0x" FPR40,
+	  "vendor key handle=acme fpr=" FPR40 },
+	{ "case " ID " share confirm 2 " FPR40,
+	  "case share confirm id=" ID " fpr=" FPR40 " number=2" },
 	{ "vendor keywords acme \"httpd, TLS , c++\"",
 	  "vendor keywords handle=acme list=httpd,TLS,c++" },
 	{ "vendor keywords acme a,b,a,x/y,under_score",
@@ -378,6 +389,17 @@ static const struct {
 	  "vendor approve: unexpected argument 'extra'" },
 	{ "vendor approve", 1, 1, "vendor approve: missing HANDLE" },
 	{ "vendor key acme key.asc", 1, 1, "unexpected argument 'key.asc'" },
+	{ "vendor key acme confirm " FPR40 "0123456789ABCDEF01234567", 1, 1,
+	  "bad fingerprint '0123456789ABCDEF0123456789ABCDEF0123456701234567"
+	  "...' (a v5/v6 fingerprint (64 digits): only v4 keys" },
+	{ "vendor key acme confirm 0123456789ABCDEF", 1, 1,
+	  "(not 40 hex digits)" },
+	{ "case " ID " share confirm 1 " FPR40 "g", 1, 1,
+	  "(not a hex digit in it)" },
+	/* Keyword and sector rules are ident.h's: '_' is a keyword's. */
+	{ "case " ID " early sectors telecom,space", 1, 1,
+	  "unknown sector 'space' (telecom, finance, aviation, railway, "
+	  "electricity, gas, medical, water, logistics)" },
 	{ "vendor approve acme | vendor suspend acme", 1, 1,
 	  "unexpected argument '|'" },
 	/* dates */

@@ -8,6 +8,7 @@
 #include "check_suites.h"
 #include "testutil.h"
 #include "vulture/config.h"
+#include "vulture/log.h"
 #include "vulture/wake.h"
 
 static char *dir;
@@ -453,6 +454,40 @@ END_TEST
 /* The FIFO deliver wakes the daemon by: nobody listening is 0, never a
  * block; a listener sees the byte; something else at the name is refused
  * and left as it was. */
+/* Under systemd (JOURNAL_STREAM names stderr) each line starts with its
+ * syslog priority; elsewhere it does not. */
+START_TEST(test_log_journal)
+{
+	char path[] = "/tmp/vlog.XXXXXX", env[64], *text = NULL;
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	struct stat st;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_ge(dup2(fd, STDERR_FILENO), 0);
+	g_snprintf(env, sizeof(env), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	log_init("t", LOG_TO_STDERR, 0);
+	log_warnx("one");
+	setenv("JOURNAL_STREAM", "1:2", 1);	/* another stream */
+	log_init("t", LOG_TO_STDERR, 0);
+	log_warnx("two");
+	unsetenv("JOURNAL_STREAM");
+	log_init("t", LOG_TO_STDERR, 0);
+	log_warnx("three");
+	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+	close(saved);
+	close(fd);
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	ck_assert_str_eq(text, "<4>t: one\nt: two\nt: three\n");
+	g_free(text);
+	unlink(path);
+	log_init("vulture", LOG_TO_STDERR, 0);
+}
+END_TEST
+
 START_TEST(test_wake)
 {
 	struct vconf c;
@@ -520,6 +555,7 @@ make_config_suite(void)
 	tcase_add_test(tc, test_sample_matches_table);
 	tcase_add_test(tc, test_parsers);
 	tcase_add_test(tc, test_wake);
+	tcase_add_test(tc, test_log_journal);
 	suite_add_tcase(s, tc);
 	return s;
 }

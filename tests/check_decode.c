@@ -792,6 +792,85 @@ START_TEST(test_utf8)
 }
 END_TEST
 
+/* OpenPGP by its first packets: what gpg --symmetric and -e make, and
+ * what merely looks like it. */
+struct sniff_case {
+	const char	*in;
+	size_t		 len;
+	enum vdec_pgp	 want;
+	int		 armored;
+};
+
+#define B(s)	s, sizeof(s) - 1
+static const struct sniff_case sniff_cases[] = {
+	{ B(""), VDEC_PGP_NONE, 0 },
+	{ B("hello"), VDEC_PGP_NONE, 0 },
+	{ B("\xff\xd8\xff\xe0"), VDEC_PGP_NONE, 0 },		/* JPEG */
+	/* A PNG's first byte reads as an old-format signature packet:
+	 * never as encrypted. */
+	{ B("\x89PNG\r\n\x1a\n"), VDEC_PGP_OTHER, 0 },
+	/* Old format PKESK (v3), then SEIPD. */
+	{ B("\x84\x05\x03\x01\x02\x03\x04\xd2\x05\x01"), VDEC_PGP_PUBKEY, 0 },
+	/* New format SKESK (v4) only. */
+	{ B("\xc3\x04\x04\x09\x03\x08\xd2\x05\x01"), VDEC_PGP_PASSPHRASE, 0 },
+	/* SKESK then PKESK: a key can read it. */
+	{ B("\xc3\x04\x04\x09\x03\x08\xc1\x03\x03\x01\x02\xd2"),
+	  VDEC_PGP_PUBKEY, 0 },
+	/* A session key packet of an unknown version is not one. */
+	{ B("\xc3\x04\x07\x09\x03\x08"), VDEC_PGP_NONE, 0 },
+	/* Compressed data (gpg --sign). */
+	{ B("\xa3\x01\x78\x9c"), VDEC_PGP_OTHER, 0 },
+	/* Armored SKESK ("wwQECQMI" is c3 04 04 09 03 08). */
+	{ B("\n-----BEGIN PGP MESSAGE-----\nComment: x\n\nwwQECQMI\n=abcd\n"
+	    "-----END PGP MESSAGE-----\n"), VDEC_PGP_PASSPHRASE, 1 },
+	/* Reflowed: the blank line after the headers lost. */
+	{ B("-----BEGIN PGP MESSAGE-----\nwwQECQMI\n"), VDEC_PGP_PASSPHRASE,
+	  1 },
+	{ B("-----BEGIN PGP SIGNATURE-----\nwwQECQMI\n"), VDEC_PGP_NONE, 0 },
+};
+#undef B
+
+START_TEST(test_pgp_sniff)
+{
+	const struct sniff_case	*x = &sniff_cases[_i];
+	int			 armored = -1;
+
+	ck_assert_int_eq(vdec_pgp_sniff(x->in, x->len, &armored), x->want);
+	ck_assert_int_eq(armored, x->armored);
+}
+END_TEST
+
+/* Is an armor block at the end of this text quoted? */
+static const struct {
+	const char	*before;
+	int		 quoted;
+} quoted_cases[] = {
+	{ "", 0 },
+	{ "Our reply, encrypted:\n\n", 0 },
+	{ "Hi,\n\n-----Original Message-----\nFrom: Desk\n\n", 1 },
+	{ "Hi,\n\n________________________________\nFrom: Desk\n", 1 },
+	{ "Hi,\n\nFrom: Desk <d@x>\nSent: Tuesday\nTo: PSIRT\n\n", 1 },
+	{ "差出人: Desk\n送信日時: 2026年12月1日\n", 1 },
+	{ "On Tue, Dec 1, 2026 Desk <d@x> wrote:\n\n", 1 },
+	{ "2026年12月1日(火) 9:00 Desk <d@x>:のメッセージ:\n", 1 },
+	{ "2026年12月1日(火) 9:00 Vulture Desk <d@x>:\n\n", 1 },
+	/* The sender's own words before the block. */
+	{ "Here is what our engineer wrote:\n\n", 0 },
+	/* A marked quote ends the quoted part: below it is the reply. */
+	{ "On Tue, Desk wrote:\n> Please answer.\n>\n\n", 0 },
+	/* A From: line alone (the form, a forwarded header) is not. */
+	{ "From: ACME PSIRT\nStatus: affected\n", 0 },
+};
+
+START_TEST(test_armor_quoted)
+{
+	const char	*b = quoted_cases[_i].before;
+
+	ck_assert_msg(vdec_armor_quoted(b, strlen(b)) ==
+	    quoted_cases[_i].quoted, "\"%s\"", b);
+}
+END_TEST
+
 START_TEST(test_armor)
 {
 	static const char	 msg[] = "hello\n"
@@ -1050,6 +1129,168 @@ static const struct vcrypto_ops fake_ops = {
 	.sign_encrypt = NULL,
 };
 
+/* Where real clients put the ciphertext (issue 15), each with what must
+ * not happen to it.  text/clear/derr: substrings of text, clear_text and
+ * decrypt_error ("" for must be empty); NULL: not checked. */
+struct client_case {
+	const char	*file;
+	enum vdec_shape	 shape;
+	int		 encrypted, decrypted;
+	enum vdec_sig	 sig;
+	const char	*text, *not_text, *clear, *derr;
+	int		 smime;
+	unsigned	 n_att;
+};
+
+#define FORM	"Case: JVNVU#12345678\nStatus: affected\n" \
+	"Comment: 修正版を準備中です。"
+#define COVER	"Please find our encrypted reply attached."
+#define FOOTER	"psirt mailing list"
+#define NOKEY	"no secret key for any recipient"
+#define PASSPH	"encrypted with a passphrase"
+#define SMIME	"S/MIME is not supported: use OpenPGP"
+
+static const struct client_case client_cases[] = {
+	/* An encrypted reply attached as a file, binary or armored: the
+	 * file's plaintext is the text, the cover note is clear text. */
+	{ "att_gpg.eml", VDEC_ATTACHED, 1, 1, VDEC_SIG_GOOD, FORM, COVER,
+	  COVER, NULL, 0, 0 },
+	{ "att_asc.eml", VDEC_ATTACHED, 1, 1, VDEC_SIG_GOOD, FORM, COVER,
+	  COVER, NULL, 0, 0 },
+	{ "att_only.eml", VDEC_ATTACHED, 1, 1, VDEC_SIG_GOOD, FORM, NULL, "",
+	  NULL, 0, 0 },
+	/* Signatures inside are judged as usual. */
+	{ "att_unsigned.eml", VDEC_ATTACHED, 1, 1, VDEC_SIG_NONE, FORM, NULL,
+	  COVER, NULL, 0, 0 },
+	{ "att_unknown.eml", VDEC_ATTACHED, 1, 1, VDEC_SIG_KEY_MISSING, FORM,
+	  NULL, COVER, NULL, 0, 0 },
+	/* Not to us: undecryptable, the cover note still checked. */
+	{ "att_other.eml", VDEC_ATTACHED, 1, 0, VDEC_SIG_NONE, "", NULL,
+	  COVER, NOKEY, 0, 0 },
+	{ "att_sym.eml", VDEC_ATTACHED, 1, 0, VDEC_SIG_NONE, "", NULL,
+	  COVER, PASSPH, 0, 0 },
+	/* Not a reply file: a public key, or two candidates. */
+	{ "att_key.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, COVER, NULL, "",
+	  NULL, 0, 1 },
+	{ "att_two.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, "", NULL, "",
+	  NULL, 0, 2 },
+	/* Exchange with the payload as binary OpenPGP. */
+	{ "exch_bin.eml", VDEC_EXCHANGE, 1, 1, VDEC_SIG_GOOD,
+	  "Comment: 修正版を準備中です。", NULL, "", NULL, 0, 2 },
+	{ "exch_bin_other.eml", VDEC_EXCHANGE, 1, 0, VDEC_SIG_NONE, "",
+	  NULL, "", NOKEY, 0, 0 },
+	{ "exch_bin_junk.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE, NULL, NULL,
+	  "", NULL, 0, 1 },
+	/* PGP/MIME inside a list's multipart/mixed; its footer is clear. */
+	{ "list_wrapped.eml", VDEC_PGPMIME_COMBINED, 1, 1, VDEC_SIG_GOOD,
+	  "Comment: 修正版を準備中です。", FOOTER, FOOTER, NULL, 0, 2 },
+	{ "list_other.eml", VDEC_PGPMIME_ENCRYPTED, 1, 0, VDEC_SIG_NONE, "",
+	  NULL, FOOTER, NOKEY, 0, 0 },
+	/* A lone named HTML part is the body. */
+	{ "html_named.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE,
+	  "Status: affected", "<p>", "", NULL, 0, 0 },
+	/* Named for what they are. */
+	{ "sym_pgpmime.eml", VDEC_PGPMIME_ENCRYPTED, 1, 0, VDEC_SIG_NONE, "",
+	  NULL, "", PASSPH, 0, 0 },
+	{ "sym_inline.eml", VDEC_INLINE_ENCRYPTED, 1, 0, VDEC_SIG_NONE, "",
+	  NULL, "", PASSPH, 0, 0 },
+	{ "smime_enc.eml", VDEC_SMIME, 1, 0, VDEC_SIG_NONE, "", NULL, "",
+	  SMIME, 1, 1 },
+	{ "smime_signed.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE,
+	  "Status: affected", NULL, "", NULL, 1, 0 },
+	/* Quoting a block is not sending one; replying below a marked
+	 * quote is. */
+	{ "quoted_outlook.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE,
+	  "We cannot read this", NULL, "", NULL, 0, 0 },
+	{ "quoted_gmail.eml", VDEC_PLAIN, 0, 0, VDEC_SIG_NONE,
+	  "What is this?", NULL, "", NULL, 0, 0 },
+	{ "bottom_posted.eml", VDEC_INLINE_ENCRYPTED, 1, 1, VDEC_SIG_GOOD,
+	  "Status: affected-investigating", "Please answer", "Please answer",
+	  NULL, 0, 0 },
+};
+
+static void
+check_sub(const char *file, const char *what, const char *have,
+    const char *want)
+{
+	if (want == NULL)
+		return;
+	if (*want == '\0')
+		ck_assert_msg(have == NULL || *have == '\0',
+		    "%s: %s is \"%s\"", file, what, have);
+	else
+		ck_assert_msg(have != NULL && strstr(have, want) != NULL,
+		    "%s: %s \"%s\" lacks \"%s\"", file, what,
+		    have ? have : "(null)", want);
+}
+
+START_TEST(test_real_clients)
+{
+	const struct client_case	*x = &client_cases[_i];
+	struct vdec_result		*r = NULL;
+	const char			*error = NULL;
+
+	ck_assert_msg(decode_file(x->file, NULL, &r, &error) == 0,
+	    "%s: %s", x->file, error);
+	ck_assert_msg(r->shape == x->shape, "%s: shape %s\n%s", x->file,
+	    vdec_shape_name(r->shape), r->structure->str);
+	ck_assert_msg(r->encrypted == x->encrypted &&
+	    r->decrypted == x->decrypted, "%s: encrypted %d decrypted %d "
+	    "(%s)", x->file, r->encrypted, r->decrypted,
+	    r->decrypt_error ? r->decrypt_error : "");
+	ck_assert_msg(r->sig == x->sig, "%s: sig %s", x->file,
+	    vdec_sig_name(r->sig));
+	if (x->sig == VDEC_SIG_GOOD)
+		ck_assert_str_eq(r->signer_fpr, env("VENDOR_FPR"));
+	check_sub(x->file, "text", r->text, x->text);
+	if (x->not_text)
+		ck_assert_msg(strstr(r->text, x->not_text) == NULL,
+		    "%s: text has \"%s\"", x->file, x->not_text);
+	ck_assert_msg(strstr(r->text, "BEGIN PGP") == NULL || !r->encrypted,
+	    "%s: armor in text", x->file);
+	check_sub(x->file, "clear_text", r->clear_text, x->clear);
+	check_sub(x->file, "decrypt_error", r->decrypt_error, x->derr);
+	if (x->derr == NULL)
+		ck_assert_ptr_null(r->decrypt_error);
+	ck_assert_int_eq(r->smime, x->smime);
+	ck_assert_msg(r->attachments->len == x->n_att, "%s: %u attachments",
+	    x->file, r->attachments->len);
+	/* Reasons are named: never gpg's bare "No data". */
+	if (r->decrypt_error)
+		ck_assert_msg(strstr(r->decrypt_error, "No data") == NULL,
+		    "%s: %s", x->file, r->decrypt_error);
+	vdec_result_free(&r);
+}
+END_TEST
+
+/* An attached file whose plaintext is not text (a PoC, NUL bytes) is a
+ * protected attachment under its own name, never text. */
+START_TEST(test_attached_binary)
+{
+	struct vdec_result	*r = NULL;
+	struct vdec_attachment	*a;
+	const char		*error = NULL;
+
+	ck_assert(decode_file("att_bin.eml", NULL, &r, &error) == 0);
+	ck_assert_int_eq(r->shape, VDEC_ATTACHED);
+	ck_assert_int_eq(r->decrypted, 1);
+	ck_assert_int_eq(r->sig, VDEC_SIG_GOOD);
+	ck_assert_uint_eq(r->attachments->len, 1);
+	a = g_ptr_array_index(r->attachments, 0);
+	ck_assert_str_eq(a->filename, "poc.pdf");
+	ck_assert_int_eq(a->is_protected, 1);
+	ck_assert_uint_eq(g_bytes_get_size(a->data), 31);
+	ck_assert_ptr_null(strstr(r->text, "proof of concept"));
+	vdec_result_free(&r);
+
+	ck_assert(decode_file("att_gpg.eml", NULL, &r, &error) == 0);
+	ck_assert_uint_eq(r->unprotected_parts, 1);
+	ck_assert_uint_eq(strlen(r->signed_hash), 64);
+	ck_assert_ptr_nonnull(strstr(r->structure->str, "attached file"));
+	vdec_result_free(&r);
+}
+END_TEST
+
 /* The decoder runs no gpg of its own: whatever the interface it is given
  * says is what the result says, and a spill that failed there is a
  * temporary failure here. */
@@ -1120,6 +1361,9 @@ make_decode_suite(void)
 	tcase_add_loop_test(tc, test_html, 0, G_N_ELEMENTS(html_cases));
 	tcase_add_loop_test(tc, test_utf8, 0, G_N_ELEMENTS(utf8_cases));
 	tcase_add_test(tc, test_armor);
+	tcase_add_loop_test(tc, test_pgp_sniff, 0, G_N_ELEMENTS(sniff_cases));
+	tcase_add_loop_test(tc, test_armor_quoted, 0,
+	    G_N_ELEMENTS(quoted_cases));
 	tcase_add_loop_test(tc, test_signed_span, 0,
 	    G_N_ELEMENTS(span_cases));
 	tcase_add_test(tc, test_small_helpers);
@@ -1143,6 +1387,9 @@ make_decode_suite(void)
 	tcase_add_test(tc, test_ctx_reuse);
 	tcase_add_test(tc, test_spill_tempfail);
 	tcase_add_test(tc, test_neomutt);
+	tcase_add_loop_test(tc, test_real_clients, 0,
+	    G_N_ELEMENTS(client_cases));
+	tcase_add_test(tc, test_attached_binary);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,12 +28,15 @@ static const struct {
 
 START_TEST(test_formats)
 {
-	const char *err = NULL;
+	char *err = NULL;
 
 	ck_assert_int_eq(ids_check_format(formats[_i].fmt, &err),
 	    formats[_i].ok);
 	if (formats[_i].ok == -1)
 		ck_assert_ptr_nonnull(err);
+	else
+		ck_assert_ptr_null(err);
+	g_free(err);
 }
 END_TEST
 

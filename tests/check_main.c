@@ -30,10 +30,14 @@ main(int argc, char **argv)
 	tu_track_init();
 	sr = srunner_create(make_ids_suite());
 
+	srunner_add_suite(sr, make_ident_suite());
+	srunner_add_suite(sr, make_lex_suite());
 	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_policy_suite());
 	srunner_add_suite(sr, make_pstate_suite());
+	srunner_add_suite(sr, make_route_suite());
 	srunner_add_suite(sr, make_store_suite());
+	srunner_add_suite(sr, make_casestore_suite());
 	srunner_add_suite(sr, make_keys_suite());
 	srunner_add_suite(sr, make_form_suite());
 	srunner_add_suite(sr, make_tmpl_suite());
@@ -42,6 +46,8 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, make_cmd_suite());
 	srunner_add_suite(sr, make_escape_suite());
 	srunner_add_suite(sr, make_publish_suite());
+	srunner_add_suite(sr, make_outbox_suite());
+	srunner_add_suite(sr, make_intake_suite());
 	srunner_add_suite(sr, make_tlscheck_suite());
 	srunner_add_suite(sr, make_smtp_suite());
 	srunner_add_suite(sr, make_imap_suite());

@@ -19,6 +19,7 @@
 
 #include "vulture/publish.h"
 #include "vulture/publish_tree.h"
+#include "vulture/wkd.h"
 #include "../src/publish_p.h"
 #include "check_publish.h"
 #include "testutil.h"
@@ -902,7 +903,7 @@ START_TEST(test_unsafe_ids)
 		ck_assert_int_eq(pub_render(&c, PUB_HTML, &out, &err), -1);
 		ck_has(err, "unsafe case id");
 		g_free(err);
-		ck_assert_int_eq(pub_write_tree(dir, list, 1, &err), -1);
+		ck_assert_int_eq(pub_write_tree(dir, list, 1, NULL, &err), -1);
 		ck_has(err, "unsafe case id");
 		g_free(err);
 		ck_assert_ptr_null(pub_case_slug(bad_ids[i]));
@@ -951,7 +952,7 @@ START_TEST(test_unsafe_ids)
 
 		a.id = "JVN#1";
 		b.id = "JVN1";
-		ck_assert_int_eq(pub_write_tree(dir, two, 2, &err), -1);
+		ck_assert_int_eq(pub_write_tree(dir, two, 2, NULL, &err), -1);
 		ck_has(err, "taken by another case");
 		g_free(err);
 	}
@@ -988,6 +989,100 @@ count_versions(const char *dir)
 	return k;
 }
 
+/* The hashes gpg-wks-client --print-wkd-hash prints (GnuPG 2.2.40). */
+START_TEST(test_wkd_hash)
+{
+	char h[WKD_HASH_LEN + 1], *d = NULL, *a = NULL;
+
+	ck_assert_int_eq(wkd_hash("desk@example.org", h), 0);
+	ck_assert_str_eq(h, "e5uh9ery1r9w5moa5ybpyoq6xiursr8n");
+	/* The local part is hashed in lower case. */
+	ck_assert_int_eq(wkd_hash("Desk@Example.ORG", h), 0);
+	ck_assert_str_eq(h, "e5uh9ery1r9w5moa5ybpyoq6xiursr8n");
+	ck_assert_int_eq(wkd_paths("Desk@Example.ORG", &d, &a), 0);
+	ck_assert_str_eq(d, ".well-known/openpgpkey/hu/"
+	    "e5uh9ery1r9w5moa5ybpyoq6xiursr8n");
+	ck_assert_str_eq(a, ".well-known/openpgpkey/example.org/hu/"
+	    "e5uh9ery1r9w5moa5ybpyoq6xiursr8n");
+	g_free(d);
+	g_free(a);
+	ck_assert_int_eq(wkd_hash("no-at-sign", h), -1);
+	ck_assert_int_eq(wkd_hash("@example.org", h), -1);
+	ck_assert_int_eq(wkd_hash("a@b@c", h), -1);
+	ck_assert_int_eq(wkd_hash("a@", h), -1);
+	/* A domain that would climb out of the tree names no path. */
+	ck_assert_int_eq(wkd_paths("a@..", &d, &a), -1);
+	ck_assert_int_eq(wkd_paths("a@x/../y", &d, &a), -1);
+	ck_assert_int_eq(wkd_paths("a@.example", &d, &a), -1);
+}
+END_TEST
+
+/* The desk's key pages and both Web Key Directory layouts. */
+START_TEST(test_write_tree_desk)
+{
+	static const char bin[] = "\x98\x33\x04binary-key";
+	struct pub_case a = fixture("ja");
+	const struct pub_case *list[1] = { &a };
+	struct pub_desk desk = {
+		.address = "desk@example.org",
+		.fpr = "0123456789ABCDEF0123456789ABCDEF01234567",
+		.armor = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n<x>\n",
+	};
+	char *dir = make_tmpdir(), *err = NULL, *p, *got;
+	gsize len;
+
+	desk.binary = g_bytes_new_static(bin, sizeof(bin) - 1);
+	ck_assert_msg(pub_write_tree(dir, list, 1, &desk, &err) == 0, "%s",
+	    err);
+	ck_assert(exists(dir, "site/key.html"));
+	ck_assert(exists(dir, "site/key.en.html"));
+	ck_assert(exists(dir, "site/key.ja.html"));
+	ck_assert(exists(dir, "site/.well-known/openpgpkey/policy"));
+	ck_assert(exists(dir, "site/.well-known/openpgpkey/example.org/policy"));
+	p = g_build_filename(dir, "site/.well-known/openpgpkey/example.org/hu/"
+	    "e5uh9ery1r9w5moa5ybpyoq6xiursr8n", NULL);
+	ck_assert(g_file_get_contents(p, &got, &len, NULL));
+	ck_assert_uint_eq(len, sizeof(bin) - 1);
+	ck_assert(memcmp(got, bin, len) == 0);
+	g_free(got);
+	g_free(p);
+	p = g_build_filename(dir, "site/.well-known/openpgpkey/hu/"
+	    "e5uh9ery1r9w5moa5ybpyoq6xiursr8n", NULL);
+	ck_assert(g_file_get_contents(p, &got, &len, NULL));
+	ck_assert_uint_eq(len, sizeof(bin) - 1);
+	g_free(got);
+	g_free(p);
+	p = g_build_filename(dir, "site/key.en.html", NULL);
+	ck_assert(g_file_get_contents(p, &got, NULL, NULL));
+	ck_has(got, "0123 4567 89AB CDEF 0123&#160; 4567 89AB CDEF 0123 4567");
+	ck_has(got, "&lt;x&gt;");	/* the armor is escaped */
+	ck_has(got, "href=\"desk.asc\"");
+	g_free(got);
+	g_free(p);
+	p = g_build_filename(dir, "site/index.ja.html", NULL);
+	ck_assert(g_file_get_contents(p, &got, NULL, NULL));
+	ck_has(got, "href=\"key.ja.html\"");
+	g_free(got);
+	g_free(p);
+	p = g_build_filename(dir, "site/desk.asc", NULL);
+	ck_assert(g_file_get_contents(p, &got, NULL, NULL));
+	ck_assert_str_eq(got, desk.armor);
+	g_free(got);
+	g_free(p);
+	/* Without a desk key: no key pages, no link to them. */
+	ck_assert_msg(pub_write_tree(dir, list, 1, NULL, &err) == 0, "%s", err);
+	ck_assert(!exists(dir, "site/key.html"));
+	ck_assert(!exists(dir, "site/.well-known"));
+	p = g_build_filename(dir, "site/index.ja.html", NULL);
+	ck_assert(g_file_get_contents(p, &got, NULL, NULL));
+	ck_assert(strstr(got, "key.ja.html") == NULL);
+	g_free(got);
+	g_free(p);
+	g_bytes_unref(desk.binary);
+	rm_tmpdir(dir);
+}
+END_TEST
+
 START_TEST(test_write_tree)
 {
 	static const char *const files[] = {
@@ -1012,7 +1107,7 @@ START_TEST(test_write_tree)
 	size_t i;
 
 	b.id = "JVN#87654321";
-	ck_assert_msg(pub_write_tree(dir, list, 2, &err) == 0, "%s", err);
+	ck_assert_msg(pub_write_tree(dir, list, 2, NULL, &err) == 0, "%s", err);
 	site = g_build_filename(dir, "site", NULL);
 	ck_assert_int_eq(lstat(site, &st), 0);
 	ck_assert(S_ISLNK(st.st_mode));
@@ -1036,12 +1131,12 @@ START_TEST(test_write_tree)
 	target1 = g_file_read_link(site, NULL);
 
 	/* Rewrites: the link moves, one old version stays, no temp. */
-	ck_assert_int_eq(pub_write_tree(dir, list, 1, &err), 0);
+	ck_assert_int_eq(pub_write_tree(dir, list, 1, NULL, &err), 0);
 	target2 = g_file_read_link(site, NULL);
 	ck_assert_str_ne(target1, target2);
 	ck_assert(exists(dir, target1));
 	ck_assert(!exists(dir, "site/cases/JVN87654321/index.html"));
-	ck_assert_int_eq(pub_write_tree(dir, list, 1, &err), 0);
+	ck_assert_int_eq(pub_write_tree(dir, list, 1, NULL, &err), 0);
 	ck_assert(!exists(dir, target1));
 	ck_assert(exists(dir, target2));
 	ck_assert_uint_eq(count_versions(dir), 2);
@@ -1051,10 +1146,10 @@ START_TEST(test_write_tree)
 	/* A real directory at DIR/site is not ours to replace. */
 	ck_assert_int_eq(unlink(site), 0);
 	ck_assert_int_eq(mkdir(site, 0755), 0);
-	ck_assert_int_eq(pub_write_tree(dir, list, 1, &err), -1);
+	ck_assert_int_eq(pub_write_tree(dir, list, 1, NULL, &err), -1);
 	ck_has(err, "not a symbolic link");
 	g_free(err);
-	ck_assert_int_eq(pub_write_tree("/nonexistent/vpub", list, 1, &err),
+	ck_assert_int_eq(pub_write_tree("/nonexistent/vpub", list, 1, NULL, &err),
 	    -1);
 	g_free(err);
 	g_free(site);
@@ -1139,7 +1234,7 @@ START_TEST(test_write_tree_atomic)
 		cs[i].published_at += (int64_t)i * 86400;
 		list[i] = &cs[i];
 	}
-	ck_assert_int_eq(pub_write_tree(dir, list, 1, &err), 0);
+	ck_assert_int_eq(pub_write_tree(dir, list, 1, NULL, &err), 0);
 	ck_assert_int_eq(pipe(fds), 0);
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
@@ -1166,7 +1261,7 @@ START_TEST(test_write_tree_atomic)
 	}
 	close(fds[1]);
 	for (i = 1; i <= ATOMIC_ROUNDS; i++) {
-		r = pub_write_tree(dir, list, i, &err);
+		r = pub_write_tree(dir, list, i, NULL, &err);
 		ck_assert_msg(r == 0, "%s", err);
 	}
 	{
@@ -1265,7 +1360,7 @@ publish_fixture_write(const char *dir)
 
 	setup();
 	c = fixture("ja");
-	r = pub_write_tree(dir, list, 1, &err);
+	r = pub_write_tree(dir, list, 1, NULL, &err);
 	if (r < 0) {
 		fprintf(stderr, "publish_fixture_write: %s\n", err);
 		g_free(err);
@@ -1413,6 +1508,8 @@ make_publish_suite(void)
 	tcase_add_checked_fixture(tt, setup, teardown);
 	tcase_add_test(tt, test_write_tree);
 	tcase_add_test(tt, test_write_tree_atomic);
+	tcase_add_test(tt, test_write_tree_desk);
+	tcase_add_test(tc, test_wkd_hash);
 	/* fsync per file under valgrind takes a while. */
 	tcase_set_timeout(tt, 120);
 	suite_add_tcase(s, tt);

@@ -2,10 +2,13 @@
 #define CHECK_SUITES_H
 #include <check.h>
 Suite *make_store_suite(void);
+Suite *make_casestore_suite(void);
 Suite *make_config_suite(void);
 Suite *make_policy_suite(void);
 Suite *make_pstate_suite(void);
 Suite *make_ids_suite(void);
+Suite *make_ident_suite(void);
+Suite *make_lex_suite(void);
 Suite *make_keys_suite(void);
 Suite *make_form_suite(void);
 Suite *make_tmpl_suite(void);
@@ -14,4 +17,7 @@ Suite *make_decode_suite(void);
 Suite *make_cmd_suite(void);
 Suite *make_publish_suite(void);
 Suite *make_escape_suite(void);
+Suite *make_outbox_suite(void);
+Suite *make_intake_suite(void);
+Suite *make_route_suite(void);
 #endif

@@ -24,6 +24,23 @@ expect 64 'check-config takes no arguments' -- vctl check-config deliver
 
 # --- configuration -----------------------------------------------------
 expect 0 ': ok$' -- vctl check-config
+# A templates directory that is not there: one line, with the key's place;
+# init does not build on what check-config rejects.
+TEMPLATES="$T/nonexist" write_conf
+expect 78 "vultured.conf:5: templates_dir: $T/nonexist: no such directory" -- vctl check-config
+n=$(vctl check-config | wc -l)
+[ "$n" = 2 ] && ok || bad "a missing templates_dir took $n lines"
+expect 78 'init: the configuration has errors' -- vctl init --generate-key
+[ -e "$T/gnupg" ] || [ -e "$T/vulture.db" ] && bad "init built on a rejected configuration" || ok
+write_conf
+# Once the GnuPG home exists, the desk key must be in it.
+mkdir -m 700 "$T/gnupg"
+expect 78 'vultured.conf:2: address: desk key: ' -- vctl check-config
+write_conf "desk_fingerprint = 0123456789ABCDEF0123456789ABCDEF01234567"
+expect 78 'vultured.conf:8: desk_fingerprint: desk key: ' -- vctl check-config
+gpgconf --homedir "$T/gnupg" --kill all 2>/dev/null
+rm -rf "$T/gnupg"
+write_conf
 # A broken template is a configuration error, with its file and line.
 mkdir -p "$T/tmpl" && cp -r "$top_srcdir/conf/templates/en" "$top_srcdir/conf/templates/ja" "$T/tmpl/"
 printf 'Subject: x\n\n{{#open}} never closed\n' > "$T/tmpl/ja/ack.tmpl"
@@ -32,6 +49,16 @@ expect 78 'ja/ack.tmpl:3: .*' -- vctl check-config
 rm -f "$T/tmpl/en/leak.tmpl"
 expect 78 'en/leak.tmpl' -- vctl check-config
 write_conf
+# The unit as installed is sandboxed: exposure 2.0 or less.
+U="${top_builddir:-.}/vultured.service"
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$U" ]; then
+	score=$(systemd-analyze security --offline=true "$U" 2>/dev/null |
+	    sed -n 's/.*exposure level for .*: \([0-9.]*\) .*/\1/p')
+	awk -v s="$score" 'BEGIN { exit !(s != "" && s + 0 <= 2.0) }' && ok ||
+	    bad "systemd-analyze security rates the unit '$score'"
+else
+	skip "systemd-analyze or the built unit is missing"
+fi
 expect 75 'No such file' -- vctl -c "$T/none.conf" check-config
 printf '[general]\naddress = nobody\nbogus = 1\n[imap]\ntls = ssl\n' > "$T/bad.conf"
 expect 78 "bad.conf:2: address: 'nobody' is not a mail address" -- vctl -c "$T/bad.conf" check-config
@@ -122,7 +149,10 @@ expect 1 'No such file' -- vctl vendor key acme "$T/keys/missing.asc"
 expect 1 "no vendor 'nobody'" -- vctl vendor key nobody "$T/keys/acme.asc"
 expect 64 'vendor key: HANDLE FILE' -- vctl vendor key acme
 expect 1 "nobody@acme.example is not a contact of acme" -- vctl vendor key acme "$T/keys/acme.asc" --contact nobody@acme.example
-expect 0 "key $ACME_FPR pinned for acme <psirt@acme.example>" -- vctl vendor key acme "$T/keys/acme.asc"
+expect 0 "key $ACME_FPR pinned for acme <psirt@acme.example>" -- vctl -v vendor key acme "$T/keys/acme.asc"
+# The import takes what was examined: one examination, not two.
+n=$(printf '%s\n' "$out" | grep -c "key examined fpr=$ACME_FPR")
+[ "$n" = 1 ] && ok || bad "vendor key examined the key $n times: $out"
 # The same key cannot be pinned to a second vendor (here from stdin).
 expect 1 "already pinned to acme" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/acme.asc\""
 expect 0 "key $GLOBEX_FPR pinned for globex" -- sh -c "\"$VCTL_BIN\" vendor key globex - < \"$T/keys/globex.asc\""

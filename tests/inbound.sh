@@ -365,4 +365,70 @@ printf 'Case: %s\nStatus: not-affected\nComment: clock fixed\n' "$ID" > "$T/o4.t
 reply globex "$GLOBEX" combined o4 --from sec@globex.example --subject "Re: [$ID]" --body-file "$T/o4.txt"
 expect 0 '' -- deliver o4
 [ "$(state globex status)" = not-affected ] && ok || bad "o4 blocked by o3's clock: $(state globex status)"
+# 13. #15: PGP/MIME through a mailing list (Mailman): multipart/mixed with
+# the multipart/encrypted and a clear footer, List-Id and Precedence:
+# list, From rewritten to the list (DMARC). Applied like any signed reply
+# of acme; the footer is clear text, not used; the answer goes to acme's
+# contact, never to the list. The list's own clear traffic is ignored and
+# nothing in clear is answered to the list.
+LIST=psirt@lists.acme.example
+wrap_list() {	# in out: the message as the list delivers it
+	/usr/bin/python3 - "$1" "$2" "$LIST" <<'PY'
+import email, email.policy, sys
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+src, dst, lst = sys.argv[1:4]
+m = email.message_from_binary_file(open(src, "rb"), policy=email.policy.compat32)
+body = email.message_from_string(m.as_string(), policy=email.policy.compat32)
+for h in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References"):
+	del body[h]
+out = MIMEMultipart("mixed")
+out.attach(body)
+out.attach(MIMEText("_______________________________________________\npsirt mailing list\nhttps://lists.acme.example/psirt\n", "plain", "us-ascii"))
+for h in ("To", "Subject", "Date", "Message-ID", "In-Reply-To", "References"):
+	if m[h] is not None:
+		out[h] = m[h]
+out["From"] = "ACME PSIRT via psirt <%s>" % lst
+out["Reply-To"] = lst
+out["Sender"] = "psirt-bounces@lists.acme.example"
+out["List-Id"] = "ACME PSIRT <psirt.lists.acme.example>"
+out["List-Post"] = "<mailto:%s>" % lst
+out["Precedence"] = "list"
+open(dst, "wb").write(out.as_bytes())
+PY
+}
+tolist() { sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE lower(recipient) = '$LIST'"; }
+printf 'Case: %s\nStatus: not-affected\nComment: sent through our list\n' "$ID" > "$T/l1.txt"
+reply acme "$ACME" combined l1raw --subject "Re: [$ID]" --body-file "$T/l1.txt"
+wrap_list "$T/l1raw.eml" "$T/l1.eml" || bad "wrap l1"
+acks0=$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = 'ack' AND recipient = 'psirt@acme.example'")
+vctl inspect "$T/l1.eml" > "$T/l1.out" 2>&1
+# Skipped only while the decoder reads the whole as plain mail.
+if ! grep -Eq '^shape: +plain' "$T/l1.out"; then
+	expect 0 'decision: +apply' -- vctl inspect "$T/l1.eml"
+	expect 0 '' -- deliver l1
+	state acme comment | grep -q 'sent through our list' && ok || bad "l1 not applied: $(sqlite3 "$T/vulture.db" "SELECT kind, reason FROM messages ORDER BY id DESC LIMIT 1")"
+	[ "$(state acme status)" = not-affected ] && ok || bad "l1 status $(state acme status)"
+	lacks 'psirt mailing list' "l1 footer used" -- state acme comment
+	[ "$(sqlite3 "$T/vulture.db" "SELECT count(*) FROM outbox WHERE kind = 'ack' AND recipient = 'psirt@acme.example'")" = $((acks0 + 1)) ] && ok || bad "l1: acme not answered"
+	[ "$(tolist)" = 0 ] && ok || bad "l1: answered to the list"
+else
+	# Until the decoder finds the encrypted part inside the list's
+	# multipart/mixed (#15, decode): the routing rule is tested in
+	# check_route; this shows the whole path once it lands.
+	skip "list-wrapped PGP/MIME: the decoder does not find its encrypted part yet: $(grep -E '^(shape|decision)' "$T/l1.out" | tr '\n' ' ')"
+fi
+# The list's own traffic in clear: ignored, not answered.
+reply acme "$ACME" plain l2raw --subject "[psirt] meeting notes" --body "notes"
+wrap_list "$T/l2raw.eml" "$T/l2.eml" || bad "wrap l2"
+expect 0 'decision: +ignore \(auto-reply\)' -- vctl inspect "$T/l2.eml"
+expect 0 '' -- deliver l2
+# Encrypted but unsigned through the list: quarantined, and nothing goes
+# to the list's address (which the From names).
+printf 'Case: %s\nStatus: affected\n' "$ID" > "$T/l3.txt"
+reply acme "" encrypted l3raw --subject "Re: [$ID]" --body-file "$T/l3.txt"
+wrap_list "$T/l3raw.eml" "$T/l3.eml" || bad "wrap l3"
+expect 0 '' -- deliver l3
+[ "$(tolist)" = 0 ] && ok || bad "l3: answered to the list"
+[ "$(state acme status)" != affected ] && ok || bad "l3 (unsigned) applied"
 finish

@@ -438,6 +438,182 @@ rm -f "$T/zeros"
 head -c 2000 /dev/urandom | base64 -w0 | tr -d '+/=' | head -c 1500 \
     >"$DIR/not_mail.eml"
 
+# 11. Where real clients put the ciphertext (issue 15).  The reply form
+# as a file: no MIME header inside, as Outlook users attach it.
+printf 'Case: JVNVU#12345678\nStatus: affected\nComment: %s\n' "$JA" \
+    >"$T/reply.txt"
+gs -u "$VENDOR_FPR" -r "$DESK_FPR" --sign --encrypt -o "$T/reply.gpg" \
+    "$T/reply.txt"
+gs -u "$VENDOR_FPR" -r "$DESK_FPR" --armor --sign --encrypt \
+    -o "$T/reply.asc" "$T/reply.txt"
+gs -u "$VENDOR_FPR" -r "$OTHER_FPR" --sign --encrypt -o "$T/reply_oth.gpg" \
+    "$T/reply.txt"
+gs -r "$DESK_FPR" --sign --encrypt -u "$UNKNOWN_FPR" \
+    -o "$T/reply_unk.gpg" "$T/reply.txt"
+gs -r "$DESK_FPR" --encrypt -o "$T/reply_nosig.gpg" "$T/reply.txt"
+G --homedir "$SND" --passphrase 'pass phrase' --symmetric \
+    -o "$T/sym.gpg" "$T/reply.txt"
+G --homedir "$SND" --passphrase 'pass phrase' --symmetric --armor \
+    -o "$T/sym.asc" "$T/reply.txt"
+
+COVER='Please find our encrypted reply attached.'
+# attached MAILFILE TYPE NAME FILE [base64]: a cover note and the file.
+attached() {
+	{ headers "Re: [JVNVU#12345678] attached" "$1@acme.example" \
+	    'Content-Type: multipart/mixed; boundary="=_att"'
+	  printf '\n--=_att\nContent-Type: text/plain; charset="us-ascii"\n\n'
+	  printf '%s\n\n' "$COVER"
+	  printf -- '--=_att\nContent-Type: %s; name="%s"\n' "$2" "$3"
+	  printf 'Content-Disposition: attachment; filename="%s"\n' "$3"
+	  if [ $# -ge 5 ]; then
+		printf 'Content-Transfer-Encoding: base64\n\n'; base64 "$4"
+	  else
+		printf '\n'; cat "$4"
+	  fi
+	  printf -- '--=_att--\n'; } >"$DIR/$1.eml"
+}
+attached att_gpg application/octet-stream reply.txt.gpg "$T/reply.gpg" b64
+attached att_asc application/pgp-encrypted reply.txt.asc "$T/reply.asc"
+attached att_other application/octet-stream reply.txt.gpg \
+    "$T/reply_oth.gpg" b64
+attached att_unknown application/octet-stream reply.txt.gpg \
+    "$T/reply_unk.gpg" b64
+attached att_unsigned application/octet-stream reply.txt.gpg \
+    "$T/reply_nosig.gpg" b64
+attached att_sym application/octet-stream reply.txt.gpg "$T/sym.gpg" b64
+# A binary file, encrypted alone: a protected attachment, not text.
+gs -u "$VENDOR_FPR" -r "$DESK_FPR" --sign --encrypt -o "$T/poc.gpg" "$BIN"
+attached att_bin application/octet-stream poc.pdf.gpg "$T/poc.gpg" b64
+# A public key named .asc is not a reply.
+gs --armor --export "$VENDOR_FPR" >"$T/vendor_pub.asc"
+attached att_key application/pgp-keys acme.asc "$T/vendor_pub.asc"
+# The file alone, no cover note.
+{ headers "Re: [JVNVU#12345678] file only" "att_only@acme.example" \
+    'Content-Type: application/octet-stream; name="reply.txt.gpg"
+Content-Disposition: attachment; filename="reply.txt.gpg"
+Content-Transfer-Encoding: base64'
+  printf '\n'; base64 "$T/reply.gpg"; } >"$DIR/att_only.eml"
+# Two encrypted files: which one is the reply?  Neither.
+{ headers "Re: [JVNVU#12345678] two files" "att_two@acme.example" \
+    'Content-Type: multipart/mixed; boundary="=_two"'
+  for f in a b; do
+	printf '\n--=_two\nContent-Type: application/octet-stream; name="%s.gpg"\n' $f
+	printf 'Content-Transfer-Encoding: base64\n\n'; base64 "$T/reply.gpg"
+  done
+  printf -- '--=_two--\n'; } >"$DIR/att_two.eml"
+
+# Exchange mangling with the payload as binary OpenPGP (no armor).
+gs -u "$VENDOR_FPR" -r "$DESK_FPR" --sign --encrypt -o "$T/c1.gpg" \
+    "$T/inner_mixed"
+# exchange_bin MAILFILE FILE
+exchange_bin() {
+	{ headers "Re: [JVNVU#12345678] exchange binary" "$1@acme.example" \
+	    'Content-Type: multipart/mixed; boundary="_000_bin_"'
+	  printf '\n--_000_bin_\nContent-Type: text/plain; charset="us-ascii"\n\n\n'
+	  printf -- '--_000_bin_\nContent-Type: application/pgp-encrypted\n'
+	  printf 'Content-Disposition: attachment\n\nVersion: 1\n\n'
+	  printf -- '--_000_bin_\nContent-Type: application/octet-stream; name="encrypted.asc"\n'
+	  printf 'Content-Disposition: attachment; filename="encrypted.asc"\n'
+	  printf 'Content-Transfer-Encoding: base64\n\n'
+	  base64 "$2"
+	  printf -- '--_000_bin_--\n'; } >"$DIR/$1.eml"
+}
+exchange_bin exch_bin "$T/c1.gpg"
+gs -u "$VENDOR_FPR" -r "$OTHER_FPR" --sign --encrypt -o "$T/c1_oth.gpg" \
+    "$T/inner_mixed"
+exchange_bin exch_bin_other "$T/c1_oth.gpg"
+# Not OpenPGP at all in the octet-stream: not Exchange, plain.
+exchange_bin exch_bin_junk "$BIN"
+
+# PGP/MIME wrapped by a mailing list: the list adds a clear footer.
+FOOTER='_______________________________________________
+psirt mailing list -- https://lists.acme.example/psirt'
+# listwrap MAILFILE ARMOR
+listwrap() {
+	{ headers "Re: [JVNVU#12345678] via the list" "$1@acme.example" \
+	    'List-Id: ACME PSIRT <psirt.lists.acme.example>
+Precedence: list
+Content-Type: multipart/mixed; boundary="===============list=="'
+	  printf '\n--===============list==\n'
+	  wrap_encrypted "$2"
+	  printf '\n--===============list==\nContent-Type: text/plain; charset="us-ascii"\n'
+	  printf 'Content-Disposition: inline\n\n%s\n' "$FOOTER"
+	  printf -- '--===============list==--\n'; } >"$DIR/$1.eml"
+}
+listwrap list_wrapped "$T/c1.asc"
+listwrap list_other "$T/oth.asc"
+
+# A single HTML part with a name, as some clients send their body.
+{ headers "html named" "htmlname@acme.example" \
+    'Content-Type: text/html; charset=utf-8; name="message.html"
+Content-Disposition: inline; filename="message.html"'
+  printf '\n<html><body><p>Status: affected</p></body></html>\n'; } \
+    >"$DIR/html_named.eml"
+
+# Passphrase-encrypted (gpg --symmetric): PGP/MIME and inline.
+{ headers "symmetric" "sym@acme.example"; wrap_encrypted "$T/sym.asc"; } \
+    >"$DIR/sym_pgpmime.eml"
+{ headers "symmetric inline" "syminline@acme.example" \
+    "Content-Type: text/plain; charset=us-ascii"
+  printf '\n'; cat "$T/sym.asc"; } >"$DIR/sym_inline.eml"
+
+# S/MIME, made by openssl when it is here, else shaped by hand.
+smime_fixtures() {
+	command -v openssl >/dev/null || return 1
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+	    -subj '/CN=psirt@acme.example' -keyout "$T/sm.key" \
+	    -out "$T/sm.crt" >/dev/null 2>&1 || return 1
+	printf 'Content-Type: text/plain\n\n' >"$T/sm.txt"
+	cat "$T/reply.txt" >>"$T/sm.txt"
+	openssl smime -encrypt -aes256 -in "$T/sm.txt" \
+	    -from psirt@acme.example -to vultures@cert.example \
+	    -subject "Re: [JVNVU#12345678] smime" "$T/sm.crt" \
+	    >"$T/sm_enc" 2>/dev/null || return 1
+	openssl smime -sign -signer "$T/sm.crt" -inkey "$T/sm.key" \
+	    -in "$T/sm.txt" -from psirt@acme.example \
+	    -to vultures@cert.example -subject "Re: [JVNVU#12345678] smime signed" \
+	    >"$T/sm_sig" 2>/dev/null || return 1
+	{ printf 'Message-ID: <smime@acme.example>\n'; cat "$T/sm_enc"; } \
+	    >"$DIR/smime_enc.eml"
+	{ printf 'Message-ID: <smimesig@acme.example>\n'; cat "$T/sm_sig"; } \
+	    >"$DIR/smime_signed.eml"
+}
+if ! smime_fixtures; then
+	{ headers "Re: [JVNVU#12345678] smime" "smime@acme.example" \
+	    'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"
+Content-Disposition: attachment; filename="smime.p7m"
+Content-Transfer-Encoding: base64'
+	  printf '\n'; head -c 600 /dev/urandom | base64; } >"$DIR/smime_enc.eml"
+	{ headers "Re: [JVNVU#12345678] smime signed" "smimesig@acme.example" \
+	    'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="sm"'
+	  printf '\n--sm\nContent-Type: text/plain\n\n'; cat "$T/reply.txt"
+	  printf '\n--sm\nContent-Type: application/pkcs7-signature; name="smime.p7s"\n'
+	  printf 'Content-Transfer-Encoding: base64\n\n'
+	  head -c 600 /dev/urandom | base64; printf -- '--sm--\n'; } \
+	    >"$DIR/smime_signed.eml"
+fi
+
+# A clear mail that quotes an encrypted one (our notice, as the vendor's
+# client showed it): Outlook's header block, and "On ... wrote:".
+{ headers "RE: [JVNVU#12345678] notice" "quoted@acme.example" \
+    "Content-Type: text/plain; charset=us-ascii"
+  printf '\nWe cannot read this, please send it again.\n\n'
+  printf -- '-----Original Message-----\nFrom: Vulture Desk <vultures@cert.example>\n'
+  printf 'Sent: Tuesday, December 1, 2026 9:00 AM\nTo: ACME PSIRT\n'
+  printf 'Subject: [JVNVU#12345678] notice\n\n'
+  cat "$T/oth.asc"; } >"$DIR/quoted_outlook.eml"
+{ headers "Re: [JVNVU#12345678] notice" "quotedgm@acme.example" \
+    "Content-Type: text/html; charset=utf-8"
+  printf '\n<div>What is this?</div><div class="gmail_quote">'
+  printf '<div>On Tue, Dec 1, 2026 at 9:00 AM Vulture Desk &lt;vultures@cert.example&gt; wrote:<br></div>'
+  printf '<blockquote>'; sed 's/$/<br>/' "$T/oth.asc"
+  printf '</blockquote></div>\n'; } >"$DIR/quoted_gmail.eml"
+# Not a quote: the reply itself below a '>'-marked quote (bottom-posting).
+{ headers "Re: [JVNVU#12345678] bottom" "bottom@acme.example" \
+    "Content-Type: text/plain; charset=us-ascii"
+  printf '\nOn Tue, Dec 1, 2026 Vulture Desk wrote:\n> Please answer.\n\n'
+  cat "$T/inline.asc"; } >"$DIR/bottom_posted.eml"
+
 # A real client: NeoMutt cannot sign or encrypt in batch mode, so it is
 # driven through tmux on a private socket.  Combined sign+encrypt with a
 # protected Subject.  Optional: the test skips it when this fails.

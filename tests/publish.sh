@@ -18,6 +18,40 @@ tls = none"
 vctl init --generate-key > "$T/init.out" || { bad init; finish; exit 1; }
 DESK=$(awk '/desk key/ {print $3}' "$T/init.out")
 gpg --homedir "$T/gnupg" --armor --export "$DESK" > "$T/desk.asc" 2>/dev/null
+
+# The desk key is published from init on: vulturectl desk key, the key
+# pages, and the Web Key Directory at the path gpg-wks-client computes.
+vctl desk key > "$T/desk-ctl.asc" || bad "desk key"
+mkdir -p "$T/imp" && chmod 700 "$T/imp"
+gpg --homedir "$T/imp" --batch --import "$T/desk-ctl.asc" 2>/dev/null
+gpg --homedir "$T/imp" --with-colons --list-keys 2>/dev/null | grep -q "^fpr:::::::::$DESK:" && ok || bad "desk key does not import as $DESK"
+gpgconf --homedir "$T/imp" --kill all 2>/dev/null
+vctl --json desk key | grep -q "\"fingerprint\": \"$DESK\"" && ok || bad "desk key --json"
+expect 64 'desk: unknown argument' -- vctl desk keys
+P="$T/publish/site"
+sed "s/&#160;//g; s/ //g" "$P/key.en.html" 2>/dev/null | grep -q "$DESK" && ok || bad "no key page"
+grep -q '調整窓口の OpenPGP 公開鍵' "$P/key.ja.html" 2>/dev/null && ok || bad "no Japanese key page"
+grep -q 'href="key.en.html"' "$P/index.en.html" 2>/dev/null && ok || bad "index does not link the key page"
+cmp -s "$T/desk.asc" "$P/desk.asc" && ok || bad "desk.asc differs from the desk key"
+WKS=/usr/lib/gnupg/gpg-wks-client
+if [ -x "$WKS" ]; then
+	gpg --homedir "$T/gnupg" --export "$DESK" > "$T/desk.bin" 2>/dev/null
+	url=$($WKS --print-wkd-url vultures@cert.example)
+	# https://openpgpkey.DOMAIN/.well-known/... (advanced) and the direct
+	# method's https://DOMAIN/.well-known/openpgpkey/hu/HASH
+	adv=$(printf '%s\n' "$url" | sed 's|^https://[^/]*/||; s|?.*||')
+	hash=${adv##*/}
+	for f in "$adv" ".well-known/openpgpkey/hu/$hash"; do
+		cmp -s "$T/desk.bin" "$P/$f" && ok || bad "WKD: $f is not the binary desk key"
+		[ -f "$P/${f%/hu/*}/policy" ] && ok || bad "WKD: no policy beside $f"
+	done
+	mkdir -p "$T/imp2" && chmod 700 "$T/imp2"
+	gpg --homedir "$T/imp2" --batch --import "$P/$adv" 2>/dev/null
+	gpg --homedir "$T/imp2" --with-colons --list-keys vultures@cert.example 2>/dev/null | grep -q "^fpr:::::::::$DESK:" && ok || bad "WKD key does not import"
+	gpgconf --homedir "$T/imp2" --kill all 2>/dev/null
+else
+	skip "gpg-wks-client not installed"
+fi
 for v in acme globex initech; do
 	mkkey $v "$v <psirt@$v.example>" > "$T/$v.fpr"
 	gpg --homedir "$T/keys/$v" --batch --import "$T/desk.asc" 2>/dev/null
@@ -56,7 +90,7 @@ expect 0 'advisory overview set' -- vctl case advisory "$ID" overview "$T/overvi
 expect 0 'advisory affected set' -- vctl case advisory "$ID" affected "$T/affected.txt"
 expect 0 'advisory solution set' -- vctl case advisory "$ID" solution "$T/solution.txt"
 expect 1 "no advisory field 'colour'" -- vctl case advisory "$ID" colour "$T/solution.txt"
-[ -e "$T/publish/site" ] && bad "site before publication" || ok
+[ -e "$T/publish/site/cases/$SLUG" ] && bad "case page before publication" || ok
 
 expect 0 "$ID published \(3 participant messages, announcement to announce@cert.example" -- vctl case publish "$ID" now
 vctl case show "$ID" | grep -q 'state: *published' && ok || bad "state"

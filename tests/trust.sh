@@ -165,6 +165,12 @@ $MK --home "$T/keys/mallory" --signer "$MALLORY" --recipient "$DESK" --shape com
 expect 0 '' -- vctl deliver < "$T/reg.eml"
 [ "$(db "SELECT count(*) FROM contacts WHERE fingerprint = '$MALLORY'")" = 0 ] && ok || bad "4: a key by mail was pinned"
 vctl vendor pending | grep -q "initech .*$MALLORY" && ok || bad "4: no proposal listed: $(vctl vendor pending)"
+# In JSON too, with the time the key arrived (the text listing shows it).
+vctl --json vendor pending | /usr/bin/python3 -c "
+import json, sys
+p = [p for p in json.load(sys.stdin)['proposals'] if p['fingerprint'] == sys.argv[1]]
+sys.exit(0 if p and p[0]['vendor'] == 'initech' and p[0].get('created', '')[:2] == '20' else 1)" "$MALLORY" &&
+    ok || bad "4: the JSON proposal lacks created: $(vctl --json vendor pending)"
 vctl vendor show initech | grep -q "proposal .*$MALLORY" && ok || bad "4: vendor show lacks the proposal"
 printf 'Case: %s\nStatus: not-affected\n' "$A" > "$T/m1.txt"
 $MK --home "$T/keys/mallory" --signer "$MALLORY" --recipient "$DESK" --shape combined \

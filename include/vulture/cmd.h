@@ -60,6 +60,8 @@
 #include <stddef.h>
 #include <glib.h>
 
+#include "vulture/ident.h"
+
 /* Whole-input limits: over these cmd_parse() refuses the input. */
 #define CMD_MAX_INPUT		(1024 * 1024)	/* bytes of text or argv */
 
@@ -71,12 +73,12 @@
 #define CMD_MAX_HEREDOC		(512 * 1024)	/* bytes of a body */
 #define CMD_MAX_VALUE		(64 * 1024)	/* bytes of one token */
 
-/* Per-value limits (mirroring case.h and vendor.h). */
-#define CMD_MAX_HANDLE		32
-#define CMD_MAX_CASE_ID		63
+/* Per-value limits; identifiers are ident.h's. */
+#define CMD_MAX_HANDLE		IDENT_MAX_HANDLE
+#define CMD_MAX_CASE_ID		IDENT_MAX_CASE_ID
 #define CMD_MAX_LIST		64	/* items in a LIST */
-#define CMD_MAX_ITEM		64	/* bytes of a keyword */
-#define CMD_MAX_ADDRESS		254
+#define CMD_MAX_ITEM		IDENT_MAX_KEYWORD
+#define CMD_MAX_ADDRESS		IDENT_MAX_ADDRESS
 #define CMD_MAX_NAME		256	/* vendor name */
 #define CMD_MAX_TITLE		512	/* case title */
 #define CMD_MAX_REPORTER	256

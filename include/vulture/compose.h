@@ -5,9 +5,10 @@
  * exception, compose_signed_clear(), is the public announcement after
  * publication: signed (RFC 3156 multipart/signed), not encrypted.
  *
- * No I/O besides GPGME. Keys come from keys.h (listed, judged, cached
- * there); signing and encrypting runs where the caller's vcrypto says
- * (vcrypto.h), else here. Bodies and key material are never logged. */
+ * No I/O besides GPGME, and GPGME only in compose_pgp.c. Keys come from
+ * keys.h (listed, judged, cached there); signing and encrypting runs where
+ * the caller's vcrypto says (vcrypto.h), else in-process on ctx. Bodies
+ * and key material are never logged. */
 #ifndef VULTURE_COMPOSE_H
 #define VULTURE_COMPOSE_H
 

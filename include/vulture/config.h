@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "vulture/ident.h"
+
 enum vconf_tls { VCONF_TLS_NONE, VCONF_TLS_STARTTLS, VCONF_TLS_TLS };
 enum vconf_transport { VCONF_TRANSPORT_SMTP, VCONF_TRANSPORT_SENDMAIL };
 /* What vulturectl deliver does after storing: everything itself, or hand
@@ -54,6 +56,7 @@ struct vconf_smtp {
 
 struct vconf {
 	char *path;			/* owned: the file it came from */
+	GHashTable *key_lines;		/* owned: "group\nkey" -> line */
 	char *address;			/* owned */
 	char *database;			/* owned */
 	char *gnupghome;		/* owned */
@@ -116,9 +119,16 @@ int vconf_is_loopback(const char *host);
 /* Parsers shared with command arguments. Return 0 or -1. */
 int vconf_parse_duration(const char *s, int64_t *secs_r);
 int vconf_parse_size(const char *s, uint64_t *bytes_r);
-/* Normalises a fingerprint (drops spaces, upper-cases) into out[41]. */
+/* A fingerprint as people write it, normalised into out[41]:
+ * ident_fpr_parse() on a NUL-terminated s (NULL: -1). */
 int vconf_parse_fingerprint(const char *s, char out[41]);
-int vconf_valid_address(const char *s);
+/* The one address rule: ident_address_ok(). */
+#define vconf_valid_address(s) ident_address_ok(s)
+
+/* Where a key's value came from, for messages about it: "FILE:LINE: KEY"
+ * when the file sets it, else "FILE: GROUP.KEY" (the default). Newly
+ * allocated. */
+char *vconf_where(const struct vconf *c, const char *group, const char *key);
 
 /* Every key of the settings table as "group.key" lines (newly
  * allocated): tests compare it with the sample configuration. */

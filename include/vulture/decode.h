@@ -62,8 +62,13 @@ enum vdec_shape {
 	VDEC_INLINE_ENCRYPTED,	/* armored PGP MESSAGE in a text part */
 	VDEC_INLINE_SIGNED,	/* armored PGP MESSAGE that is only signed */
 	VDEC_INLINE_CLEARSIGNED,	/* BEGIN PGP SIGNED MESSAGE */
-	VDEC_EXCHANGE		/* multipart/mixed mangled by Exchange/Outlook,
+	VDEC_EXCHANGE,		/* multipart/mixed mangled by Exchange/Outlook,
 				   handled as multipart/encrypted */
+	VDEC_ATTACHED,		/* an OpenPGP message attached as a file
+				   (reply.txt.gpg, .asc), handled as inline
+				   PGP: its plaintext is the text */
+	VDEC_SMIME		/* application/pkcs7-mime: S/MIME, not
+				   read */
 };
 
 /* enum vdec_sig and the sizes VDEC_CIPHER_LEN, VDEC_HASH_LEN: vcrypto.h. */
@@ -164,6 +169,8 @@ struct vdec_result {
 						   to clear_text */
 
 	GPtrArray	*attachments;	/* owned; struct vdec_attachment * */
+	int		 smime;		/* S/MIME signed or encrypted:
+					   not read, not verified */
 	GString		*structure;	/* owned; the MIME tree, two spaces
 					   per level, decrypted parts under
 					   their container; printable */

@@ -7,15 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vulture/result.h"
+
 #define IDS_MAX_LEN 64		/* bytes of a formatted id, NUL included */
 
 /* Accepts exactly one "%0Nu" (N from 4 to 9) or "%u" (8 digits,
  * unpadded) among literal letters, digits, '#', '.', '_' and '-'; the id
  * starts with a letter or a digit and holds no "..". Ids name files and
  * directories (publish_dir) and stand in Subjects: nothing else can
- * reach a path or a header. Returns 0, or -1 with *error_r set to a
- * static message. */
-int ids_check_format(const char *fmt, const char **error_r);
+ * reach a path or a header. Returns VR_OK, or VR_PERM (result.h) with
+ * *error_r newly allocated. */
+int ids_check_format(const char *fmt, char **error_r);
 
 /* Formats number n (reduced modulo the format's range) into buf.
  * Returns 0, or -1 if the format is invalid or buf too small. */

@@ -20,32 +20,11 @@
 #include "vulture/cmd.h"
 #include "vulture/form.h"
 #include "vulture/outbound.h"
+#include "vulture/route.h"
 #include "vulture/spill.h"
 #include "vulture/store.h"
 
-/* What happens to a message. */
-enum inbound_action {
-	INBOUND_APPLY,		/* a vendor reply: changes the case */
-	INBOUND_QUARANTINE,	/* kept with a reason; nothing changes */
-	INBOUND_IGNORE,		/* auto-reply or bounce: recorded only */
-	INBOUND_COMMAND,	/* a coordinator's command block */
-	INBOUND_REGISTER,	/* a would-be vendor's registration request */
-};
-
-struct inbound_decision {
-	enum inbound_action action;
-	const char *kind;	/* static: "applied", "unsigned", "leak"... */
-	char *reason;		/* owned: for people */
-	char *case_id;		/* owned, may be NULL */
-	char *vendor;		/* owned: the signer's vendor handle, or NULL */
-	int64_t vendor_id;
-	char *route;		/* owned: how the case was found, or NULL */
-	char *contact;		/* owned: the signing contact's address */
-	char *contact_fpr;	/* owned: its pinned key */
-	struct form *form;	/* owned, may be NULL */
-	struct cmd_block *block;	/* owned: INBOUND_COMMAND's commands */
-	GPtrArray *changes;	/* owned, of char *: what applying changes */
-};
+struct inbound_key;	/* an attached key as examined (inbound_keys.c) */
 
 struct inbound_env {
 	const struct vconf *conf;	/* foreign */
@@ -59,10 +38,14 @@ struct inbound_env {
 	 * (vcrypto.h: the thread's gpg helper); NULL: in-process on ctx
 	 * (vdec_gpgme_ops). */
 	const struct vcrypto *crypto;
+	/* foreign, may be NULL: set by inbound_prepare only to decide a
+	 * registration again once its key is imported, which reuses this
+	 * examination instead of examining the key once more. */
+	const struct inbound_key *key;
 };
 
-const char *inbound_action_name(enum inbound_action a);
-void inbound_decision_free(struct inbound_decision **d);
+/* The decision (struct inbound_decision, inbound_action_name(),
+ * inbound_decision_free()): route.h. */
 
 /* Cheap test before storing: 1 if raw starts like an RFC 5322 message (a
  * header field or an mbox From_ line), else 0. deliver answers 65 for 0. */
@@ -122,8 +105,5 @@ void inbound_prepared_free(struct inbound_prepared **p);
  * first store error (the rest stay "new"). */
 int inbound_process_pending(const struct inbound_env *env, int64_t now,
     unsigned *n_r, char **error_r);
-
-/* Puts a quarantined row back to "new" (quarantine retry). */
-int inbound_requeue(struct store *st, int64_t row, char **error_r);
 
 #endif

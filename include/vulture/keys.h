@@ -143,6 +143,25 @@ int vkeys_examine(gpgme_ctx_t ctx, const char *scratch_parent,
 int vkeys_import(gpgme_ctx_t ctx, const void *data, size_t len,
     struct vkey_info *info, char **error_r);
 
+/* A key examined once and imported later without a second examination
+ * (the registration path, vulturectl vendor key): import soon after, into
+ * the keyring it was examined against. */
+struct vkey_examined {
+	struct vkey_info info;	/* what vkeys_examine found */
+	GBytes *clean;		/* owned: the key as the scratch ring exported it */
+};
+void vkey_examined_clear(struct vkey_examined *ex);
+/* vkeys_examine, keeping the examined key in *ex (clear it with
+ * vkey_examined_clear; cleared on -1). */
+int vkeys_examine_keep(gpgme_ctx_t ctx, const char *scratch_parent,
+    const void *data, size_t len, struct vkey_examined *ex, char **error_r);
+/* vkeys_import of what ex holds, without examining it again; ex is
+ * unchanged. */
+int vkeys_import_examined(gpgme_ctx_t ctx, const struct vkey_examined *ex,
+    struct vkey_info *info, char **error_r);
+/* How many examinations this process ran (tests count them). */
+unsigned vkeys_examinations(void);
+
 /* Every fingerprint that more than one key of ctx's keyring carries (as
  * primary or subkey): *report_r (owned, of char *) gets one line each,
  * "fingerprint X is carried by keys A (uid) and B (uid)"; an empty array
@@ -157,5 +176,11 @@ int vkeys_find_desk(struct vkeys *k, const char *address,
  * passphrase for "Vulture desk <address>". */
 int vkeys_generate_desk(struct vkeys *k, const char *address,
     char fpr_r[41], char **error_r);
+
+/* The public key fpr (a primary fingerprint) as gpg exports it, minimal
+ * (no third-party signatures): armored when armor, else binary, as
+ * newly allocated bytes in *out_r. Returns 0, or -1 with *error_r. */
+int vkeys_export(gpgme_ctx_t ctx, const char *fpr, int armor,
+    GBytes **out_r, char **error_r);
 
 #endif

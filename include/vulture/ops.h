@@ -101,27 +101,10 @@ int ops_vendor_state(const struct outbound *o, const char *handle,
 
 /* Keys by mail (ops_keys.c; vulture(7)): a key that arrives by mail is a
  * proposal, pinned only by a person. */
-struct key_proposal {
-	int64_t id;
-	char handle[33];	/* "-" for an invited organisation */
-	char address[256];
-	char fpr[41];
-	int64_t created;
-	char share[96];		/* "CASE share N" or "" */
-};
-/* Records (or finds) the proposal of fpr for a vendor (vendor_id) or an
- * invited organisation (related_id); *id_r its row. */
-int ops_key_propose(const struct outbound *o, int64_t vendor_id,
-    int64_t related_id, const char *address, const char *fpr, int64_t now,
-    int64_t *id_r, char **error_r);
 /* vendor key HANDLE confirm FPR: pins a proposed key to the contact at the
  * address it came from (added if new). The vendor's state is unchanged. */
 int ops_vendor_key_confirm(const struct outbound *o, const char *handle,
     const char *fpr, int64_t now, GString *out, char **error_r);
-/* Open proposals (of one vendor, or all with vendor_id 0), of struct
- * key_proposal *; *list_r newly allocated even on error. */
-int ops_key_proposals(struct store *st, int64_t vendor_id,
-    GPtrArray **list_r, char **error_r);
 /* case ID share confirm N FPR: the coordinator confirms the invited
  * organisation's key (before it arrives, too); registers it and sends
  * the detail. */

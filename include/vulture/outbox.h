@@ -50,4 +50,46 @@ int outbox_retry(struct store *st, int64_t id, int64_t now, char **error_r);
 /* The wait after attempts failures. */
 int64_t outbox_backoff(int attempts);
 
+/* ---- The outbox table: this module is its only reader and writer. */
+
+/* One row as vulturectl outbox list shows it. */
+struct outbox_entry {
+	int64_t id;
+	int64_t created;
+	char *case_id;			/* owned, may be NULL */
+	char *kind;			/* owned */
+	char *recipient;		/* owned */
+	char *fingerprint;		/* owned; NULL: sent in clear */
+	char *message_id;		/* owned */
+	char *state;			/* owned: queued, sending, sent, failed */
+	int attempts;
+	int64_t next_attempt;
+	char *last_error;		/* owned, may be NULL */
+	int64_t sent_at;		/* 0: not sent */
+	int64_t size;			/* bytes of the body */
+};
+
+void outbox_entry_free(gpointer e);
+
+/* Queues body (borrowed) to recipient, due at once. case_id, fpr (NULL:
+ * sent in clear) may be NULL, vendor_id 0. Returns STORE_OK or a store
+ * error with *error_r (a duplicate message_id is STORE_ERR). Writes in
+ * the caller's transaction when there is one. */
+int outbox_enqueue(struct store *st, const char *kind, const char *case_id,
+    int64_t vendor_id, const char *recipient, const char *fpr,
+    const char *message_id, GBytes *body, int64_t now, char **error_r);
+
+/* Every row, oldest first, into *list_r (of struct outbox_entry *,
+ * g_ptr_array_unref). */
+int outbox_list(struct store *st, GPtrArray **list_r, char **error_r);
+
+/* The stored message id as it goes on the wire, into *body_r
+ * (g_bytes_unref); STORE_NOTFOUND when there is no such row. */
+int outbox_body(struct store *st, int64_t id, GBytes **body_r,
+    char **error_r);
+
+/* When the next queued or sending row is due; 0 when none is (or the
+ * database cannot say: the sender looks again soon anyway). */
+int64_t outbox_next_due(struct store *st);
+
 #endif

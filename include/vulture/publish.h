@@ -22,12 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PUB_MAX_ID	64	/* bytes in a case id */
-#define PUB_MAX_HANDLE	64	/* bytes in a vendor handle */
+#include "vulture/ident.h"
+
+#define PUB_MAX_ID	IDENT_MAX_CASE_ID	/* ident_case_id_ok() */
+#define PUB_MAX_HANDLE	IDENT_MAX_HANDLE	/* ident_handle_ok() */
 
 /* All strings are foreign (borrowed); NULL and "" mean "not given". */
 struct pub_vendor {
-	const char *handle;	/* [A-Za-z0-9][A-Za-z0-9._-]*: a file name */
+	const char *handle;	/* ident_handle_ok(): a file name */
 	const char *name;
 	/* unknown (also NULL or "") | affected | affected-investigating |
 	 * not-affected | not-affected-investigating */
@@ -119,6 +121,16 @@ char *pub_case_slug(const char *id);
 typedef int (*pub_emit_fn)(void *ctx, const char *path, const char *alias,
     GString *out, char **error_r);
 
+/* The desk's public key as the site publishes it (all foreign): a page in
+ * both languages (key.html), the armored key (desk.asc) and the Web Key
+ * Directory files (wkd.h) for address. */
+struct pub_desk {
+	const char *address;
+	const char *fpr;		/* primary fingerprint, hex */
+	const char *armor;		/* the key, ASCII-armored */
+	GBytes *binary;			/* the key, binary (for WKD) */
+};
+
 /* Whether cases[] make a site: every case renders, no two share a slug,
  * and a case with a CSAF document has a publisher name and namespace.
  * 0, or -1 with *error_r. */
@@ -126,9 +138,10 @@ int pub_site_check(const struct pub_case *const *cases, size_t n,
     char **error_r);
 
 /* Renders the site of cases[] (borrowed) through emit (ctx is passed to
- * it).  Nothing is emitted unless pub_site_check() passes.  0, or -1 with
- * *error_r. */
+ * it), with the desk's key pages when desk is not NULL.  Nothing is
+ * emitted unless pub_site_check() passes.  0, or -1 with *error_r. */
 int pub_site_render(const struct pub_case *const *cases, size_t n,
-    pub_emit_fn emit, void *ctx, char **error_r);
+    const struct pub_desk *desk, pub_emit_fn emit, void *ctx,
+    char **error_r);
 
 #endif /* VULTURE_PUBLISH_H */

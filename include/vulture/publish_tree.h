@@ -32,9 +32,10 @@
  * DIR must exist; DIR/site, if present, must be a symlink.  A case id
  * that is unsafe or collides with another case's slug fails the whole
  * write.  cases[] is borrowed.  Returns 0, or -1 with *error_r newly
- * allocated (the caller g_free()s it).
+ * allocated (the caller g_free()s it). desk (foreign, may be NULL) adds
+ * the desk's key pages and Web Key Directory (pub_site_render).
  */
 int pub_write_tree(const char *dir, const struct pub_case *const *cases,
-    size_t n, char **error_r);
+    size_t n, const struct pub_desk *desk, char **error_r);
 
 #endif /* VULTURE_PUBLISH_TREE_H */

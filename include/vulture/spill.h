@@ -15,12 +15,16 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
+#include "vulture/result.h"
+
 /* Bytes held in memory before the spill moves to a file. */
 #define SPILL_MEM_MAX	(1024u * 1024)
 
-#define SPILL_OK	0
-#define SPILL_ERROR	(-1)	/* I/O: the directory, disk full... */
-#define SPILL_OVER	(-2)	/* a write would pass the cap */
+/* Results (result.h): past the cap is for good, I/O (the directory,
+ * disk full) may pass. */
+#define SPILL_OK	VR_OK
+#define SPILL_ERROR	VR_TEMP		/* I/O: the directory, disk full... */
+#define SPILL_OVER	VR_PERM		/* a write would pass the cap */
 
 struct spill;
 

@@ -8,11 +8,13 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-/* Return codes of every store_* and record function. */
-#define STORE_OK	0
-#define STORE_ERR	(-1)	/* permanent: bad input, constraint, bug */
-#define STORE_TEMP	(-2)	/* retry later: busy, locked, disk full, I/O */
-#define STORE_NOTFOUND	(-3)
+#include "vulture/result.h"
+
+/* Return codes of every store_* and record function: result.h's. */
+#define STORE_OK	VR_OK
+#define STORE_ERR	VR_PERM		/* bad input, constraint, bug */
+#define STORE_TEMP	VR_TEMP		/* busy, locked, disk full, I/O */
+#define STORE_NOTFOUND	VR_NOTFOUND
 
 #define STORE_BUSY_TIMEOUT_MS 10000
 
@@ -60,5 +62,14 @@ sqlite3 *store_db(struct store *st);	/* foreign */
 
 /* Convenience column readers: newly allocated copy or NULL. */
 char *store_col_text(sqlite3_stmt *s, int col);
+
+/* A consistent copy of the open database at dest (created, mode 0600;
+ * it must not exist), taken in one read transaction: writers go on
+ * meanwhile (WAL), and the copy holds every commit up to its start. */
+int store_backup(struct store *st, const char *dest, char **error_r);
+/* Checks a database file without changing it: readable, integrity_check
+ * "ok", and a schema this program can open (*version_r: its
+ * user_version). STORE_ERR with the reason otherwise. */
+int store_check_file(const char *path, int *version_r, char **error_r);
 
 #endif

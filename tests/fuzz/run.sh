@@ -9,7 +9,7 @@
 #   FUZZ_SECONDS=600 FUZZ_TARGETS="decode_fast" sh tests/fuzz/run.sh
 #
 # FUZZ_SECONDS  seconds per target (30)
-# FUZZ_TARGETS  which targets (form tmpl config cmd decode_fast decode gpgproc)
+# FUZZ_TARGETS  which targets (form tmpl config cmd route decode_fast decode gpgproc)
 # FUZZ_JOBS     targets fuzzed at once (2: one per core)
 # FUZZ_KEEP=1   keep the work directory (binaries, grown corpora, logs)
 # FUZZ_CC       the compiler (clang)
@@ -19,7 +19,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd decode_fast decode gpgproc}
+FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd route decode_fast decode gpgproc}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 CC=${FUZZ_CC:-clang}
 
@@ -61,14 +61,16 @@ CFLAGS="-std=c11 -g -O1 $SAN -DHAVE_CONFIG_H -I$W -I$top/include -I$top/src $PKG
 # The sources of src/ each target links.
 srcs() {
 	case $1 in
-	form) echo form form_value textin ;;
-	cmd) echo cmd textin ;;
+	form) echo form form_value textin ident lex ;;
+	cmd) echo cmd cmd_lex cmd_args cmd_verbs cmd_argv textin ident lex ;;
+	# The router alone: its facts are made by the harness.
+	route) echo route form form_value cmd cmd_lex cmd_args cmd_verbs cmd_argv textin ids ident lex policy vtime log ;;
 	tmpl) echo tmpl ;;
-	config) echo config policy ids tlscheck log ;;
+	config) echo config policy ids ident tlscheck log ;;
 	# The decoder and the in-process implementation of its crypto
 	# interface (vcrypto.h, decode_pgp): no compose, no gpg helper.
-	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log textin ;;
-	gpgproc) echo gpgproc compose decode decode_mime decode_pgp vcrypto spill keys log textin ;;
+	decode|decode_fast) echo decode decode_mime decode_pgp vcrypto spill keys log textin ident ;;
+	gpgproc) echo gpgproc compose compose_mime compose_pgp decode decode_mime decode_pgp vcrypto spill keys log textin ident ;;
 	esac
 }
 
