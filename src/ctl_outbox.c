@@ -107,6 +107,7 @@ int
 ctl_outbox(struct ctl *c, int argc, char **argv)
 {
 	struct outbox_stats stats;
+	struct outbox_alerter al, *alp = NULL;
 	char *err = NULL;
 	int64_t id;
 	int rc;
@@ -127,9 +128,12 @@ ctl_outbox(struct ctl *c, int argc, char **argv)
 		 * right before its message goes. */
 		if ((rc = ctl_load(c, 1, 1)) != 0)
 			return rc;
-		rc = outbox_run(c->conf, c->st, vkeys_ctx(c->keys),
-		    ctl_outbound(c) == 0 ? &c->out : NULL, vtime_now(), 1,
-		    &stats, &err);
+		if (ctl_outbound(c) == 0) {
+			al = outbound_alerter(&c->out);
+			alp = &al;
+		}
+		rc = outbox_run(c->conf, c->st, vkeys_ctx(c->keys), alp,
+		    vtime_now(), 1, &stats, &err);
 		if (rc != STORE_OK)
 			return ctl_store_fail(rc, err);
 		printf("sent %u, retrying %u, failed %u", stats.sent,

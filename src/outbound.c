@@ -483,3 +483,18 @@ out:
 		g_bytes_unref(out);
 	return rc;
 }
+
+static int
+alert_cb(void *arg, const char *case_id, const char *title, const char *text,
+    int64_t now, char **error_r)
+{
+	return outbound_alert(arg, case_id, title, text, now, error_r);
+}
+
+struct outbox_alerter
+outbound_alerter(const struct outbound *o)
+{
+	struct outbox_alerter a = { alert_cb, (void *)o };
+
+	return a;
+}

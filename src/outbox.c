@@ -138,7 +138,7 @@ fail:
 }
 
 static int
-record(struct store *st, const struct outbound *alerts, const struct row *r,
+record(struct store *st, const struct outbox_alerter *alerts, const struct row *r,
     enum smtp_result res, const char *why, int64_t now, char **error_r)
 {
 	sqlite3_stmt *s;
@@ -179,7 +179,7 @@ record(struct store *st, const struct outbound *alerts, const struct row *r,
 		/* An alert about an alert would loop. */
 		if (rc == STORE_OK && alerts != NULL &&
 		    strcmp(r->kind, "alert") != 0)
-			rc = outbound_alert(alerts, r->case_id,
+			rc = alerts->alert(alerts->arg, r->case_id,
 			    "delivery failed", detail, now, error_r);
 		g_free(detail);
 		if (rc != STORE_OK)
@@ -196,7 +196,7 @@ fail:
  * coordinators are alerted (in mail itself checked the same way when it is
  * sent). An alert held is only recorded: alerting about it would loop. */
 static int
-hold(struct store *st, const struct outbound *alerts, const struct row *r,
+hold(struct store *st, const struct outbox_alerter *alerts, const struct row *r,
     const char *why, int64_t now, char **error_r)
 {
 	sqlite3_stmt *s;
@@ -227,7 +227,7 @@ hold(struct store *st, const struct outbound *alerts, const struct row *r,
 		    "vulturectl outbox list shows the message.",
 		    (long long)r->id, r->kind, r->recipient, why);
 
-		rc = outbound_alert(alerts, r->case_id, "message held: "
+		rc = alerts->alert(alerts->arg, r->case_id, "message held: "
 		    "recipient key unusable", text, now, error_r);
 		g_free(text);
 	}
@@ -276,7 +276,7 @@ check_key(gpgme_ctx_t ctx, const struct row *r, int64_t now, char **why_r)
 
 int
 outbox_run(const struct vconf *conf, struct store *st, gpgme_ctx_t keys,
-    const struct outbound *alerts, int64_t now, int force,
+    const struct outbox_alerter *alerts, int64_t now, int force,
     struct outbox_stats *stats, char **error_r)
 {
 	struct smtp_target t;

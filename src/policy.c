@@ -81,7 +81,8 @@ listed(char *const *list, const char *name)
 }
 
 char *
-policy_refusal(const struct vconf *conf, const struct vdec_result *r)
+policy_refusal(char *const *refuse_ciphers, char *const *refuse_hashes,
+    const struct vdec_result *r)
 {
 	GString *why = NULL;
 	char cipher[VDEC_CIPHER_LEN];
@@ -89,7 +90,7 @@ policy_refusal(const struct vconf *conf, const struct vdec_result *r)
 	/* "CAST5.CFB": the cipher, then the mode. */
 	g_strlcpy(cipher, r->cipher_algo, sizeof(cipher));
 	cipher[strcspn(cipher, ".")] = '\0';
-	if (cipher[0] != '\0' && listed(conf->refuse_ciphers, cipher)) {
+	if (cipher[0] != '\0' && listed(refuse_ciphers, cipher)) {
 		why = g_string_new(NULL);
 		g_string_append_printf(why, "The message was encrypted with "
 		    "%s, which this desk refuses: please encrypt with AES256 "
@@ -97,7 +98,7 @@ policy_refusal(const struct vconf *conf, const struct vdec_result *r)
 		    "personal-cipher-preferences in gpg.conf).", cipher);
 	}
 	if (r->n_sigs > 0 && r->hash_algo[0] != '\0' &&
-	    listed(conf->refuse_hashes, r->hash_algo)) {
+	    listed(refuse_hashes, r->hash_algo)) {
 		if (why == NULL)
 			why = g_string_new(NULL);
 		else

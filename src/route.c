@@ -640,7 +640,8 @@ route_reply(const struct vdec_result *r, const struct route_facts *f)
 		    f->vendor_handle);
 		goto done;
 	}
-	if ((err = policy_refusal(conf, r)) != NULL) {
+	if ((err = policy_refusal(conf->refuse_ciphers, conf->refuse_hashes,
+	    r)) != NULL) {
 		/* [policy]: the vendor is told which algorithm and what to
 		 * use instead. */
 		d = inbound_decision_new(INBOUND_QUARANTINE, "weak-algorithm",
@@ -815,7 +816,8 @@ route_command(const struct vdec_result *r, const struct route_facts *f)
 	const char *perr = NULL, *other;
 	char *weak;
 
-	if ((weak = policy_refusal(conf, r)) != NULL)
+	if ((weak = policy_refusal(conf->refuse_ciphers, conf->refuse_hashes,
+	    r)) != NULL)
 		return inbound_decision_new(INBOUND_QUARANTINE,
 		    "weak-algorithm", weak);
 	/* Without a time and a hash of what was signed a block could not

@@ -353,7 +353,9 @@ sender_main(void *arg)
 		 * again every few seconds (a cheap indexed query). */
 		int wait = SENDER_POLL;
 
-		if (outbox_run(conf, w.st, w.out.ctx, &w.out, now, 0, &stats,
+		struct outbox_alerter al = outbound_alerter(&w.out);
+
+		if (outbox_run(conf, w.st, w.out.ctx, &al, now, 0, &stats,
 		    &err) != STORE_OK) {
 			log_warnx("sender: %s", err);
 			g_free(err);
@@ -570,6 +572,7 @@ static int
 run_once(void)
 {
 	struct outbox_stats ostats;
+	struct outbox_alerter al;
 	struct intake ik = wenv_intake(&mainenv, NULL);
 	char *err = NULL;
 	int rc = 0;
@@ -590,7 +593,8 @@ run_once(void)
 	}
 	intake_process_pending(&ik);
 	run_scheduler();
-	if (outbox_run(conf, mainenv.st, mainenv.out.ctx, &mainenv.out,
+	al = outbound_alerter(&mainenv.out);
+	if (outbox_run(conf, mainenv.st, mainenv.out.ctx, &al,
 	    vtime_now(), 0, &ostats, &err) != STORE_OK) {
 		log_warnx("sender: %s", err);
 		g_free(err);

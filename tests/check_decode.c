@@ -18,6 +18,7 @@
 
 #include "../src/decode_p.h"
 #include "vulture/decode.h"
+#include "vulture/config.h"
 #include "vulture/policy.h"
 #include "vulture/spill.h"
 #include "vulture/vcrypto.h"
@@ -529,7 +530,7 @@ START_TEST(test_algorithms)
 	memset(&conf, 0, sizeof(conf));
 	conf.refuse_ciphers = dflt_c;
 	conf.refuse_hashes = dflt_h;
-	why = policy_refusal(&conf, r);
+	why = policy_refusal(conf.refuse_ciphers, conf.refuse_hashes, r);
 	if (x->refuse_cipher || x->refuse_hash) {
 		char	*c = g_strndup(r->cipher_algo,
 		    strcspn(r->cipher_algo, "."));
@@ -546,7 +547,7 @@ START_TEST(test_algorithms)
 	/* An empty list accepts all. */
 	conf.refuse_ciphers = none;
 	conf.refuse_hashes = none;
-	ck_assert_ptr_null(policy_refusal(&conf, r));
+	ck_assert_ptr_null(policy_refusal(conf.refuse_ciphers, conf.refuse_hashes, r));
 	vdec_result_free(&r);
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "check_suites.h"
+#include "vulture/config.h"
 #include "vulture/policy.h"
 
 struct refusal_case {
@@ -72,7 +73,7 @@ START_TEST(test_refusal)
 	g_strlcpy(r.cipher_algo, x->cipher_algo, sizeof(r.cipher_algo));
 	g_strlcpy(r.hash_algo, x->hash_algo, sizeof(r.hash_algo));
 	r.n_sigs = x->n_sigs;
-	why = policy_refusal(&conf, &r);
+	why = policy_refusal(conf.refuse_ciphers, conf.refuse_hashes, &r);
 	if (x->want == NULL)
 		ck_assert_msg(why == NULL, "row %d: %s", _i, why);
 	else {
@@ -102,7 +103,7 @@ START_TEST(test_null_lists)
 	strcpy(r.cipher_algo, "CAST5.CFB");
 	strcpy(r.hash_algo, "SHA1");
 	r.n_sigs = 1;
-	ck_assert_ptr_null(policy_refusal(&conf, &r));
+	ck_assert_ptr_null(policy_refusal(conf.refuse_ciphers, conf.refuse_hashes, &r));
 }
 END_TEST
 

@@ -14,6 +14,7 @@
 
 #include "vulture/config.h"
 #include "vulture/notice.h"
+#include "vulture/outbox.h"
 #include "vulture/store.h"
 #include "vulture/vendor.h"
 
@@ -83,6 +84,9 @@ int outbound_announce(const struct outbound *o, const char *case_id,
  * queued. Queued alerts are checked again when sent (outbox.h). */
 int outbound_alert(const struct outbound *o, const char *case_id,
     const char *title, const char *text, int64_t now, char **error_r);
+/* outbound_alert() on o (foreign, outliving the result) for the outbox
+ * sender. */
+struct outbox_alerter outbound_alerter(const struct outbound *o);
 
 /* The first user id address of the key fpr (a coordinator's), newly
  * allocated, or NULL. */

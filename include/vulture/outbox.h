@@ -21,7 +21,6 @@
 #include <stdint.h>
 
 #include "vulture/config.h"
-#include "vulture/outbound.h"
 #include "vulture/store.h"
 
 #define OUTBOX_MAX_ATTEMPTS 12
@@ -35,12 +34,21 @@ struct outbox_stats {
 	unsigned held;			/* recipient key no longer usable */
 };
 
+/* How the sender tells the coordinators of a failed or held row, in its
+ * transaction (outbound_alerter() in outbound.h makes one): the outbox
+ * knows nothing of composing mail. */
+struct outbox_alerter {
+	int (*alert)(void *arg, const char *case_id, const char *title,
+	    const char *text, int64_t now, char **error_r);
+	void *arg;		/* foreign */
+};
+
 /* Sends due rows (every queued row when force). keys: the desk's context
  * (vkeys_ctx), foreign, for the recipient key check; NULL defers every
  * encrypted row. alerts (may be NULL) queues the coordinator alert for a
  * failed or held row. */
 int outbox_run(const struct vconf *conf, struct store *st, gpgme_ctx_t keys,
-    const struct outbound *alerts, int64_t now, int force,
+    const struct outbox_alerter *alerts, int64_t now, int force,
     struct outbox_stats *stats, char **error_r);
 
 /* Puts a failed (or queued) row back to be sent at once. Caller holds the

@@ -6,7 +6,6 @@
 #ifndef VULTURE_POLICY_H
 #define VULTURE_POLICY_H
 
-#include "vulture/config.h"
 #include "vulture/decode.h"
 
 /* The defaults of [policy]: the 64-bit block ciphers (Sweet32) and IDEA,
@@ -32,9 +31,9 @@ const char *policy_hash_names(void);
 /*
  * Whether the desk accepts how reply r was protected.  Judged:
  *   - r->cipher_algo (when not ""): its cipher, the part before '.',
- *     against conf->refuse_ciphers;
+ *     against refuse_ciphers ([policy] refuse_ciphers, NULL-terminated);
  *   - r->hash_algo, when r->n_sigs > 0 and it is not "": against
- *     conf->refuse_hashes.
+ *     refuse_hashes.
  * What gpg did not name ("") is not judged: a message that could not be
  * decrypted or verified is refused for that, elsewhere.  Neither the
  * signature's status nor the signer matter here.
@@ -43,8 +42,8 @@ const char *policy_hash_names(void);
  * sentences for the vendor that name the algorithm and what to use
  * instead (newly allocated: g_free).
  */
-char	*policy_refusal(const struct vconf *conf,
-	    const struct vdec_result *r);
+char	*policy_refusal(char *const *refuse_ciphers,
+	    char *const *refuse_hashes, const struct vdec_result *r);
 
 /* How r was protected, for an event or a log line:
  * "cipher=AES256.CFB; hash=SHA512; recipients=0123456789ABCDEF,..."
