@@ -391,8 +391,10 @@ form_add_issue(GPtrArray *list, unsigned *dropped, guint max, unsigned line,
 	issue->label = g_strndup(label, label_len);
 	issue->message = g_strdup(message);
 	/* Shown to the vendor and the operator: no control characters. */
-	b = form_bounded(text, strlen(text), FORM_MAX_TEXT);
-	issue->text = form_free_text(b, b + strlen(b));
+	/* Cleaned first, then bounded: a control character shown as a
+	 * replacement takes more bytes than it had. */
+	b = form_free_text(text, text + strlen(text));
+	issue->text = form_bounded(b, strlen(b), FORM_MAX_TEXT);
 	g_free(b);
 	issue->quote = quote;
 	g_ptr_array_add(list, issue);
