@@ -711,24 +711,3 @@ vcase_record_reply(struct store *st, const char *case_id, int64_t vendor_id,
 		sqlite3_bind_int64(s, 14, v->sig_time);
 	return store_exec_stmt(st, s, "apply reply", error_r);
 }
-
-int
-vcase_add_share_request(struct store *st, const char *case_id,
-    int64_t vendor_id, const char *organisation, const char *contact,
-    const char *address, const char *phone, int64_t now, char **error_r)
-{
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO related_orgs (case_id, "
-	    "requested_by, organisation, contact, address, phone, created) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)");
-
-	if (s == NULL)
-		return store_error(st, "share request", error_r);
-	sqlite3_bind_text(s, 1, case_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, vendor_id);
-	sqlite3_bind_text(s, 3, organisation, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, contact, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, phone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 7, now);
-	return store_exec_stmt(st, s, "share request", error_r);
-}

@@ -11,6 +11,7 @@
 #include "vulture/cmdrun.h"
 #include "vulture/keys.h"
 #include "vulture/inbound.h"
+#include "vulture/vendor.h"
 #include "vulture/log.h"
 #include "vulture/msgstore.h"
 #include "vulture/ops.h"
@@ -69,9 +70,9 @@ apply_reply(const struct inbound_env *env, const struct inbound_decision *d,
 	for (i = 0; i < f->shares->len; i++) {
 		const struct form_share *sh = f->shares->pdata[i];
 
-		if ((rc = vcase_add_share_request(st, d->case_id, d->vendor_id,
+		if ((rc = vendor_related_add(st, d->case_id, d->vendor_id,
 		    sh->organisation, sh->contact, sh->address, sh->phone, now,
-		    error_r)) != STORE_OK)
+		    NULL, error_r)) != STORE_OK)
 			return rc;
 	}
 	if (f->share_key != NULL && env->out != NULL) {

@@ -197,9 +197,5 @@ struct vcase_reply {
 int vcase_record_reply(struct store *st, const char *case_id,
     int64_t vendor_id, const struct vcase_reply *v, int64_t now,
     char **error_r);
-/* A vendor asks to share the case with a related organisation. */
-int vcase_add_share_request(struct store *st, const char *case_id,
-    int64_t vendor_id, const char *organisation, const char *contact,
-    const char *address, const char *phone, int64_t now, char **error_r);
 
 #endif
