@@ -45,6 +45,7 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, make_decode_suite());
 	srunner_add_suite(sr, make_cmd_suite());
 	srunner_add_suite(sr, make_escape_suite());
+	srunner_add_suite(sr, make_cvss_suite());
 	srunner_add_suite(sr, make_publish_suite());
 	srunner_add_suite(sr, make_outbox_suite());
 	srunner_add_suite(sr, make_intake_suite());
