@@ -768,17 +768,20 @@ values_list(const struct metric *m)
 	return g_string_free(s, FALSE);
 }
 
-/* Parses the metrics after the prefix ("AV:N/AC:L/..."; len bytes, maybe
- * none) into p.  label names the version in messages. */
+/* Parses the metrics after the prefix's "/" ("AV:N/AC:L/..."; len bytes)
+ * into p; s is NULL when the prefix stands alone.  label names the
+ * version in messages. */
 static int
 parse_metrics(const char *s, size_t len, const char *label,
     struct parsed *p, char **error_r)
 {
-	const char *end = s + len, *comp, *colon, *slash;
+	const char *end = s != NULL ? s + len : NULL, *comp, *colon, *slash;
 	int i, j;
 
 	memset(p->idx, -1, sizeof(p->idx));
-	for (comp = s; comp < end; comp = slash + 1) {
+	/* Every "/" opens a metric: "CVSS:3.1/" and "A:H/" end in an
+	 * empty one. */
+	for (comp = s; comp != NULL; comp = slash + 1) {
 		size_t clen, nlen, vlen;
 
 		slash = memchr(comp, '/', (size_t)(end - comp));
@@ -894,8 +897,8 @@ cvss_parse(const char *vector, struct cvss *out, char **error_r)
 	}
 	p.defs = v == CVSS_V40 ? v4_metrics : v3_metrics;
 	p.n = v == CVSS_V40 ? V4_N : V3_N;
-	if (parse_metrics(vector + plen + (slash != NULL),
-	    len - plen - (slash != NULL), label, &p, error_r) < 0)
+	if (parse_metrics(slash != NULL ? slash + 1 : NULL,
+	    slash != NULL ? len - plen - 1 : 0, label, &p, error_r) < 0)
 		return -1;
 
 	if (v == CVSS_V40) {
