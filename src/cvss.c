@@ -3,10 +3,11 @@
  * scored (see vulture/cvss.h).  Pure: no I/O, no state.
  *
  * The v4.0 score follows FIRST's reference calculator step by step, in
- * doubles, with its metric levels in tenths (0.1, 0.2...): computing the
- * same mathematics with integers instead would differ from it in the
- * last rounding for some vectors, and FIRST's calculator is what every
- * consumer checks a published score against.
+ * doubles, with its metric levels in tenths (0.1, 0.2...) and its final
+ * rounding (round_tenths()): computing the same mathematics otherwise
+ * can differ from it in the last digit for some vectors, and FIRST's
+ * calculator is what every consumer checks a published score against.
+ * tests/cvss.sh compares the scores with an independent implementation.
  */
 #include "config.h"
 

@@ -19,6 +19,7 @@
 
 #include <check.h>
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -529,6 +530,27 @@ START_TEST(test_ids)
 	ck_assert_int_eq(cwe_id_valid(ids[_i].id), ids[_i].cwe);
 }
 END_TEST
+
+/* check_vulture --cvss, for tests/cvss.sh: "VECTOR BASE SCORE" for each
+ * vector on stdin, or "VECTOR refused: WHY". */
+int
+cvss_score_lines(void)
+{
+	char line[1024];
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		struct cvss c;
+		char *error = NULL;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (cvss_parse(line, &c, &error) == 0)
+			printf("%s %.1f %.1f\n", line, c.base_score, c.score);
+		else
+			printf("%s refused: %s\n", line, error);
+		g_free(error);
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
 
 Suite *
 make_cvss_suite(void)

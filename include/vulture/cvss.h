@@ -15,8 +15,9 @@
  * Scores: v3.x with the formulas of the v3.1 (or v3.0) specification and
  * the float-safe Roundup of the v3.1 appendix A; v4.0 with the MacroVector
  * table and the severity-distance interpolation of FIRST's reference
- * calculator (computed in the same floating-point steps, so that the
- * rounding agrees with it to the last digit).
+ * calculator (computed in the same floating-point steps and rounded as
+ * it rounds since its 2024 fix, so that the scores agree to the last
+ * digit).
  */
 #ifndef VULTURE_CVSS_H
 #define VULTURE_CVSS_H
