@@ -23,6 +23,9 @@ main(int argc, char **argv)
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--render") == 0)
 		return publish_fixture_render(argv[2], argc == 4 ? argv[3] :
 		    "ja") < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	/* tests/cvss.sh: vectors on stdin scored. */
+	if (argc == 2 && strcmp(argv[1], "--cvss") == 0)
+		return cvss_score_lines() == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	/* The compose suite's gpg helper: this program run anew, as
 	 * vultured runs itself. */
 	if (argc > 1 && strcmp(argv[1], GPGPROC_HELPER_FLAG) == 0)
@@ -45,6 +48,7 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, make_decode_suite());
 	srunner_add_suite(sr, make_cmd_suite());
 	srunner_add_suite(sr, make_escape_suite());
+	srunner_add_suite(sr, make_cvss_suite());
 	srunner_add_suite(sr, make_publish_suite());
 	srunner_add_suite(sr, make_outbox_suite());
 	srunner_add_suite(sr, make_intake_suite());

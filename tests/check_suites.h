@@ -20,4 +20,6 @@ Suite *make_escape_suite(void);
 Suite *make_outbox_suite(void);
 Suite *make_intake_suite(void);
 Suite *make_route_suite(void);
+Suite *make_cvss_suite(void);
+int cvss_score_lines(void);
 #endif

@@ -9,7 +9,8 @@
 #   FUZZ_SECONDS=600 FUZZ_TARGETS="decode_fast" sh tests/fuzz/run.sh
 #
 # FUZZ_SECONDS  seconds per target (30)
-# FUZZ_TARGETS  which targets (form tmpl config cmd route decode_fast decode gpgproc)
+# FUZZ_TARGETS  which targets (form tmpl config cmd route decode_fast decode gpgproc
+#               cvss)
 # FUZZ_JOBS     targets fuzzed at once (2: one per core)
 # FUZZ_KEEP=1   keep the work directory (binaries, grown corpora, logs)
 # FUZZ_CC       the compiler (clang)
@@ -19,7 +20,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd route decode_fast decode gpgproc}
+FUZZ_TARGETS=${FUZZ_TARGETS:-form tmpl config cmd route decode_fast decode gpgproc cvss}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 CC=${FUZZ_CC:-clang}
 
@@ -66,6 +67,7 @@ srcs() {
 	# The router alone: its facts are made by the harness.
 	route) echo route form form_value cmd cmd_lex cmd_args cmd_verbs cmd_argv textin ids ident lex policy vtime log ;;
 	tmpl) echo tmpl ;;
+	cvss) echo cvss vulnid ;;
 	config) echo config policy ids ident tlscheck log ;;
 	# The decoder and the in-process implementation of its crypto
 	# interface (vcrypto.h, decode_pgp): no compose, no gpg helper.
