@@ -620,6 +620,10 @@ main(int argc, char **argv)
 	const char *rest_name;
 
 	setlocale(LC_ALL, "");
+	/* Line by line: gpg is started (by GPGME's fork) while output is
+	 * pending, and a child that flushes a copy of a full buffer would
+	 * print it twice (as under valgrind). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("vulturectl", LOG_TO_STDERR, 0);
 	log_set_quiet(1);
 	memset(&c, 0, sizeof(c));
@@ -687,6 +691,7 @@ main(int argc, char **argv)
 	if (c.st != NULL && c.conf != NULL) {
 		char *err = NULL;
 
+		fflush(stdout);
 		if (site_flush(c.st, c.conf, NULL, &err) != STORE_OK) {
 			log_warnx("site not written (vultured retries): %s",
 			    err);
