@@ -360,6 +360,10 @@ vkeys_open(const char *gnupghome, struct vkeys **k_r, char **error_r)
 	struct stat st;
 
 	*k_r = NULL;
+	if (gnupghome == NULL) {
+		*error_r = g_strdup("no gnupghome configured");
+		return -1;
+	}
 	if (stat(gnupghome, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		*error_r = g_strdup_printf("gnupghome %s is not a directory",
 		    gnupghome);

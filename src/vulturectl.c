@@ -467,6 +467,9 @@ make_dir(const char *path, mode_t mode)
 static int
 init_site(struct ctl *c)
 {
+	/* The caller flushed what it printed: the site write starts gpg,
+	 * and a child flushing a copy of a pending buffer (as GPGME's do
+	 * under valgrind) would print it twice. */
 	char *err = NULL;
 	int rc;
 
@@ -516,6 +519,7 @@ cmd_init(struct ctl *c, int argc, char **argv)
 		return ctl_store_fail(rc, err);
 	printf("database %s schema version %d\n", c->conf->database,
 	    store_user_version(c->st));
+	fflush(stdout);	/* before gpg is started: see init_site() */
 	if (vkeys_open(c->conf->gnupghome, &c->keys, &err) == -1) {
 		rc = ctl_fail("%s", err);
 		g_free(err);
@@ -524,6 +528,7 @@ cmd_init(struct ctl *c, int argc, char **argv)
 	if (vkeys_find_desk(c->keys, c->conf->address,
 	    c->conf->desk_fingerprint, fpr, &err) == 0) {
 		printf("desk key %s\n", fpr);
+		fflush(stdout);
 		return init_site(c);
 	}
 	if (!generate) {
@@ -542,6 +547,7 @@ cmd_init(struct ctl *c, int argc, char **argv)
 		return rc;
 	}
 	printf("desk key %s (generated)\n", fpr);
+	fflush(stdout);
 	return init_site(c);
 }
 
@@ -620,10 +626,6 @@ main(int argc, char **argv)
 	const char *rest_name;
 
 	setlocale(LC_ALL, "");
-	/* Line by line: gpg is started (by GPGME's fork) while output is
-	 * pending, and a child that flushes a copy of a full buffer would
-	 * print it twice (as under valgrind). */
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("vulturectl", LOG_TO_STDERR, 0);
 	log_set_quiet(1);
 	memset(&c, 0, sizeof(c));
@@ -691,7 +693,6 @@ main(int argc, char **argv)
 	if (c.st != NULL && c.conf != NULL) {
 		char *err = NULL;
 
-		fflush(stdout);
 		if (site_flush(c.st, c.conf, NULL, &err) != STORE_OK) {
 			log_warnx("site not written (vultured retries): %s",
 			    err);
