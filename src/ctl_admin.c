@@ -400,11 +400,52 @@ empty_or_absent(const char *dir)
 	return empty;
 }
 
+/* Copies the files of the manifest under prefix (checked by
+ * check_manifest) from dir into to, directories made 0700: a file put in
+ * the backup after it was made, and so not in its manifest, is never
+ * restored (a planted gpg.conf or key would otherwise come along). */
+static int
+restore_listed(GPtrArray *files, const char *dir, const char *prefix,
+    const char *to, char **error_r)
+{
+	size_t plen = strlen(prefix);
+	char hex[65];
+	guint64 size;
+	guint i;
+
+	if (g_mkdir_with_parents(to, 0700) == -1) {
+		*error_r = g_strdup_printf("%s: %s", to, g_strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < files->len; i++) {
+		const char *rel = files->pdata[i];
+		char *src, *dst, *parent;
+		int r;
+
+		if (strncmp(rel, prefix, plen) != 0)
+			continue;
+		src = g_build_filename(dir, rel, NULL);
+		dst = g_build_filename(to, rel + plen, NULL);
+		parent = g_path_get_dirname(dst);
+		r = g_mkdir_with_parents(parent, 0700) == -1 ? -1 : 0;
+		if (r == -1)
+			*error_r = g_strdup_printf("%s: %s", parent,
+			    g_strerror(errno));
+		else
+			r = copy_file(src, dst, 0600, hex, &size, error_r);
+		g_free(parent);
+		g_free(src);
+		g_free(dst);
+		if (r == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_restore(struct ctl *c, const char *dir)
 {
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-	struct bk b = { g_string_new(NULL), 0, NULL };
 	char *desk = NULL, *err = NULL, *src = NULL, *wal = NULL;
 	char *dbdir = NULL, fpr[41], hex[65];
 	guint64 size;
@@ -443,24 +484,10 @@ cmd_restore(struct ctl *c, const char *dir)
 		goto done;
 	}
 	(void)rmdir(c->conf->gnupghome);	/* empty: made anew below */
-	{
-		char *parent = g_path_get_dirname(c->conf->gnupghome);
-		char *base = g_path_get_basename(c->conf->gnupghome);
-		char *from = g_build_filename(dir, "gnupg", NULL);
-
-		if (g_mkdir_with_parents(parent, 0750) == -1)
-			b.error = g_strdup_printf("%s: %s", parent,
-			    g_strerror(errno));
-		else
-			(void)copy_tree(&b, from, parent, base,
-			    NULL, 0);
-		g_free(from);
-		g_free(parent);
-		g_free(base);
-		if (b.error != NULL) {
-			rc = ctl_fail("restore: %s", b.error);
-			goto done;
-		}
+	if (restore_listed(files, dir, "gnupg/", c->conf->gnupghome,
+	    &err) == -1) {
+		rc = ctl_fail("restore: %s", err);
+		goto done;
 	}
 	/* Opening brings an older schema up to date (as on any open). */
 	if ((rc = store_open(c->conf->database, 0, &c->st, &err)) !=
@@ -492,8 +519,6 @@ cmd_restore(struct ctl *c, const char *dir)
 	rc = 0;
 done:
 	g_ptr_array_unref(files);
-	g_string_free(b.manifest, TRUE);
-	g_free(b.error);
 	g_free(desk);
 	g_free(err);
 	g_free(src);

@@ -60,6 +60,16 @@ $MK --home "$T/keys/acme" --signer "$ACME" --recipient "$DESK" --shape combined 
 vctl -c "$T/new.conf" --json case show "$ID2" | grep -q '"status": "not-affected"' && ok || bad "reply not applied on the restored desk"
 gpgconf --homedir "$T/new/gnupg" --kill all 2>/dev/null
 
+# A file slipped into the backup after it was made is not in the manifest
+# and never restored (a gpg.conf of the attacker's, say).
+cp -r "$T/bk2" "$T/bk4"
+printf 'keyserver hkps://attacker.example\n' > "$T/bk4/gnupg/gpg.conf"
+sed -e "s|$T/vulture.db|$T/n4/vulture.db|; s|$T/gnupg|$T/n4/gnupg|" "$CONF" > "$T/n4.conf"
+expect 0 "restored $T/bk4" -- vctl -c "$T/n4.conf" restore "$T/bk4"
+[ -e "$T/n4/gnupg/gpg.conf" ] && bad "a file outside the manifest was restored" || ok
+[ "$(stat -c %a "$T/n4/gnupg")" = 700 ] && ok || bad "restored GnuPG home mode"
+gpgconf --homedir "$T/n4/gnupg" --kill all 2>/dev/null
+
 # Refusals, each before anything is written.
 expect 1 "vulture.db exists: restore makes a desk anew" -- vctl -c "$T/new.conf" restore "$T/bk2"
 cp -r "$T/bk2" "$T/bk3"
